@@ -1,0 +1,47 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "After-Sales Service",
+    "version": "18.0.1.0.0",
+    "category": "Services/After-Sales",
+    "summary": "Machine archive by serial number, end users, dealers, warranty and "
+    "the service fee schedule for a manufacturer's after-sales service",
+    "description": """
+After-sales service for a manufacturer that sells machines through dealers.
+
+* Product archive: every machine by serial number (on stock.lot) with the dealer that
+  bought it, the end user who owns it and its warranty, filled by real deliveries.
+* Customer archives: dealers with a dealer level and code, end users served by a dealer.
+* Part classes on products (finished product, module, standard part, wear part,
+  core IP part), serviceable-part flag, warranty months, service cost amplification.
+* Service charge standard: the printable fee schedule (labour, travel, inspection...).
+""",
+    "author": "aftersales developers",
+    "website": "https://localhost/aftersales",
+    "license": "LGPL-3",
+    "depends": ["stock", "account", "sale_management", "portal"],
+    "data": [
+        "security/aftersales_groups.xml",
+        "security/ir.model.access.csv",
+        "security/aftersales_security.xml",
+        "data/product_data.xml",
+        "data/ir_cron_data.xml",
+        "reports/product_template_reports.xml",
+        "reports/product_template_templates.xml",
+        "wizard/stock_lot_register_views.xml",
+        "views/aftersales_dealer_level_views.xml",
+        "views/res_partner_views.xml",
+        "views/product_template_views.xml",
+        "views/stock_lot_views.xml",
+        "views/aftersales_menus.xml",
+    ],
+    "demo": [
+        "demo/aftersales_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "aftersales/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

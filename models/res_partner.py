@@ -1,0 +1,138 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_dealer = fields.Boolean(
+        string="Dealer",
+        index=True,
+        tracking=True,
+        help="A channel partner that buys machines and spare parts and serves end users.",
+    )
+    dealer_code = fields.Char(index=True, tracking=True, copy=False)
+    dealer_level_id = fields.Many2one(
+        "aftersales.dealer.level",
+        string="Dealer Level",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    is_end_user = fields.Boolean(
+        string="End User",
+        index=True,
+        tracking=True,
+        help="Owner of a machine, called back for satisfaction surveys.",
+    )
+    aftersales_dealer_id = fields.Many2one(
+        "res.partner",
+        string="Serving Dealer",
+        index=True,
+        tracking=True,
+        domain=[("is_dealer", "=", True)],
+        help="The dealer that serves this end user.",
+    )
+    dealer_machine_ids = fields.One2many("stock.lot", "dealer_id", string="Machines Sold")
+    owned_machine_ids = fields.One2many("stock.lot", "end_user_id", string="Machines Owned")
+    dealer_machine_count = fields.Integer(compute="_compute_aftersales_counts")
+    owned_machine_count = fields.Integer(compute="_compute_aftersales_counts")
+    served_end_user_count = fields.Integer(compute="_compute_aftersales_counts")
+
+    def _compute_aftersales_counts(self):
+        Lot = self.env["stock.lot"]
+        ids = self.ids
+        sold = dict(Lot._read_group([("dealer_id", "in", ids)], ["dealer_id"], ["__count"]))
+        owned = dict(Lot._read_group([("end_user_id", "in", ids)], ["end_user_id"], ["__count"]))
+        served = dict(
+            self._read_group(
+                [("aftersales_dealer_id", "in", ids), ("is_end_user", "=", True)],
+                ["aftersales_dealer_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dealer_machine_count = sold.get(partner, 0)
+            partner.owned_machine_count = owned.get(partner, 0)
+            partner.served_end_user_count = served.get(partner, 0)
+
+    @api.constrains("is_dealer", "is_end_user", "phone", "mobile", "email", "aftersales_dealer_id")
+    def _check_aftersales_roles(self):
+        for partner in self:
+            if partner.is_dealer and partner.is_end_user:
+                raise ValidationError(
+                    _(
+                        "%(partner)s cannot be both a dealer and an end user. Keep the end user "
+                        "and create the dealer as its own company (or the other way round).",
+                        partner=partner.display_name,
+                    )
+                )
+            if partner.is_end_user and not (partner.phone or partner.mobile or partner.email):
+                raise ValidationError(
+                    _(
+                        "End user %(partner)s needs a phone number or an e-mail address: end users "
+                        "are called back for satisfaction surveys.",
+                        partner=partner.display_name,
+                    )
+                )
+            dealer = partner.aftersales_dealer_id
+            if dealer and not dealer.is_dealer:
+                raise ValidationError(
+                    _(
+                        "%(partner)s: the serving dealer %(dealer)s is not a dealer. Mark it as a "
+                        "dealer first or choose another one.",
+                        partner=partner.display_name,
+                        dealer=dealer.display_name,
+                    )
+                )
+
+    @api.constrains("dealer_code", "company_id")
+    def _check_dealer_code_unique(self):
+        coded = self.filtered("dealer_code")
+        if not coded:
+            return
+        groups = self._read_group(
+            [("dealer_code", "in", coded.mapped("dealer_code"))],
+            ["dealer_code", "company_id"],
+            ["id:recordset"],
+        )
+        for code, company, partners in groups:
+            if len(partners) > 1:
+                raise ValidationError(
+                    _(
+                        "Dealer code %(code)s is already used by %(partners)s. Each dealer needs "
+                        "its own code.",
+                        code=code,
+                        partners=", ".join(partners.mapped("display_name")),
+                    )
+                )
+
+    @api.onchange("is_dealer")
+    def _onchange_is_dealer(self):
+        if self.is_dealer:
+            self.is_end_user = False
+            self.is_company = True
+
+    @api.onchange("is_end_user")
+    def _onchange_is_end_user(self):
+        if self.is_end_user:
+            self.is_dealer = False
+
+    def action_view_dealer_machines(self):
+        return self.env["stock.lot"]._action_view_machines(
+            [("dealer_id", "in", self.ids)], {"default_dealer_id": self[:1].id}
+        )
+
+    def action_view_owned_machines(self):
+        return self.env["stock.lot"]._action_view_machines(
+            [("end_user_id", "in", self.ids)], {"default_end_user_id": self[:1].id}
+        )
+
+    def action_view_served_end_users(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.res_partner_action_end_users"
+        )
+        action["domain"] = [("is_end_user", "=", True), ("aftersales_dealer_id", "=", self.id)]
+        action["context"] = {"default_is_end_user": True, "default_aftersales_dealer_id": self.id}
+        return action

@@ -1,0 +1,196 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+WARRANTY_STATES = [
+    ("not_registered", "Not yet registered"),
+    ("under_warranty", "Under warranty"),
+    ("expired", "Expired"),
+]
+
+
+class StockLot(models.Model):
+    """The product archive: one lot per machine made, by serial number."""
+
+    _inherit = "stock.lot"
+
+    is_machine = fields.Boolean(
+        compute="_compute_is_machine",
+        store=True,
+        index=True,
+        help="The serial number of a finished product, kept in the product archive.",
+    )
+    production_date = fields.Date(tracking=True)
+    dealer_id = fields.Many2one(
+        "res.partner",
+        string="Dealer",
+        index=True,
+        tracking=True,
+        domain=[("is_dealer", "=", True)],
+        help="The dealer that bought the machine. Filled when a delivery to a dealer is validated.",
+    )
+    dealer_delivery_date = fields.Date(
+        string="Delivered to Dealer",
+        tracking=True,
+        help="Date the machine was delivered to the dealer.",
+    )
+    dealer_picking_id = fields.Many2one(
+        "stock.picking", string="Dealer Delivery", readonly=True, copy=False
+    )
+    end_user_id = fields.Many2one(
+        "res.partner",
+        string="End User",
+        index=True,
+        tracking=True,
+        domain=[("is_end_user", "=", True)],
+        help="The end user who owns the machine.",
+    )
+    end_user_phone = fields.Char(related="end_user_id.phone", string="End User Phone")
+    end_user_email = fields.Char(related="end_user_id.email", string="End User E-mail")
+    registration_date = fields.Date(
+        tracking=True,
+        help="Date the end user registered the machine: the warranty starts on this day.",
+    )
+    warranty_months = fields.Integer(
+        related="product_id.product_tmpl_id.warranty_months", string="Warranty (months)"
+    )
+    warranty_end_date = fields.Date(
+        compute="_compute_warranty_end_date",
+        store=True,
+        index=True,
+        help="Last day covered by the warranty.",
+    )
+    warranty_state = fields.Selection(
+        WARRANTY_STATES,
+        compute="_compute_warranty_state",
+        store=True,
+        index=True,
+        tracking=True,
+        help="Kept current every day by a scheduled action.",
+    )
+
+    @api.depends("product_id.product_tmpl_id.aftersales_part_class")
+    def _compute_is_machine(self):
+        for lot in self:
+            lot.is_machine = lot.product_id.product_tmpl_id.aftersales_part_class == "finished"
+
+    @api.depends("registration_date", "product_id.product_tmpl_id.warranty_months")
+    def _compute_warranty_end_date(self):
+        for lot in self:
+            lot.warranty_end_date = lot._get_warranty_end_date(lot.registration_date)
+
+    @api.depends("registration_date", "warranty_end_date")
+    def _compute_warranty_state(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
+            lot.warranty_state = lot._get_warranty_state(today)
+
+    def _get_warranty_end_date(self, start_date):
+        """Last day of warranty for a machine registered on ``start_date``."""
+        self.ensure_one()
+        if not start_date:
+            return False
+        months = self.product_id.product_tmpl_id.warranty_months
+        return start_date + relativedelta(months=months, days=-1)
+
+    def _get_warranty_state(self, on_date):
+        """Warranty state of the machine on ``on_date`` (e.g. a claim's failure date)."""
+        self.ensure_one()
+        if not self.registration_date:
+            return "not_registered"
+        if self.warranty_end_date and self.registration_date <= on_date <= self.warranty_end_date:
+            return "under_warranty"
+        if on_date < self.registration_date:
+            return "not_registered"
+        return "expired"
+
+    @api.constrains("end_user_id", "registration_date", "dealer_delivery_date")
+    def _check_registration(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
+            if lot.end_user_id and not lot.end_user_id.is_end_user:
+                raise ValidationError(
+                    _(
+                        "Machine %(machine)s cannot be registered to %(partner)s: this contact is "
+                        "not an end user. Open it in After-Sales > Archive > End users (or tick "
+                        "'End User' on the contact) first.",
+                        machine=lot.display_name,
+                        partner=lot.end_user_id.display_name,
+                    )
+                )
+            if bool(lot.end_user_id) != bool(lot.registration_date):
+                raise ValidationError(
+                    _(
+                        "Machine %(machine)s: a registration needs both the end user and the "
+                        "registration date.",
+                        machine=lot.display_name,
+                    )
+                )
+            if lot.registration_date and lot.registration_date > today:
+                raise ValidationError(
+                    _(
+                        "Machine %(machine)s: the registration date %(date)s lies in the future.",
+                        machine=lot.display_name,
+                        date=lot.registration_date,
+                    )
+                )
+            if (
+                lot.registration_date
+                and lot.dealer_delivery_date
+                and lot.registration_date < lot.dealer_delivery_date
+            ):
+                raise ValidationError(
+                    _(
+                        "Machine %(machine)s: the registration date %(registration)s is before the "
+                        "machine was delivered to the dealer on %(delivery)s. Enter the date the "
+                        "end user actually received it.",
+                        machine=lot.display_name,
+                        registration=lot.registration_date,
+                        delivery=lot.dealer_delivery_date,
+                    )
+                )
+
+    @api.model
+    def _cron_update_warranty_state(self):
+        """Move machines whose warranty ended (or started) since the last run to their new state."""
+        today = fields.Date.context_today(self)
+        lots = self.search(
+            [
+                "|",
+                "&",
+                ("warranty_state", "=", "under_warranty"),
+                ("warranty_end_date", "<", today),
+                "&",
+                ("warranty_state", "=", "expired"),
+                ("warranty_end_date", ">=", today),
+            ]
+        )
+        if lots:
+            lots._recompute_recordset(["warranty_state"])
+        return lots
+
+    def _action_view_machines(self, domain, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.stock_lot_action_machines")
+        action["domain"] = domain
+        action["context"] = dict(context or {}, create=False)
+        return action
+
+    def action_open_register(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Register %(machine)s", machine=self.display_name),
+            "res_model": "stock.lot.register",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_id": self.id},
+        }
+
+    def _register_end_user(self, end_user, registration_date):
+        """Register the machines to ``end_user``; the warranty starts on ``registration_date``."""
+        vals = {"end_user_id": end_user.id, "registration_date": registration_date}
+        self.write(vals)
+        if not end_user.aftersales_dealer_id and len(self.dealer_id) == 1:
+            end_user.aftersales_dealer_id = self.dealer_id
+        return True

@@ -1,0 +1,36 @@
+from collections import defaultdict
+
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def _action_done(self):
+        res = super()._action_done()
+        self._record_dealer_deliveries()
+        return res
+
+    def _record_dealer_deliveries(self):
+        """Write the dealer and the delivery date on the machines delivered to a dealer."""
+        lots_by_delivery = defaultdict(lambda: self.env["stock.lot"])
+        for picking in self:
+            dealer = picking.partner_id.commercial_partner_id
+            if picking.state != "done" or not dealer.is_dealer:
+                continue
+            move_lines = picking.move_line_ids.filtered(
+                lambda ml: ml.lot_id.is_machine
+                and ml.quantity > 0
+                and ml.location_dest_id.usage == "customer"
+            )
+            if move_lines:
+                day = fields.Date.context_today(picking, picking.date_done)
+                lots_by_delivery[dealer, day, picking] |= move_lines.lot_id
+        for (dealer, day, picking), lots in lots_by_delivery.items():
+            lots.write(
+                {
+                    "dealer_id": dealer.id,
+                    "dealer_delivery_date": day,
+                    "dealer_picking_id": picking.id,
+                }
+            )

@@ -1,0 +1,62 @@
+# Shared settings of the aftersales scripts. Source it; do not run it.
+# Every default below can be overridden by an environment variable of the same name.
+AFTERSALES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_PATH="${ODOO_PATH:-/opt/odoo18}"                       # Odoo 18 source tree (has odoo/release.py)
+AFTERSALES_VENV="${AFTERSALES_VENV:-/opt/aftersales-venv}"  # Python 3.11 virtualenv for Odoo
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-$(id -un)}"
+export PGHOST PGPORT PGUSER
+PY="$AFTERSALES_VENV/bin/python"
+
+say() { printf '\033[1m[aftersales]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[aftersales] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Addons paths of an Odoo source tree: the official layout has addons/ beside odoo/,
+# packaged layouts keep every add-on under odoo/addons/.
+odoo_addons_path() {
+    local paths="$ODOO_PATH/odoo/addons"
+    [ -d "$ODOO_PATH/addons" ] && paths="$ODOO_PATH/addons,$paths"
+    printf '%s' "$paths"
+}
+
+require_odoo() {
+    [ -f "$ODOO_PATH/odoo/release.py" ] || die "Odoo 18 not found at ODOO_PATH=$ODOO_PATH.
+  Run scripts/setup-odoo to get Odoo 18 from Odoo's official source,
+  or point ODOO_PATH at an existing Odoo 18 source tree."
+    grep -q "version_info = (18, 0" "$ODOO_PATH/odoo/release.py" \
+        || die "$ODOO_PATH holds an Odoo that is not version 18."
+    [ -x "$PY" ] || die "No Python environment at $AFTERSALES_VENV: run scripts/setup-deps."
+}
+
+require_postgres() {
+    "$PY" - <<PYEOF || die "PostgreSQL is not reachable at $PGHOST:$PGPORT as role $PGUSER.
+  Start it (e.g. 'service postgresql start') or set PGHOST/PGPORT/PGUSER; scripts/setup-deps installs it."
+import psycopg2
+psycopg2.connect(host="$PGHOST", port=$PGPORT, user="$PGUSER", dbname="postgres").close()
+PYEOF
+}
+
+# Link the repository as an add-on named "aftersales" inside a fresh addons folder.
+make_addons_dir() {
+    local dir="$1"
+    mkdir -p "$dir"
+    ln -sfn "$AFTERSALES_ROOT" "$dir/aftersales"
+}
+
+write_odoo_conf() {
+    local conf="$1" addons_dir="$2" http_port="${3:-8069}"
+    cat > "$conf" <<CONF
+[options]
+addons_path = $addons_dir,$(odoo_addons_path)
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $PGUSER
+db_password = False
+http_port = $http_port
+admin_passwd = admin
+list_db = True
+CONF
+}
+
+odoo_bin() { "$PY" "$ODOO_PATH/odoo-bin" "$@"; }
