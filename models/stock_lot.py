@@ -167,6 +167,7 @@ class StockLot(models.Model):
             ]
         )
         if lots:
+            self.env.add_to_compute(self._fields["warranty_state"], lots)
             lots._recompute_recordset(["warranty_state"])
         return lots
 

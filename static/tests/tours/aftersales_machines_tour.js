@@ -1,13 +1,10 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("aftersales_machines_tour", {
     url: "/odoo",
     steps: () => [
-        {
-            content: "Open the After-Sales app",
-            trigger: '.o_app[data-menu-xmlid="aftersales.aftersales_menu_root"]',
-            run: "click",
-        },
+        ...stepUtils.goToAppSteps("aftersales.aftersales_menu_root", "Open the After-Sales app"),
         {
             content: "Open the Archive menu",
             trigger: '.o_main_navbar button[data-menu-xmlid="aftersales.aftersales_menu_archive"]',
@@ -15,7 +12,7 @@ registry.category("web_tour.tours").add("aftersales_machines_tour", {
         },
         {
             content: "Open the Machines list",
-            trigger: '.o-dropdown-item[data-menu-xmlid="aftersales.stock_lot_menu_machines"]',
+            trigger: '.dropdown-item[data-menu-xmlid="aftersales.stock_lot_menu_machines"]',
             run: "click",
         },
         {
@@ -24,8 +21,8 @@ registry.category("web_tour.tours").add("aftersales_machines_tour", {
             run: "edit TOUR-SN-0001",
         },
         {
-            trigger: ".o_searchview_autocomplete .o-dropdown-item:first",
-            run: "click",
+            trigger: ".o_list_view .o_searchview_input",
+            run: "press Enter",
         },
         {
             content: "Open the machine",
@@ -34,10 +31,10 @@ registry.category("web_tour.tours").add("aftersales_machines_tour", {
         },
         {
             content: "The form shows dealer, end user and warranty",
-            trigger: '.o_form_view .o_field_widget[name="dealer_id"]:contains("Tour Dealer")',
+            trigger: '.o_form_view .o_field_widget[name="dealer_id"] input:value("Tour Dealer")',
         },
         {
-            trigger: '.o_form_view .o_field_widget[name="end_user_id"]:contains("Tour End User")',
+            trigger: '.o_form_view .o_field_widget[name="end_user_id"] input:value("Tour End User")',
         },
         {
             trigger: '.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("Under warranty")',

@@ -1,0 +1,90 @@
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user
+
+
+class AftersalesCommon(TransactionCase):
+    """Two dealers with their portal users and end users, and a finished product with serials."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.level = cls.env["aftersales.dealer.level"].create(
+            {"name": "Test Level", "settlement_discount": 10.0}
+        )
+        Partner = cls.env["res.partner"]
+        cls.dealer_a, cls.dealer_b = Partner.create(
+            [
+                {"name": "Dealer A", "is_company": True, "is_dealer": True,
+                 "dealer_code": "T-A", "dealer_level_id": cls.level.id},
+                {"name": "Dealer B", "is_company": True, "is_dealer": True,
+                 "dealer_code": "T-B", "dealer_level_id": cls.level.id},
+            ]
+        )
+        cls.contact_a, cls.contact_b = Partner.create(
+            [
+                {"name": "Alice of A", "parent_id": cls.dealer_a.id, "email": "alice@a.example.com"},
+                {"name": "Bob of B", "parent_id": cls.dealer_b.id, "email": "bob@b.example.com"},
+            ]
+        )
+        cls.end_user_a, cls.end_user_b = Partner.create(
+            [
+                {"name": "End User of A", "is_end_user": True, "phone": "+1 555 0101",
+                 "aftersales_dealer_id": cls.dealer_a.id},
+                {"name": "End User of B", "is_end_user": True, "email": "eu@b.example.com",
+                 "aftersales_dealer_id": cls.dealer_b.id},
+            ]
+        )
+        cls.portal_a = new_test_user(
+            cls.env, login="portal_a", groups="base.group_portal", partner_id=cls.contact_a.id
+        )
+        cls.portal_b = new_test_user(
+            cls.env, login="portal_b", groups="base.group_portal", partner_id=cls.contact_b.id
+        )
+        cls.as_user = new_test_user(
+            cls.env, login="as_user", groups="base.group_user,aftersales.group_aftersales_user"
+        )
+        cls.as_manager = new_test_user(
+            cls.env, login="as_manager", groups="base.group_user,aftersales.group_aftersales_manager"
+        )
+        cls.machine = cls.env["product.product"].create(
+            {
+                "name": "Test Generator",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "aftersales_part_class": "finished",
+                "warranty_months": 12,
+            }
+        )
+        cls.part = cls.env["product.product"].create(
+            {"name": "Test Filter", "type": "consu", "aftersales_part_class": "wear",
+             "is_serviceable_part": True}
+        )
+        Lot = cls.env["stock.lot"]
+        cls.lot_a, cls.lot_b, cls.lot_stock = Lot.create(
+            [
+                {"name": "SN-A-1", "product_id": cls.machine.id, "dealer_id": cls.dealer_a.id,
+                 "dealer_delivery_date": cls.today - timedelta(days=200)},
+                {"name": "SN-B-1", "product_id": cls.machine.id, "dealer_id": cls.dealer_b.id,
+                 "dealer_delivery_date": cls.today - timedelta(days=200)},
+                {"name": "SN-STOCK-1", "product_id": cls.machine.id},
+            ]
+        )
+
+    @classmethod
+    def _register(cls, lot, end_user, days_ago):
+        lot._register_end_user(end_user, cls.today - timedelta(days=days_ago))
+
+
+    @contextmanager
+    def assertRaisesMessage(self, exception, regex):
+        """Like assertRaisesRegex, but inside Odoo's savepoint: the failed write is rolled back
+        and the cache cleared, so the test can check that nothing was written."""
+        with self.assertRaises(exception) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), regex)
