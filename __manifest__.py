@@ -25,6 +25,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "security/aftersales_security.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/stock_data.xml",
         "reports/product_template_reports.xml",
         "reports/product_template_templates.xml",
         "wizard/stock_lot_register_views.xml",
@@ -32,6 +33,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [

@@ -197,3 +197,20 @@ class TestDealerDelivery(AftersalesCommon):
         self.assertEqual(picking.state, "done")
         self.assertFalse(self.lot_stock.dealer_id)
         self.assertFalse(self.lot_stock.dealer_delivery_date)
+
+
+@tagged("post_install", "-at_install")
+class TestClaimedPartsLocation(AftersalesCommon):
+    def test_every_warehouse_has_a_claimed_parts_location(self):
+        for warehouse in self.env["stock.warehouse"].search([]):
+            location = warehouse.claimed_parts_location_id
+            self.assertTrue(location, warehouse.name)
+            self.assertEqual(location.usage, "internal")
+            self.assertEqual(location.warehouse_id, warehouse)
+
+    def test_new_warehouse_gets_its_own(self):
+        warehouse = self.env["stock.warehouse"].create({"name": "Service Depot", "code": "SVD"})
+        location = warehouse.claimed_parts_location_id
+        self.assertEqual(location.location_id, warehouse.view_location_id)
+        self.assertEqual(location.barcode, "SVDCLAIMED")
+        self.assertEqual(location.company_id, warehouse.company_id)
