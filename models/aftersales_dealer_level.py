@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -22,6 +22,14 @@ class AftersalesDealerLevel(models.Model):
         "to obtain their settlement price.",
     )
     note = fields.Text(translate=True)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Settlement Price List",
+        readonly=True,
+        copy=False,
+        help="In the 'market guide list + level discount' mode: the market guide price list less "
+        "this level's settlement discount. The level's dealers get it as their price list.",
+    )
     dealer_ids = fields.One2many("res.partner", "dealer_level_id", string="Dealers")
     dealer_count = fields.Integer(compute="_compute_dealer_count")
 
@@ -55,6 +63,48 @@ class AftersalesDealerLevel(models.Model):
                         discount=level.settlement_discount,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        levels = super().create(vals_list)
+        levels._sync_pricelist()
+        return levels
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"settlement_discount", "name", "company_id"} & set(vals):
+            self._sync_pricelist()
+        return res
+
+    def _sync_pricelist(self):
+        """Keep each level's price list = market guide list less the level's discount."""
+        Pricelist = self.env["product.pricelist"].sudo()
+        for level in self:
+            company = level.company_id or self.env.company
+            if company.aftersales_pricelist_mode != "market_level":
+                continue
+            market = company.aftersales_market_pricelist_id
+            if not market:
+                continue
+            item_vals = {
+                "applied_on": "3_global",
+                "compute_price": "formula",
+                "base": "pricelist",
+                "base_pricelist_id": market.id,
+                "price_discount": level.settlement_discount,
+            }
+            name = _("Dealer settlement: %(level)s", level=level.name)
+            if level.pricelist_id:
+                level.pricelist_id.sudo().write(
+                    {"name": name, "item_ids": [Command.clear(), Command.create(item_vals)]}
+                )
+            else:
+                level.sudo().pricelist_id = Pricelist.create(
+                    {"name": name, "company_id": market.company_id.id,
+                     "currency_id": market.currency_id.id, "sequence": 92,
+                     "item_ids": [Command.create(item_vals)]}
+                )
+            level.dealer_ids._aftersales_sync_pricelist()
 
     def action_view_dealers(self):
         self.ensure_one()

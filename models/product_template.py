@@ -60,6 +60,40 @@ class ProductTemplate(models.Model):
         "(fee schedule).",
     )
 
+    service_bom_ids = fields.One2many("aftersales.service.bom", "product_tmpl_id", string="Service BOMs")
+    service_bom_count = fields.Integer(compute="_compute_service_bom_count")
+    used_in_product_ids = fields.Many2many(
+        "product.template",
+        string="Used In",
+        compute="_compute_used_in_product_ids",
+        help="Finished products whose active service BOM contains this part.",
+    )
+    used_in_count = fields.Integer(compute="_compute_used_in_product_ids")
+
+    def _compute_service_bom_count(self):
+        counts = dict(
+            self.env["aftersales.service.bom"]._read_group(
+                [("product_tmpl_id", "in", self.ids)], ["product_tmpl_id"], ["__count"]
+            )
+        )
+        for product in self:
+            product.service_bom_count = counts.get(product, 0)
+
+    def _compute_used_in_product_ids(self):
+        groups = self.env["aftersales.service.bom.line"]._read_group(
+            [("product_id.product_tmpl_id", "in", self.ids), ("bom_id.active", "=", True)],
+            ["product_id"],
+            ["bom_id:array_agg"],
+        )
+        boms_by_part = {}
+        for part, bom_ids in groups:
+            boms_by_part.setdefault(part.product_tmpl_id, set()).update(bom_ids)
+        Bom = self.env["aftersales.service.bom"]
+        for product in self:
+            finished = Bom.browse(boms_by_part.get(product, ())).product_tmpl_id
+            product.used_in_product_ids = finished
+            product.used_in_count = len(finished)
+
     @api.constrains("warranty_months", "service_cost_factor")
     def _check_aftersales_figures(self):
         for product in self:
@@ -113,6 +147,21 @@ class ProductTemplate(models.Model):
             self.is_serviceable_part = False
         elif self.aftersales_part_class == "core_ip":
             self.is_serviceable_part = False
+
+    def action_view_service_bom(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_service_bom_action")
+        action["domain"] = [("product_tmpl_id", "=", self.id)]
+        action["context"] = {"default_product_tmpl_id": self.id, "active_test": False}
+        if self.service_bom_count == 1:
+            action.update(views=[(False, "form")], res_id=self.service_bom_ids.id)
+        return action
+
+    def action_view_used_in(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_template_action_finished")
+        action["domain"] = [("id", "in", self.used_in_product_ids.ids)]
+        return action
 
     def action_print_fee_schedule(self):
         fees = self or self.search([("aftersales_fee_type", "!=", False)])

@@ -107,6 +107,29 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners.filtered("is_dealer")._aftersales_sync_pricelist()
+        return partners
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "is_dealer" in vals or "dealer_level_id" in vals:
+            self.filtered("is_dealer")._aftersales_sync_pricelist()
+        return res
+
+    def _aftersales_sync_pricelist(self):
+        """A dealer buys at the dealer settlement price list, or its level's list in the
+        'market guide list + level discount' mode."""
+        for dealer in self:
+            company = dealer.company_id or self.env.company
+            pricelist = company.aftersales_dealer_pricelist_id
+            if company.aftersales_pricelist_mode == "market_level" and dealer.dealer_level_id.pricelist_id:
+                pricelist = dealer.dealer_level_id.pricelist_id
+            if pricelist and dealer.property_product_pricelist != pricelist:
+                dealer.with_company(company).property_product_pricelist = pricelist
+
     @api.onchange("is_dealer")
     def _onchange_is_dealer(self):
         if self.is_dealer:

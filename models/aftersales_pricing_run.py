@@ -1,0 +1,336 @@
+import numpy as np
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_round
+
+from .res_company import PRICELIST_MODES
+
+PRICED_CLASSES = ("module", "standard", "wear")
+
+
+class AftersalesPricingRun(models.Model):
+    """A proposal of spare-part prices under the double rule, kept for history and continuity.
+
+    How part prices are found (formula and market-list modes):
+
+    * core IP parts are never priced;
+    * zero-profit classes (standard and wear parts by default) are priced at cost;
+    * every other serviceable part is priced at cost x its markup ``m_p``.
+
+    For each finished product ``f`` with dealer price ``P_f`` the parts of its service BOM should
+    add up to ``R x P_f`` (the double rule). With ``q_fp`` the BOM quantities, ``c_p`` the costs and
+    ``Z_f`` the zero-profit parts' cost, that is one linear equation per finished product:
+    ``sum_p q_fp c_p m_p = R P_f - Z_f``, i.e. ``A m = b``.
+
+    A part shared by several BOMs gets one price, so the equations are coupled. Among all markups
+    that satisfy them, we take the one closest to a single uniform markup ``m0`` (continuity: one
+    formula for every part), in the cost-weighted least-squares sense::
+
+        minimise  sum_p c_p (m_p - m0)^2   subject to  A m = b
+
+    ``m0`` is the uniform markup that best fits all BOMs on its own (least squares). The Lagrange
+    solution is ``m = m0 + Q^T lambda`` with ``(A C^-1 A^T) lambda = b - A m0``, where
+    ``A C^-1 A^T = (Q * c) Q^T`` is a small matrix (finished products x finished products). A
+    pseudo-inverse handles BOMs that cannot all be met (e.g. two identical BOMs with different
+    targets): it then gives the least-squares compromise. Markups are never below 1 (no part is
+    sold under cost); the achieved ratio of each finished product is shown against the tolerance.
+    """
+
+    _name = "aftersales.pricing.run"
+    _description = "Spare-Parts Pricing Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, copy=False, readonly=True, default=lambda self: _("New"))
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("computed", "Computed"), ("applied", "Applied"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    mode = fields.Selection(
+        PRICELIST_MODES,
+        required=True,
+        default=lambda self: self.env.company.aftersales_pricelist_mode,
+        tracking=True,
+    )
+    target_ratio = fields.Float(
+        digits=(4, 2), required=True,
+        default=lambda self: self.env.company.aftersales_double_rule_ratio,
+    )
+    tolerance = fields.Float(
+        string="Tolerance (%)", digits=(5, 2),
+        default=lambda self: self.env.company.aftersales_double_rule_tolerance,
+    )
+    market_uplift = fields.Float(
+        string="Market Uplift (%)", digits=(5, 2),
+        default=lambda self: self.env.company.aftersales_market_uplift,
+    )
+    rounding = fields.Float(
+        digits=(12, 4), default=lambda self: self.env.company.aftersales_price_rounding
+    )
+    base_markup = fields.Float(
+        string="Uniform Markup", digits=(12, 4), readonly=True,
+        help="The single markup on cost that fits all service BOMs best; part markups deviate from "
+        "it only as much as the double rule of their finished products requires.",
+    )
+    date_computed = fields.Datetime(readonly=True, copy=False)
+    date_applied = fields.Datetime(readonly=True, copy=False)
+    applied_uid = fields.Many2one("res.users", string="Applied By", readonly=True, copy=False)
+    line_ids = fields.One2many("aftersales.pricing.run.line", "run_id", string="Parts", readonly=True)
+    product_line_ids = fields.One2many(
+        "aftersales.pricing.run.product", "run_id", string="Finished Products", readonly=True
+    )
+    part_count = fields.Integer(compute="_compute_counts")
+    out_of_tolerance_count = fields.Integer(compute="_compute_counts")
+    can_be_computed = fields.Boolean(compute="_compute_can_be")
+    can_be_applied = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+
+    @api.depends("line_ids", "product_line_ids.is_within_tolerance")
+    def _compute_counts(self):
+        for run in self:
+            run.part_count = len(run.line_ids)
+            run.out_of_tolerance_count = len(
+                run.product_line_ids.filtered(lambda line: not line.is_within_tolerance)
+            )
+
+    @api.depends("state", "mode")
+    def _compute_can_be(self):
+        for run in self:
+            run.can_be_computed = run.state in ("draft", "computed")
+            run.can_be_applied = run.state == "computed" and run.mode != "two_lists"
+            run.can_be_cancelled = run.state in ("draft", "computed")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("aftersales.pricing.run") or _("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        frozen = {"mode", "target_ratio", "tolerance", "market_uplift", "rounding"} & set(vals)
+        if frozen and any(run.state in ("applied", "cancel") for run in self):
+            raise UserError(_("An applied or cancelled pricing run cannot be changed: start a new run."))
+        return super().write(vals)
+
+    def unlink(self):
+        if any(run.state == "applied" for run in self):
+            raise UserError(_("An applied pricing run is kept for history and cannot be deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_compute(self):
+        for run in self:
+            if not run.can_be_computed:
+                raise UserError(_("%(run)s: only a draft or computed run can be computed.", run=run.name))
+            run._compute_proposal()
+        return True
+
+    def action_apply(self):
+        if not self.env.user.has_group("aftersales.group_aftersales_manager"):
+            raise AccessError(_("Only After-Sales managers can apply a pricing run to the price lists."))
+        for run in self:
+            if run.state == "applied":
+                raise UserError(_("%(run)s has already been applied.", run=run.name))
+            if run.mode == "two_lists":
+                raise UserError(
+                    _(
+                        "%(run)s: in the 'two lists kept by hand' mode the price lists are maintained "
+                        "by hand; the run only checks them and has nothing to apply.",
+                        run=run.name,
+                    )
+                )
+            if run.state != "computed":
+                raise UserError(_("%(run)s: compute the run before applying it.", run=run.name))
+            run._apply_prices()
+            run.write({"state": "applied", "date_applied": fields.Datetime.now(),
+                       "applied_uid": self.env.uid})
+        return True
+
+    def action_cancel(self):
+        if any(not run.can_be_cancelled for run in self):
+            raise UserError(_("An applied pricing run cannot be cancelled."))
+        self.write({"state": "cancel"})
+        return True
+
+    # ------------------------------------------------------------------ engine
+
+    def _round(self, amount):
+        return float_round(amount, precision_rounding=self.rounding or self.currency_id.rounding)
+
+    def _compute_proposal(self):
+        self.ensure_one()
+        company = self.company_id
+        company._aftersales_ensure_pricelists()
+        dealer_list = company.aftersales_dealer_pricelist_id
+        market_list = company.aftersales_market_pricelist_id
+        zero_profit = company._get_aftersales_zero_profit_classes()
+
+        boms = self.env["aftersales.service.bom"].search([("company_id", "=", company.id)])
+        bom_parts = boms._get_part_quantities()
+        finished = self.env["product.product"].concat(*bom_parts)
+        dealer_prices = dealer_list._get_products_price(finished, 1.0) if finished else {}
+        unpriced = finished.filtered(lambda p: dealer_prices.get(p.id, 0.0) <= 0.0)
+        if unpriced:
+            raise UserError(
+                _(
+                    "These finished products have no dealer settlement price, so the double rule "
+                    "has no target for them. Give each a price in %(pricelist)s (or a sales price):\n%(products)s",
+                    pricelist=dealer_list.display_name,
+                    products="\n".join(f"- {name}" for name in unpriced.mapped("display_name")),
+                )
+            )
+
+        parts = self.env["product.product"].with_company(company).search(
+            [("aftersales_part_class", "in", PRICED_CLASSES), ("is_serviceable_part", "=", True)]
+        )
+        parts |= self.env["product.product"].concat(*(p for q in bom_parts.values() for p in q)).filtered(
+            lambda p: p.aftersales_part_class in PRICED_CLASSES and p.is_serviceable_part
+        )
+        parts = parts.with_company(company)
+        costs = {p.id: p.standard_price for p in parts}
+        class_of = {p.id: p.aftersales_part_class for p in parts}
+        is_zero = {pid: class_of[pid] in zero_profit for pid in costs}
+
+        # Equations A m = b over the marked-up parts that have a cost.
+        marked = [pid for pid in costs if not is_zero[pid] and costs[pid] > 0]
+        col = {pid: i for i, pid in enumerate(marked)}
+        finished_ids = finished.ids
+        Q = np.zeros((len(finished_ids), len(marked)))
+        b = np.zeros(len(finished_ids))
+        for i, product in enumerate(finished):
+            zero_cost = 0.0
+            for part, qty in bom_parts[product].items():
+                if part.id in col:
+                    Q[i, col[part.id]] += qty
+                elif part.id in costs and is_zero[part.id]:
+                    zero_cost += qty * costs[part.id]
+            b[i] = self.target_ratio * dealer_prices[product.id] - zero_cost
+        c = np.array([costs[pid] for pid in marked])
+        markups = self._solve_markups(Q, c, b)
+        markup_of = dict(zip(marked, markups[0])) if marked else {}
+        self.base_markup = markups[1]
+
+        current_dealer = dealer_list._get_products_price(parts, 1.0) if parts else {}
+        current_market = market_list._get_products_price(parts, 1.0) if parts else {}
+        uplift = 1.0 + self.market_uplift / 100.0
+        line_vals = []
+        proposed = {}
+        for part in parts:
+            cost = costs[part.id]
+            if is_zero[part.id]:
+                method, markup = "zero_profit", 1.0
+            elif cost <= 0:
+                method, markup = "no_cost", 0.0
+            else:
+                method, markup = "formula", markup_of[part.id]
+            dealer_price = self._round(cost * markup)
+            proposed[part.id] = dealer_price
+            line_vals.append({
+                "run_id": self.id,
+                "product_id": part.id,
+                "part_class": class_of[part.id],
+                "method": method,
+                "cost": cost,
+                "markup": markup,
+                "current_dealer_price": current_dealer.get(part.id, 0.0),
+                "proposed_dealer_price": dealer_price,
+                "current_market_price": current_market.get(part.id, 0.0),
+                "proposed_market_price": self._round(dealer_price * uplift),
+            })
+
+        Bom = self.env["aftersales.service.bom"]
+        product_vals = []
+        for product in finished:
+            dealer_price = dealer_prices[product.id]
+            current_total = Bom._get_parts_total(bom_parts[product], current_dealer)[0]
+            proposed_total, missing = Bom._get_parts_total(bom_parts[product], proposed)
+            proposed_ratio = proposed_total / dealer_price
+            product_vals.append({
+                "run_id": self.id,
+                "product_id": product.id,
+                "dealer_price": dealer_price,
+                "target_amount": self.target_ratio * dealer_price,
+                "current_parts_total": current_total,
+                "proposed_parts_total": proposed_total,
+                "current_ratio": current_total / dealer_price,
+                "proposed_ratio": proposed_ratio,
+                "is_within_tolerance": abs(proposed_ratio / self.target_ratio - 1.0) * 100.0
+                <= self.tolerance + 1e-9,
+                "missing_part_ids": [Command.set(missing.ids)],
+            })
+        self.line_ids.unlink()
+        self.product_line_ids.unlink()
+        self.env["aftersales.pricing.run.line"].create(line_vals)
+        self.env["aftersales.pricing.run.product"].create(product_vals)
+        self.write({"state": "computed", "date_computed": fields.Datetime.now()})
+
+    @api.model
+    def _solve_markups(self, Q, c, b):
+        """Return (markups per column of Q, uniform markup m0). See the class docstring."""
+        if not Q.size:
+            return np.zeros(0), 1.0
+        A = Q * c  # a_fp = q_fp c_p
+        row_cost = A.sum(axis=1)
+        denominator = float(row_cost @ row_cost)
+        m0 = max(1.0, float(row_cost @ b) / denominator) if denominator else 1.0
+        G = (Q * c) @ Q.T  # A C^-1 A^T
+        residual = b - A.sum(axis=1) * m0
+        lam = np.linalg.pinv(G) @ residual
+        markups = m0 + Q.T @ lam
+        return np.maximum(markups, 1.0), m0
+
+    def _apply_prices(self):
+        """Write the proposal into the real price lists; only changed prices are written."""
+        self.ensure_one()
+        company = self.company_id
+        lines = self.line_ids.filtered(lambda line: line.proposed_dealer_price > 0)
+        # The dealer settlement list stays the reference of the double rule in both modes; in the
+        # market-list mode dealers buy at their level's list derived from the market guide list.
+        self._write_fixed_prices(
+            company.aftersales_dealer_pricelist_id,
+            {line.product_id.id: line.proposed_dealer_price for line in lines},
+        )
+        self._write_fixed_prices(
+            company.aftersales_market_pricelist_id,
+            {line.product_id.id: line.proposed_market_price for line in lines},
+        )
+        if self.mode == "market_level":
+            self.env["aftersales.dealer.level"].search([])._sync_pricelist()
+
+    @api.model
+    def _write_fixed_prices(self, pricelist, prices):
+        """Set fixed variant prices on ``pricelist`` in bulk: update what changed, create what is new."""
+        Item = self.env["product.pricelist.item"]
+        items = Item.search([
+            ("pricelist_id", "=", pricelist.id),
+            ("applied_on", "=", "0_product_variant"),
+            ("product_id", "in", list(prices)),
+            ("compute_price", "=", "fixed"),
+            ("min_quantity", "<=", 1),
+            ("date_start", "=", False),
+            ("date_end", "=", False),
+        ])
+        seen = set()
+        for item in items:
+            pid = item.product_id.id
+            if pid in seen:
+                continue
+            seen.add(pid)
+            if item.fixed_price != prices[pid]:
+                item.fixed_price = prices[pid]
+        Item.create([
+            {"pricelist_id": pricelist.id, "applied_on": "0_product_variant", "product_id": pid,
+             "compute_price": "fixed", "fixed_price": price}
+            for pid, price in prices.items() if pid not in seen
+        ])

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class AftersalesPricingRunProduct(models.Model):
+    _name = "aftersales.pricing.run.product"
+    _description = "Pricing Run: Finished Product"
+    _order = "run_id, is_within_tolerance, product_id"
+
+    run_id = fields.Many2one("aftersales.pricing.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True)
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    product_id = fields.Many2one("product.product", string="Finished Product", required=True)
+    dealer_price = fields.Monetary()
+    target_amount = fields.Monetary(string="Target Parts Total")
+    current_parts_total = fields.Monetary()
+    proposed_parts_total = fields.Monetary()
+    current_ratio = fields.Float(digits=(12, 3))
+    proposed_ratio = fields.Float(digits=(12, 3))
+    is_within_tolerance = fields.Boolean(string="Within Tolerance")
+    missing_part_ids = fields.Many2many("product.product", string="Parts without Price")

@@ -1,0 +1,73 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    is_parts_quote = fields.Boolean(
+        compute="_compute_parts_quote", store=True, string="Parts Quote",
+        help="The quotation sells spare parts.",
+    )
+    parts_prices_include_tax = fields.Boolean(compute="_compute_parts_quote", store=True)
+    parts_amount = fields.Monetary(
+        compute="_compute_parts_quote", store=True, string="Parts at List Price",
+        help="Spare parts at list price: tax excluded, or tax included when the parts' prices include tax.",
+    )
+    parts_tax_amount = fields.Monetary(compute="_compute_parts_quote", store=True, string="Tax")
+    logistics_amount = fields.Monetary(
+        compute="_compute_parts_quote", store=True, string="Logistics",
+        help="Delivery lines (shipping method) of the quotation.",
+    )
+    aftersales_channel_override = fields.Boolean(
+        string="Quote End User (Manager Override)",
+        tracking=True,
+        copy=False,
+        groups="aftersales.group_aftersales_manager",
+        help="Spare parts are quoted to dealers only. A manager may tick this to quote an end user "
+        "directly anyway.",
+    )
+
+    @api.depends(
+        "order_line.product_id", "order_line.price_subtotal", "order_line.price_total",
+        "order_line.tax_id", "order_line.is_delivery", "amount_tax",
+    )
+    def _compute_parts_quote(self):
+        for order in self:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            logistics = lines.filtered("is_delivery")
+            parts = (lines - logistics).filtered(
+                lambda line: line.product_id.aftersales_part_class in SPARE_PART_CLASSES
+            )
+            order.is_parts_quote = bool(parts)
+            taxes = parts.tax_id
+            included = bool(taxes) and all(taxes.mapped("price_include"))
+            order.parts_prices_include_tax = included
+            goods = lines - logistics
+            if included:
+                order.parts_amount = sum(goods.mapped("price_total"))
+                order.logistics_amount = sum(logistics.mapped("price_total"))
+            else:
+                order.parts_amount = sum(goods.mapped("price_subtotal"))
+                order.logistics_amount = sum(logistics.mapped("price_subtotal"))
+            order.parts_tax_amount = order.amount_tax
+
+    @api.constrains("partner_id", "order_line", "aftersales_channel_override")
+    def _check_parts_channel(self):
+        for order in self.sudo():
+            if not order.is_parts_quote or order.aftersales_channel_override:
+                continue
+            customer = order.partner_id.commercial_partner_id
+            if customer.is_end_user:
+                raise ValidationError(
+                    _(
+                        "%(order)s: spare parts are quoted to dealers only, never directly to end "
+                        "user %(customer)s. Quote the serving dealer %(dealer)s instead, or ask an "
+                        "After-Sales manager to override.",
+                        order=order.name,
+                        customer=customer.display_name,
+                        dealer=customer.aftersales_dealer_id.display_name or _("(none set)"),
+                    )
+                )

@@ -1,0 +1,308 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import AftersalesCommon
+
+
+class PricingCommon(AftersalesCommon):
+    """Two finished products, a part shared by both BOMs, zero-profit parts and a core IP part.
+
+    Hand-checked figures (ratio 2, rounding 0.01, uplift 30 %):
+      F1 dealer price 100 -> target 200: M1 (cost 20) x1, M2 (cost 30) x1, W1 (wear, cost 10) x2, IP x1
+      F2 dealer price 200 -> target 400: M2 x2, M3 (cost 50) x1, S1 (standard, cost 5) x4
+      equations: 20 m1 + 30 m2 = 200 - 20 = 180 ; 60 m2 + 50 m3 = 400 - 20 = 380
+      uniform markup m0 = (50*180 + 110*380) / (50^2 + 110^2) = 50800 / 14600 = 3.4795
+      closest markups: m1 = 3.7221, m2 = 3.5186, m3 = 3.3777
+      prices: M1 74.44, M2 105.56, M3 168.88, W1 10.00, S1 5.00; F1 parts = 200.00, F2 parts = 400.00
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write({
+            "aftersales_pricelist_mode": "formula",
+            "aftersales_double_rule_ratio": 2.0,
+            "aftersales_double_rule_tolerance": 5.0,
+            "aftersales_market_uplift": 30.0,
+            "aftersales_price_rounding": 0.01,
+        })
+        cls.dealer_list = cls.company.aftersales_dealer_pricelist_id
+        cls.market_list = cls.company.aftersales_market_pricelist_id
+        # Only our own BOMs and serviceable parts take part in these runs.
+        cls.env["aftersales.service.bom"].search([]).action_archive()
+        cls.env["product.template"].search([("is_serviceable_part", "=", True)]).is_serviceable_part = False
+        Product = cls.env["product.product"]
+
+        def product(name, part_class, cost=0.0, price=0.0, serviceable=True):
+            return Product.create({
+                "name": name, "type": "consu", "aftersales_part_class": part_class,
+                "is_serviceable_part": serviceable and part_class not in ("finished", "core_ip"),
+                "standard_price": cost, "list_price": price, "taxes_id": [Command.clear()],
+            })
+
+        cls.f1 = product("F1 Generator", "finished", price=100.0)
+        cls.f2 = product("F2 Pump", "finished", price=200.0)
+        cls.m1 = product("M1 Engine", "module", 20.0)
+        cls.m2 = product("M2 Controller housing", "module", 30.0)
+        cls.m3 = product("M3 Pump head", "module", 50.0)
+        cls.w1 = product("W1 Filter", "wear", 10.0)
+        cls.s1 = product("S1 Bolt", "standard", 5.0)
+        cls.ip = product("IP Control board", "core_ip", 40.0)
+        Bom = cls.env["aftersales.service.bom"]
+        cls.bom1 = Bom.create({
+            "product_tmpl_id": cls.f1.product_tmpl_id.id,
+            "line_ids": [
+                Command.create({"product_id": cls.m1.id, "quantity": 1}),
+                Command.create({"product_id": cls.m2.id, "quantity": 1}),
+                Command.create({"product_id": cls.w1.id, "quantity": 2}),
+                Command.create({"product_id": cls.ip.id, "quantity": 1}),
+            ],
+        })
+        cls.bom2 = Bom.create({
+            "product_tmpl_id": cls.f2.product_tmpl_id.id,
+            "line_ids": [
+                Command.create({"product_id": cls.m2.id, "quantity": 2}),
+                Command.create({"product_id": cls.m3.id, "quantity": 1}),
+                Command.create({"product_id": cls.s1.id, "quantity": 4}),
+            ],
+        })
+
+    def _run(self, **vals):
+        run = self.env["aftersales.pricing.run"].create(vals)
+        run.action_compute()
+        return run
+
+    def _line(self, run, product):
+        return run.line_ids.filtered(lambda line: line.product_id == product)
+
+
+@tagged("post_install", "-at_install")
+class TestDoubleRule(PricingCommon):
+    def test_hand_checked_example(self):
+        run = self._run()
+        self.assertEqual(run.state, "computed")
+        self.assertAlmostEqual(run.base_markup, 50800 / 14600, places=4)
+        expected = {self.m1: 74.44, self.m2: 105.56, self.m3: 168.88, self.w1: 10.0, self.s1: 5.0}
+        self.assertEqual(run.line_ids.product_id, self.env["product.product"].concat(*expected))
+        for part, price in expected.items():
+            line = self._line(run, part)
+            self.assertAlmostEqual(line.proposed_dealer_price, price, places=2, msg=part.name)
+            self.assertAlmostEqual(line.proposed_market_price, round(price * 1.3, 2), places=2)
+        self.assertAlmostEqual(self._line(run, self.m1).markup, 3.7221, places=4)
+        self.assertEqual(self._line(run, self.w1).method, "zero_profit")
+        f1, f2 = (run.product_line_ids.filtered(lambda line, p=p: line.product_id == p) for p in (self.f1, self.f2))
+        self.assertAlmostEqual(f1.proposed_parts_total, 200.0, places=2)
+        self.assertAlmostEqual(f2.proposed_parts_total, 400.0, places=2)
+        self.assertAlmostEqual(f1.proposed_ratio, 2.0, places=3)
+        self.assertTrue(f1.is_within_tolerance and f2.is_within_tolerance)
+        self.assertEqual(run.out_of_tolerance_count, 0)
+
+    def test_core_ip_part_is_never_priced(self):
+        run = self._run()
+        self.assertNotIn(self.ip, run.line_ids.product_id)
+        run.action_apply()
+        items = self.env["product.pricelist.item"].search([
+            ("product_id", "=", self.ip.id),
+            ("pricelist_id", "in", (self.dealer_list | self.market_list).ids),
+        ])
+        self.assertFalse(items)
+        f1 = run.product_line_ids.filtered(lambda line: line.product_id == self.f1)
+        self.assertNotIn(self.ip, f1.missing_part_ids)
+
+    def test_out_of_tolerance_is_shown(self):
+        # F1 has only zero-profit parts left: its target cannot be reached.
+        self.bom1.line_ids.filtered(lambda line: line.product_id in (self.m1 | self.m2)).unlink()
+        run = self._run()
+        f1 = run.product_line_ids.filtered(lambda line: line.product_id == self.f1)
+        self.assertFalse(f1.is_within_tolerance)
+        self.assertAlmostEqual(f1.proposed_ratio, 0.2, places=3)
+        self.assertEqual(run.out_of_tolerance_count, 1)
+
+    def test_unpriced_finished_products_are_all_listed(self):
+        self.f1.list_price = 0.0
+        self.f2.list_price = 0.0
+        run = self.env["aftersales.pricing.run"].create({})
+        with self.assertRaisesMessage(UserError, "F1 Generator[\\s\\S]*F2 Pump"):
+            run.action_compute()
+        self.assertEqual(run.state, "draft")
+        self.assertFalse(run.line_ids)
+
+    def test_markups_never_below_cost(self):
+        self.f2.list_price = 10.0  # target far below the cost of its parts
+        run = self._run()
+        self.assertTrue(all(line.proposed_dealer_price >= line.cost for line in run.line_ids))
+
+
+@tagged("post_install", "-at_install")
+class TestPriceListModes(PricingCommon):
+    def test_formula_mode_writes_both_lists(self):
+        run = self._run()
+        run.action_apply()
+        self.assertEqual(run.state, "applied")
+        self.assertAlmostEqual(self.dealer_list._get_product_price(self.m1, 1.0), 74.44, places=2)
+        self.assertAlmostEqual(self.market_list._get_product_price(self.m1, 1.0), 96.77, places=2)
+        self.assertAlmostEqual(self.dealer_list._get_product_price(self.w1, 1.0), 10.0, places=2)
+        self.assertEqual(self.dealer_a.property_product_pricelist, self.dealer_list)
+
+    def test_apply_is_idempotent(self):
+        run = self._run()
+        run.action_apply()
+        Item = self.env["product.pricelist.item"]
+        domain = [("pricelist_id", "in", (self.dealer_list | self.market_list).ids)]
+        before = sorted(Item.search(domain).mapped(lambda i: (i.id, i.fixed_price)))
+        with self.assertRaisesMessage(UserError, "already been applied"):
+            run.action_apply()
+        again = self._run()
+        again.action_apply()
+        self.assertEqual(sorted(Item.search(domain).mapped(lambda i: (i.id, i.fixed_price))), before)
+        for line in again.line_ids:
+            self.assertAlmostEqual(line.current_dealer_price, line.proposed_dealer_price, places=2)
+
+    def test_applied_run_is_read_only(self):
+        run = self._run()
+        run.action_apply()
+        with self.assertRaisesMessage(UserError, "cannot be changed"):
+            run.target_ratio = 3.0
+        with self.assertRaisesMessage(UserError, "cannot be deleted"):
+            run.unlink()
+        with self.assertRaises(UserError):
+            run.action_compute()
+
+    def test_two_lists_mode_only_checks(self):
+        self.company.aftersales_pricelist_mode = "two_lists"
+        run = self._run()
+        self.assertEqual(run.mode, "two_lists")
+        self.assertFalse(run.can_be_applied)
+        with self.assertRaisesMessage(UserError, "kept by hand"):
+            run.action_apply()
+        self.assertFalse(self.env["product.pricelist.item"].search([("pricelist_id", "=", self.dealer_list.id)]))
+
+    def test_market_list_and_level_discount(self):
+        self.company.aftersales_pricelist_mode = "market_level"
+        level_list = self.level.pricelist_id
+        self.assertTrue(level_list)
+        self.assertEqual(self.dealer_a.property_product_pricelist, level_list)
+        run = self._run()
+        run.action_apply()
+        # market 96.77 less the level's 10 % settlement discount
+        self.assertAlmostEqual(level_list._get_product_price(self.m1, 1.0), 87.09, places=2)
+        self.level.settlement_discount = 20.0
+        self.assertAlmostEqual(level_list._get_product_price(self.m1, 1.0), 77.42, places=2)
+        other = self.env["aftersales.dealer.level"].create({"name": "Entry", "settlement_discount": 0})
+        self.dealer_b.dealer_level_id = other
+        self.assertEqual(self.dealer_b.property_product_pricelist, other.pricelist_id)
+        self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 96.77, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestPriceCheck(PricingCommon):
+    def _checks(self):
+        checks = self.env["aftersales.price.check"]._refresh(self.company)
+        by_product = {check.product_id: check for check in checks}
+        return by_product
+
+    def test_check_after_apply(self):
+        self._run().action_apply()
+        checks = self._checks()
+        self.assertTrue(checks[self.f1].is_ok)
+        self.assertAlmostEqual(checks[self.f1].ratio, 2.0, places=3)
+        self.assertAlmostEqual(checks[self.f2].parts_total, 400.0, places=2)
+        self.assertTrue(checks[self.w1].is_ok and checks[self.s1].is_ok)
+        self.assertEqual(checks[self.w1].check_type, "zero_profit")
+
+    def test_check_hand_kept_lists(self):
+        self.company.aftersales_pricelist_mode = "two_lists"
+        Item = self.env["product.pricelist.item"]
+        Item.create([
+            {"pricelist_id": self.dealer_list.id, "applied_on": "0_product_variant", "product_id": p.id,
+             "compute_price": "fixed", "fixed_price": price}
+            for p, price in ((self.m1, 50.0), (self.m2, 100.0), (self.w1, 12.0), (self.s1, 5.0))
+        ])
+        checks = self._checks()
+        f1 = checks[self.f1]
+        # M1 50 + M2 100 + 2 x W1 12 = 174 -> ratio 1.74, 13 % under the target
+        self.assertAlmostEqual(f1.parts_total, 174.0, places=2)
+        self.assertAlmostEqual(f1.deviation, -13.0, places=2)
+        self.assertFalse(f1.is_ok)
+        self.assertEqual(checks[self.f2].missing_part_ids, self.m3)
+        self.assertFalse(checks[self.w1].is_ok)
+        self.assertAlmostEqual(checks[self.w1].margin, 2.0, places=2)
+        self.assertTrue(checks[self.s1].is_ok)
+        self.assertIn(self.f1, self.env["aftersales.price.check"].search([]).product_id)
+
+    def test_refresh_replaces_snapshot(self):
+        first = self.env["aftersales.price.check"]._refresh(self.company)
+        second = self.env["aftersales.price.check"]._refresh(self.company)
+        self.assertFalse(first.exists())
+        self.assertEqual(len(second), len(first))
+
+
+@tagged("post_install", "-at_install")
+class TestServiceBomErrors(PricingCommon):
+    def test_bom_cannot_contain_its_product(self):
+        with self.assertRaisesMessage(ValidationError, "cannot contain F1 Generator itself"):
+            self.bom1.line_ids = [Command.create({"product_id": self.f1.id, "quantity": 1})]
+        self.assertEqual(len(self.bom1.line_ids), 4)
+
+    def test_bom_cannot_contain_finished_product(self):
+        with self.assertRaisesMessage(ValidationError, "F2 Pump is a finished product"):
+            self.bom1.line_ids = [Command.create({"product_id": self.f2.id, "quantity": 1})]
+        self.assertEqual(len(self.bom1.line_ids), 4)
+
+    def test_quantity_must_be_positive(self):
+        for qty in (0, -1):
+            with self.assertRaisesMessage(ValidationError, "must be positive"):
+                self.bom1.line_ids[0].quantity = qty
+        self.assertEqual(self.bom1.line_ids[0].quantity, 1)
+
+    def test_only_finished_products_get_a_bom(self):
+        with self.assertRaisesMessage(ValidationError, "M1 Engine is not a finished product"):
+            self.env["aftersales.service.bom"].create({"product_tmpl_id": self.m1.product_tmpl_id.id})
+        self.assertFalse(self.env["aftersales.service.bom"].search([("product_tmpl_id", "=", self.m1.product_tmpl_id.id)]))
+
+    def test_one_active_bom_per_product(self):
+        with self.assertRaisesMessage(ValidationError, "already has an active service BOM"):
+            self.env["aftersales.service.bom"].create({"product_tmpl_id": self.f1.product_tmpl_id.id})
+        self.bom1.action_archive()
+        new = self.env["aftersales.service.bom"].create({"product_tmpl_id": self.f1.product_tmpl_id.id})
+        self.assertTrue(new.active)
+
+    def test_used_in(self):
+        self.assertEqual(self.m2.product_tmpl_id.used_in_product_ids, (self.f1 | self.f2).product_tmpl_id)
+        self.assertEqual(self.m1.product_tmpl_id.used_in_count, 1)
+        self.assertEqual(self.f1.product_tmpl_id.service_bom_count, 1)
+        action = self.f1.product_tmpl_id.action_view_service_bom()
+        self.assertEqual(action["res_id"], self.bom1.id)
+
+
+@tagged("post_install", "-at_install")
+class TestPricingAccess(PricingCommon):
+    def test_users_read_managers_apply(self):
+        run = self._run()
+        self.assertEqual(run.with_user(self.as_user).read(["state"])[0]["state"], "computed")
+        with self.assertRaises(AccessError):
+            self.env["aftersales.pricing.run"].with_user(self.as_user).create({})
+        with self.assertRaises(AccessError):
+            run.with_user(self.as_user).action_apply()
+        self.assertEqual(run.state, "computed")
+        run.with_user(self.as_manager).action_apply()
+        self.assertEqual(run.state, "applied")
+
+    def test_dealers_never_see_costs_or_runs(self):
+        run = self._run()
+        self.env["aftersales.price.check"]._refresh(self.company)
+        for model, records in (
+            ("aftersales.pricing.run", run),
+            ("aftersales.pricing.run.line", run.line_ids),
+            ("aftersales.pricing.run.product", run.product_line_ids),
+            ("aftersales.price.check", self.env["aftersales.price.check"].search([])),
+            ("aftersales.service.bom", self.bom1),
+        ):
+            with self.assertRaises(AccessError, msg=model):
+                self.env[model].with_user(self.portal_a).search_read([], ["id"])
+            with self.assertRaises(AccessError, msg=model):
+                records.with_user(self.portal_a).read(["id"])
+        with self.assertRaises(AccessError):
+            self.m1.with_user(self.portal_a).read(["standard_price"])
