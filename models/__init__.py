@@ -5,6 +5,7 @@ from . import aftersales_pricing_run_line
 from . import aftersales_pricing_run_product
 from . import aftersales_service_bom
 from . import aftersales_service_bom_line
+from . import product_pricelist
 from . import product_template
 from . import res_company
 from . import res_config_settings

@@ -47,7 +47,7 @@ class AftersalesPriceCheck(models.Model):
             ("is_serviceable_part", "=", True),
         ])
         all_parts = zero_parts.concat(*(p for q in bom_parts.values() for p in q))
-        prices = dealer_list._get_products_price(finished | all_parts, 1.0) if finished | all_parts else {}
+        prices = dealer_list._get_aftersales_prices(finished | all_parts)
         ratio = company.aftersales_double_rule_ratio
         tolerance = company.aftersales_double_rule_tolerance
         vals_list = []

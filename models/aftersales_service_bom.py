@@ -75,7 +75,10 @@ class AftersalesServiceBom(models.Model):
     def _get_part_quantities(self):
         """{finished product.product: {part product.product: quantity}} for these BOMs."""
         result = {}
-        for line in self.line_ids:
+        lines = self.env["aftersales.service.bom.line"].search_fetch(
+            [("bom_id", "in", self.ids)], ["bom_id", "product_id", "quantity"]
+        )
+        for line in lines:
             finished = line.bom_id.product_tmpl_id.product_variant_id
             parts = result.setdefault(finished, {})
             parts[line.product_id] = parts.get(line.product_id, 0.0) + line.quantity

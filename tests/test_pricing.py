@@ -146,6 +146,21 @@ class TestPriceListModes(PricingCommon):
         self.assertAlmostEqual(self.dealer_list._get_product_price(self.w1, 1.0), 10.0, places=2)
         self.assertEqual(self.dealer_a.property_product_pricelist, self.dealer_list)
 
+    def test_fast_price_reader_matches_odoo_engine(self):
+        self._run().action_apply()
+        Item = self.env["product.pricelist.item"]
+        Item.create([
+            # a quantity break and a template rule, which the fast reader must leave to Odoo's engine
+            {"pricelist_id": self.dealer_list.id, "applied_on": "0_product_variant", "product_id": self.m1.id,
+             "compute_price": "fixed", "fixed_price": 1.0, "min_quantity": 10},
+            {"pricelist_id": self.market_list.id, "applied_on": "1_product",
+             "product_tmpl_id": self.f1.product_tmpl_id.id, "compute_price": "fixed", "fixed_price": 123.0},
+        ])
+        products = self.m1 | self.m2 | self.m3 | self.w1 | self.s1 | self.f1 | self.f2
+        for pricelist in (self.dealer_list, self.market_list):
+            expected = {p.id: pricelist._get_product_price(p, 1.0) for p in products}
+            self.assertEqual(pricelist._get_aftersales_prices(products), expected)
+
     def test_apply_is_idempotent(self):
         run = self._run()
         run.action_apply()
@@ -172,12 +187,15 @@ class TestPriceListModes(PricingCommon):
 
     def test_two_lists_mode_only_checks(self):
         self.company.aftersales_pricelist_mode = "two_lists"
+        Item = self.env["product.pricelist.item"]
+        domain = [("pricelist_id", "in", (self.dealer_list | self.market_list).ids)]
+        before = sorted(Item.search(domain).mapped(lambda i: (i.id, i.fixed_price)))
         run = self._run()
         self.assertEqual(run.mode, "two_lists")
         self.assertFalse(run.can_be_applied)
         with self.assertRaisesMessage(UserError, "kept by hand"):
             run.action_apply()
-        self.assertFalse(self.env["product.pricelist.item"].search([("pricelist_id", "=", self.dealer_list.id)]))
+        self.assertEqual(sorted(Item.search(domain).mapped(lambda i: (i.id, i.fixed_price))), before)
 
     def test_market_list_and_level_discount(self):
         self.company.aftersales_pricelist_mode = "market_level"
