@@ -53,6 +53,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     ],
     "demo": [
         "demo/aftersales_demo.xml",
+        "demo/aftersales_claim_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
