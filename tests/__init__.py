@@ -3,3 +3,9 @@ from . import test_fee_schedule
 from . import test_partner_archive
 from . import test_product_archive
 from . import test_ui
+from . import test_claim_submission
+from . import test_claim_review
+from . import test_claim_settlement
+from . import test_claim_concurrency
+from . import test_claim_access
+from . import test_claim_reports
