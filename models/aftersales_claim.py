@@ -5,7 +5,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_date
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -1077,14 +1077,10 @@ class AftersalesClaim(models.Model):
             moves |= new_moves
         moves.action_post()
         self.write({"state": "settled", "settle_date": fields.Datetime.now()})
-        for claim in self:
-            move = claim.refund_move_id.sudo()
+        # the credit note itself shows on the chatter through the tracking of refund_move_id
+        for claim in self - to_credit:
             claim.message_post(
-                body=_("Credited to %(dealer)s by credit note %(move)s (%(amount)s).",
-                       dealer=claim.dealer_id.display_name, move=move._get_html_link(),
-                       amount=format_amount(self.env, move.amount_total, move.currency_id))
-                if move
-                else _("Settled: nothing to credit (no approved amount)."),
+                body=_("Settled: nothing to credit (no approved amount)."),
                 subtype_xmlid="mail.mt_note",
             )
         return moves.with_env(self.env)

@@ -324,10 +324,13 @@ class AftersalesClaimLine(models.Model):
         ):
             # an approved amount that no unit price gives exactly: credit it as one lump sum
             quantity, price_unit = 1.0, self.amount_approved
-        return Command.create({
+        vals = {
             "product_id": self.product_id.id,
             "name": _("%(claim)s: %(line)s", claim=self.claim_id.name, line=self.name),
             "quantity": quantity,
             "product_uom_id": self.product_uom_id.id,
             "price_unit": price_unit,
-        })
+        }
+        if self.company_id.claim_account_id:
+            vals["account_id"] = self.company_id.claim_account_id.id
+        return Command.create(vals)

@@ -36,6 +36,15 @@ class ResCompany(models.Model):
         "is flagged for the reviewer.",
     )
 
+    claim_account_id = fields.Many2one(
+        "account.account",
+        string="Warranty Cost Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost', 'income', 'income_other'))]",
+        help="Account of the lines of the credit notes that settle warranty claims. Leave empty "
+        "to book them on the products' income accounts, like any credit note.",
+    )
+
     @api.constrains("claim_review_days", "claim_return_days", "claim_repeat_part_days")
     def _check_claim_settings(self):
         for company in self:

@@ -12,3 +12,4 @@ class ResConfigSettings(models.TransientModel):
     claim_repeat_part_days = fields.Integer(
         related="company_id.claim_repeat_part_days", readonly=False
     )
+    claim_account_id = fields.Many2one(related="company_id.claim_account_id", readonly=False)

@@ -56,7 +56,15 @@ class TestClaimSettlement(AftersalesClaimCommon):
         self.assertEqual(move.action_view_aftersales_claims()["domain"],
                          [("refund_move_id", "=", move.id)])
         self.assertEqual(claim.action_view_refund()["res_id"], move.id)
-        self.assertIn(move.name, claim.message_ids[0].body)
+
+    def test_warranty_cost_account(self):
+        account = self.env["account.account"].create({
+            "name": "Warranty costs", "code": "611900", "account_type": "expense",
+        })
+        self.company.claim_account_id = account
+        move = self._approve(self._create_claim()).refund_move_id
+        self.assertEqual(move.invoice_line_ids.account_id, account)
+        self.assertEqual(move.amount_untaxed, 130.0)
 
     def test_never_credited_twice(self):
         claim = self._approve(self._create_claim())
