@@ -916,7 +916,8 @@ class AftersalesClaim(models.Model):
 
     def _action_approve(self, approved_amounts=None, reason=None):
         """Approve the claims. ``approved_amounts`` ({claim line id: amount}) approves only part
-        of the claimed amounts, for the given ``reason``; other lines are approved in full."""
+        of the claimed amounts (partial approval), for the given ``reason``; lines it does not
+        name are approved in full."""
         approved_amounts = approved_amounts or {}
         if approved_amounts:
             self._check_reason(reason, _("Give the reason for the partial approval."))
@@ -939,20 +940,35 @@ class AftersalesClaim(models.Model):
                     )
                 )
         for line, amount in amounts.items():
-            line.sudo().amount_approved = amount
+            line.sudo().amount_approved = amount  # the lines refuse more than claimed
         now = fields.Datetime.now()
         for claim in self:
             partial = any(
                 claim.currency_id.compare_amounts(line.amount_approved, line.amount_claimed) < 0
                 for line in claim.line_ids
             )
+            if approved_amounts and not partial:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: every line is approved in full. Lower the approved "
+                        "amount of the lines you do not pay, or use Approve.",
+                        claim=claim.display_name,
+                    )
+                )
+            if approved_amounts and claim.currency_id.is_zero(claim.amount_approved):
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: nothing is approved. Use Reject to turn the claim down.",
+                        claim=claim.display_name,
+                    )
+                )
             claim.write({
                 "state": "partially_approved" if partial else "approved",
                 "review_date": now,
                 "reviewer_id": self.env.uid,
                 "review_note": reason if partial else False,
             })
-            if partial and reason:
+            if partial:
                 claim.message_post(
                     body=_("Partially approved: %(reason)s", reason=reason),
                     subtype_xmlid="mail.mt_comment",

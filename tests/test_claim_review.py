@@ -81,7 +81,10 @@ class TestClaimReview(AftersalesClaimCommon):
         wizard = self._wizard(claim, "aftersales.claim.partial.approve", reason="No")
         part_row, labour_row = wizard.line_ids
         labour_row.amount_approved = 95.0
-        with self.assertRaisesMessage(UserError, "approve between 0 and the claimed 90.0, not 95.0"):
+        with self.assertRaisesMessage(ValidationError, "approved amount 95.0 is more than the claimed 90.0"):
+            wizard.action_partial_approve()
+        labour_row.amount_approved = -5.0
+        with self.assertRaisesMessage(ValidationError, "approved amount cannot be negative"):
             wizard.action_partial_approve()
         labour_row.amount_approved = 90.0
         with self.assertRaisesMessage(UserError, "every line is approved in full"):
@@ -91,9 +94,12 @@ class TestClaimReview(AftersalesClaimCommon):
             wizard.action_partial_approve()
         self.assertEqual(claim.state, "submitted")
         self.assertEqual(claim.amount_approved, 0.0)
-        # the same rule holds without the wizard: never more than claimed
+        self.assertFalse(claim.review_date)
+        # the same rules hold without the wizard (API)
         with self.assertRaisesMessage(ValidationError, "approved amount 100.0 is more than the claimed 90.0"):
             claim._action_approve({claim.line_ids[1].id: 100.0}, "Generous")
+        with self.assertRaisesMessage(UserError, "Give the reason for the partial approval"):
+            claim._action_approve({claim.line_ids[1].id: 10.0}, "")
         self.assertEqual(claim.state, "submitted")
 
     def test_reject_needs_a_reason(self):

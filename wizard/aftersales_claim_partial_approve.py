@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 from odoo.fields import Command
 
 
@@ -39,44 +38,9 @@ class AftersalesClaimPartialApprove(models.TransientModel):
 
     def action_partial_approve(self):
         self.ensure_one()
-        claim = self.claim_id
-        currency = claim.currency_id
-        amounts = {}
-        for row in self.line_ids:
-            line = row.claim_line_id
-            if currency.compare_amounts(row.amount_approved, 0) < 0 or currency.compare_amounts(
-                row.amount_approved, line.amount_claimed
-            ) > 0:
-                raise UserError(
-                    _(
-                        "Claim %(claim)s, line %(line)s: approve between 0 and the claimed "
-                        "%(claimed)s, not %(approved)s.",
-                        claim=claim.display_name,
-                        line=line.name,
-                        claimed=line.amount_claimed,
-                        approved=row.amount_approved,
-                    )
-                )
-            amounts[line.id] = row.amount_approved
-        if not any(
-            currency.compare_amounts(row.amount_approved, row.claim_line_id.amount_claimed) < 0
-            for row in self.line_ids
-        ):
-            raise UserError(
-                _(
-                    "Claim %(claim)s: every line is approved in full. Lower the approved amount "
-                    "of the lines you do not pay, or use Approve.",
-                    claim=claim.display_name,
-                )
-            )
-        if all(currency.is_zero(amount) for amount in amounts.values()):
-            raise UserError(
-                _(
-                    "Claim %(claim)s: nothing is approved. Use Reject to turn the claim down.",
-                    claim=claim.display_name,
-                )
-            )
-        claim._action_approve(amounts, self.reason)
+        self.claim_id._action_approve(
+            {row.claim_line_id.id: row.amount_approved for row in self.line_ids}, self.reason
+        )
         return {"type": "ir.actions.act_window_close"}
 
 
