@@ -578,6 +578,7 @@ class AftersalesClaim(models.Model):
 
     def action_settle(self):
         """Credit the dealer now (claims settled per claim, once ready)."""
+        self.check_access("write")
         for claim in self:
             if claim.state not in APPROVED_STATES:
                 raise UserError(
@@ -597,7 +598,7 @@ class AftersalesClaim(models.Model):
                         dealer=claim.dealer_id.display_name,
                     )
                 )
-            if not claim._is_ready_for_settlement() and not claim.refund_move_id:
+            if not claim._is_ready_for_settlement():
                 raise UserError(
                     _(
                         "Claim %(claim)s is credited when its returned parts are received: "

@@ -54,6 +54,8 @@ class TestClaimAccess(AftersalesClaimCommon):
             self.claim_a.with_user(self.portal_a).write({"symptom": "changed"})
         with self.assertRaises(AccessError):
             self.claim_a.with_user(self.portal_a).action_approve()
+        with self.assertRaises(AccessError):
+            self.claim_a.with_user(self.portal_a).action_settle()
 
     def test_dealer_never_edits_the_lines_of_a_submitted_claim(self):
         line = self.claim_a.line_ids[0]
