@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -538,18 +537,19 @@ class AftersalesClaim(models.Model):
 
     # ----------------------------------------------------------------- actions
     def action_submit(self):
+        self.check_access("write")
         self._check_can("can_be_submitted", _("submitted"))
         self._check_submission()
         self.line_ids._flag_repeat_parts()
         now = fields.Datetime.now()
-        self.write({"state": "submitted", "submit_date": now, "sent_back_question": False})
-        by_deadline = defaultdict(lambda: self.browse())
-        for (company, day), claims in self.grouped(
-            lambda c: (c.company_id, fields.Date.context_today(c, now))
-        ).items():
-            by_deadline[self._get_review_deadline(company, day)] |= claims
-        for deadline, claims in by_deadline.items():
-            claims.review_deadline = deadline
+        day = fields.Date.context_today(self, now)
+        for company, claims in self.grouped("company_id").items():
+            claims.write({
+                "state": "submitted",
+                "submit_date": now,
+                "review_deadline": self._get_review_deadline(company, day),
+                "sent_back_question": False,
+            })
         for claim in self.filtered("reviewer_id"):
             claim.activity_schedule(
                 "aftersales.mail_activity_type_claim_review",
@@ -744,11 +744,10 @@ class AftersalesClaim(models.Model):
     def _check_submission(self):
         """Refuse to submit claims whose machine, end user or lines are not right, saying
         exactly what to correct."""
-        today = fields.Date.context_today(self)
         duplicates = self._get_duplicates()
         problems = []
         for claim in self:
-            errors = claim._get_machine_errors(today)
+            errors = claim._get_machine_errors()
             errors += claim._get_end_user_errors()
             errors += claim._get_line_errors()
             if claim in duplicates:
@@ -770,11 +769,11 @@ class AftersalesClaim(models.Model):
         if problems:
             raise UserError("\n\n".join(problems))
 
-    def _get_machine_errors(self, today):
+    def _get_machine_errors(self):
         self.ensure_one()
         lot = self.lot_id
         if not lot:
-            return [_("Enter the serial number of the failed machine (the Machine field).")]
+            return [_("Enter the serial number of the failed machine.")]
         errors = []
         if not lot.is_machine:
             errors.append(
