@@ -1152,17 +1152,23 @@ class AftersalesClaim(models.Model):
         )
 
     def _create_return_pickings(self):
-        """One receipt per claim, from the dealer into the Claimed Parts location, for the
-        approved part lines that must be returned."""
+        """One receipt per claim, from the dealer into the Claimed Parts location, for the part
+        lines that must be returned (core IP parts included, though never credited)."""
         today = fields.Date.context_today(self)
+        warehouses = {}
         vals_list = []
         for claim in self:
             lines = claim.line_ids.filtered(lambda l: l.line_type == "part" and l.return_required)
             if not lines:
                 continue
-            deadline = today + timedelta(days=claim.company_id.claim_return_days)
+            company = claim.company_id
+            if company not in warehouses:
+                warehouses[company] = claim._get_return_warehouse()
+            deadline = today + timedelta(days=company.claim_return_days)
             lines.sudo().return_deadline = deadline
-            vals_list.append(claim._prepare_return_picking_vals(lines, deadline))
+            vals_list.append(
+                claim._prepare_return_picking_vals(lines, deadline, warehouses[company])
+            )
         if not vals_list:
             return self.env["stock.picking"]
         pickings = self.env["stock.picking"].sudo().create(vals_list)
@@ -1178,9 +1184,8 @@ class AftersalesClaim(models.Model):
             )
         return pickings
 
-    def _prepare_return_picking_vals(self, lines, deadline):
+    def _prepare_return_picking_vals(self, lines, deadline, warehouse):
         self.ensure_one()
-        warehouse = self._get_return_warehouse()
         if not warehouse.claimed_parts_location_id:
             raise UserError(
                 _(

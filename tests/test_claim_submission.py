@@ -277,3 +277,20 @@ class TestClaimSubmission(AftersalesClaimCommon):
             (False, True, True, False),
         )
         self.assertEqual((wear.is_in_service_bom, labour.is_in_service_bom), (True, False))
+
+    def test_settings(self):
+        settings = self.env["res.config.settings"].create({
+            "claim_review_days": 3,
+            "claim_credit_trigger": "receipt",
+            "claim_return_days": 14,
+            "claim_repeat_part_days": 60,
+        })
+        settings.execute()
+        self.assertRecordValues(self.company, [{
+            "claim_review_days": 3, "claim_credit_trigger": "receipt",
+            "claim_return_days": 14, "claim_repeat_part_days": 60,
+        }])
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="claim_credit_trigger"', arch)
+        with self.assertRaisesMessage(ValidationError, "cannot be negative"):
+            self.company.claim_return_days = -1
