@@ -14,3 +14,13 @@ from . import sale_order
 from . import stock_lot
 from . import stock_picking
 from . import stock_warehouse
+from . import res_company_claim
+from . import res_config_settings_claim
+from . import res_partner_claim
+from . import product_template_claim
+from . import stock_lot_claim
+from . import aftersales_claim
+from . import aftersales_claim_line
+from . import account_move_claim
+from . import stock_picking_claim
+from . import aftersales_failure_rate_report

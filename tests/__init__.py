@@ -5,3 +5,10 @@ from . import test_parts_quote
 from . import test_pricing
 from . import test_product_archive
 from . import test_ui
+from . import test_claim_submission
+from . import test_claim_review
+from . import test_claim_settlement
+from . import test_claim_concurrency
+from . import test_claim_access
+from . import test_claim_reports
+from . import test_claim_ui

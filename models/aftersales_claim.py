@@ -1,0 +1,1225 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date
+
+CLAIM_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("partially_approved", "Partially Approved"),
+    ("rejected", "Rejected"),
+    ("settled", "Settled"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+APPROVED_STATES = ("approved", "partially_approved")
+
+CLAIM_TYPES = [
+    ("warranty", "Warranty"),
+    ("goodwill", "Goodwill"),
+]
+
+USAGE_UNITS = [
+    ("hours", "Operating hours"),
+    ("km", "Kilometres"),
+]
+
+CAUSE_CATEGORIES = [
+    ("material", "Material defect"),
+    ("manufacturing", "Manufacturing / assembly"),
+    ("design", "Design weakness"),
+    ("wear", "Premature wear"),
+    ("operation", "Operation / misuse"),
+    ("external", "External cause"),
+    ("unknown", "Unknown"),
+]
+
+RETURN_STATES = [
+    ("none", "Nothing to return"),
+    ("waiting", "Waiting for parts"),
+    ("received", "Parts received"),
+]
+
+# What the dealer declares: frozen once the claim leaves the draft state (lines guard their own).
+CLAIMED_FIELDS = {
+    "company_id", "date", "claim_type", "dealer_id", "lot_id", "product_id", "end_user_id",
+    "end_user_name", "end_user_phone", "end_user_email", "failure_date", "usage", "usage_unit",
+    "symptom", "cause", "action_taken",
+}
+
+
+class AftersalesClaim(models.Model):
+    _name = "aftersales.claim"
+    _description = "Warranty Claim"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------ fields
+    name = fields.Char(
+        string="Claim Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: _("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        CLAIM_STATES, default="draft", required=True, copy=False, index=True, tracking=True
+    )
+    date = fields.Date(
+        string="Claim Date",
+        required=True,
+        index=True,
+        default=fields.Date.context_today,
+        help="Date the dealer files the claim: the parts are priced at the dealer settlement "
+        "price list of this day.",
+    )
+    claim_type = fields.Selection(
+        CLAIM_TYPES,
+        string="Claim Type",
+        required=True,
+        default="warranty",
+        tracking=True,
+        help="Warranty: the failure happened while the machine was under warranty.\n"
+        "Goodwill: a failure outside warranty the company may still pay for; an After-Sales "
+        "manager must approve it.",
+    )
+    dealer_id = fields.Many2one(
+        "res.partner",
+        string="Dealer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_dealer', '=', True)]",
+        help="The dealer that repaired the machine and files the claim.",
+    )
+    settlement_mode = fields.Selection(related="dealer_id.claim_settlement_mode")
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Machine",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_machine', '=', True), ('product_id', '=?', product_id)]",
+        help="The serial number of the failed machine, from the product archive.",
+    )
+    serial_number = fields.Char(
+        related="lot_id.name",
+        string="Serial Number",
+        help="When filing through the API, give the serial number here: it is looked up in "
+        "the product archive.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Product",
+        compute="_compute_product_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('aftersales_part_class', '=', 'finished')]",
+    )
+    warranty_end_date = fields.Date(related="lot_id.warranty_end_date")
+    is_in_warranty = fields.Boolean(
+        string="Failed in Warranty",
+        compute="_compute_is_in_warranty",
+        store=True,
+        help="The failure date lies within the machine's warranty.",
+    )
+    end_user_id = fields.Many2one(
+        "res.partner",
+        string="End User",
+        compute="_compute_end_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        domain="[('is_end_user', '=', True)]",
+        help="The end user the machine is registered to in the product archive.",
+    )
+    end_user_name = fields.Char(
+        string="End User Name", compute="_compute_end_user_contact", store=True, readonly=False,
+        precompute=True,
+    )
+    end_user_phone = fields.Char(
+        string="End User Phone", compute="_compute_end_user_contact", store=True, readonly=False,
+        precompute=True,
+    )
+    end_user_email = fields.Char(
+        string="End User E-mail", compute="_compute_end_user_contact", store=True,
+        readonly=False, precompute=True,
+    )
+    has_end_user_changes = fields.Boolean(
+        compute="_compute_has_end_user_changes",
+        help="The end-user details on the claim differ from the end-user archive.",
+    )
+    failure_date = fields.Date(index=True, tracking=True)
+    usage = fields.Float(
+        string="Usage at Failure", digits=(12, 1), help="Operating hours or kilometres."
+    )
+    usage_unit = fields.Selection(USAGE_UNITS, default="hours", required=True)
+    symptom = fields.Text(help="What the end user noticed.")
+    cause_category = fields.Selection(
+        CAUSE_CATEGORIES, string="Cause", index=True, tracking=True,
+        help="Class of the root cause, for the failure analysis.",
+    )
+    cause = fields.Text(string="Cause Details", help="What the dealer found to be the cause.")
+    action_taken = fields.Text(string="Action Taken", help="What the dealer did to repair it.")
+    line_ids = fields.One2many("aftersales.claim.line", "claim_id", string="Lines", copy=True)
+    amount_claimed = fields.Monetary(
+        string="Claimed", compute="_compute_amounts", store=True, tracking=True
+    )
+    amount_approved = fields.Monetary(
+        string="Approved", compute="_compute_amounts", store=True, tracking=True
+    )
+    needs_part_confirmation = fields.Boolean(
+        compute="_compute_needs_part_confirmation",
+        help="Parts outside the machine's service BOM wait for a reviewer's confirmation.",
+    )
+    has_repeat_part = fields.Boolean(
+        compute="_compute_has_repeat_part",
+        store=True,
+        string="Repeat Part",
+        help="A part of this claim was already claimed on the same machine shortly before.",
+    )
+    reviewer_id = fields.Many2one(
+        "res.users",
+        string="Reviewer",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Who reviews the claim; set to whoever decides on it.",
+    )
+    submit_date = fields.Datetime(string="Submitted on", readonly=True, copy=False)
+    review_deadline = fields.Date(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last day to decide on the claim: the configured number of working days after "
+        "submission.",
+    )
+    is_review_overdue = fields.Boolean(
+        compute="_compute_is_review_overdue", search="_search_is_review_overdue"
+    )
+    review_date = fields.Datetime(string="Reviewed on", readonly=True, copy=False)
+    review_note = fields.Text(
+        string="Review Reason", readonly=True, copy=False,
+        help="Why the claim was rejected or only partially approved.",
+    )
+    sent_back_question = fields.Text(
+        readonly=True, copy=False,
+        help="The reviewer's question when the claim was sent back to the dealer.",
+    )
+    return_picking_ids = fields.One2many(
+        "stock.picking", "aftersales_claim_id", string="Return Receipts", readonly=True
+    )
+    return_picking_count = fields.Integer(compute="_compute_return_picking_count")
+    return_state = fields.Selection(
+        RETURN_STATES,
+        string="Returned Parts",
+        compute="_compute_return_state",
+        store=True,
+        index=True,
+    )
+    refund_move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+    )
+    settle_date = fields.Datetime(string="Settled on", readonly=True, copy=False)
+
+    can_be_submitted = fields.Boolean(compute="_compute_can_be")
+    can_be_approved = fields.Boolean(compute="_compute_can_be")
+    can_be_rejected = fields.Boolean(compute="_compute_can_be")
+    can_be_sent_back = fields.Boolean(compute="_compute_can_be")
+    can_be_settled = fields.Boolean(compute="_compute_can_be")
+    can_be_closed = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+    can_be_reset = fields.Boolean(compute="_compute_can_be")
+    can_be_end_user_updated = fields.Boolean(compute="_compute_can_be")
+
+    # ---------------------------------------------------------------- computes
+    @api.depends("lot_id")
+    def _compute_product_id(self):
+        for claim in self:
+            if claim.lot_id:
+                claim.product_id = claim.lot_id.product_id
+
+    @api.depends("lot_id")
+    def _compute_end_user_id(self):
+        for claim in self:
+            claim.end_user_id = claim.lot_id.end_user_id
+
+    @api.depends("end_user_id")
+    def _compute_end_user_contact(self):
+        for claim in self:
+            end_user = claim.end_user_id
+            claim.end_user_name = end_user.name
+            claim.end_user_phone = end_user.phone or end_user.mobile
+            claim.end_user_email = end_user.email
+
+    @api.depends(
+        "end_user_id.name", "end_user_id.phone", "end_user_id.mobile", "end_user_id.email",
+        "end_user_name", "end_user_phone", "end_user_email",
+    )
+    def _compute_has_end_user_changes(self):
+        for claim in self:
+            claim.has_end_user_changes = bool(claim._get_end_user_updates())
+
+    @api.depends("failure_date", "lot_id.registration_date", "lot_id.warranty_end_date")
+    def _compute_is_in_warranty(self):
+        for claim in self:
+            claim.is_in_warranty = bool(
+                claim.lot_id
+                and claim.failure_date
+                and claim.lot_id._get_warranty_state(claim.failure_date) == "under_warranty"
+            )
+
+    @api.depends("line_ids.amount_claimed", "line_ids.amount_approved")
+    def _compute_amounts(self):
+        for claim in self:
+            claim.amount_claimed = sum(claim.line_ids.mapped("amount_claimed"))
+            claim.amount_approved = sum(claim.line_ids.mapped("amount_approved"))
+
+    @api.depends("line_ids.is_in_service_bom", "line_ids.is_part_confirmed")
+    def _compute_needs_part_confirmation(self):
+        for claim in self:
+            claim.needs_part_confirmation = bool(claim._get_unconfirmed_part_lines())
+
+    @api.depends("line_ids.is_repeat_part")
+    def _compute_has_repeat_part(self):
+        for claim in self:
+            claim.has_repeat_part = any(claim.line_ids.mapped("is_repeat_part"))
+
+    @api.depends("state", "review_deadline")
+    def _compute_is_review_overdue(self):
+        today = fields.Date.context_today(self)
+        for claim in self:
+            claim.is_review_overdue = bool(
+                claim.state == "submitted" and claim.review_deadline and claim.review_deadline < today
+            )
+
+    def _search_is_review_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on Review Overdue."))
+        domain = [
+            ("state", "=", "submitted"),
+            ("review_deadline", "<", fields.Date.context_today(self)),
+        ]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    def _compute_return_picking_count(self):
+        counts = dict(
+            self.env["stock.picking"].sudo()._read_group(
+                [("aftersales_claim_id", "in", self.ids)], ["aftersales_claim_id"], ["__count"]
+            )
+        )
+        for claim in self:
+            claim.return_picking_count = counts.get(claim, 0)
+
+    @api.depends("return_picking_ids.state")
+    def _compute_return_state(self):
+        for claim in self:
+            states = set(claim.return_picking_ids.mapped("state")) - {"cancel"}
+            if not states:
+                claim.return_state = "none"
+            elif states == {"done"}:
+                claim.return_state = "received"
+            else:
+                claim.return_state = "waiting"
+
+    @api.depends(
+        "state", "claim_type", "refund_move_id", "return_state", "settlement_mode",
+        "has_end_user_changes",
+    )
+    @api.depends_context("uid")
+    def _compute_can_be(self):
+        is_manager = self.env.user.has_group("aftersales.group_aftersales_manager")
+        is_reviewer = self.env.user.has_group("aftersales.group_aftersales_user")
+        for claim in self:
+            state = claim.state
+            submitted = state == "submitted" and is_reviewer
+            claim.can_be_submitted = state == "draft"
+            claim.can_be_approved = submitted and (claim.claim_type == "warranty" or is_manager)
+            claim.can_be_rejected = submitted
+            claim.can_be_sent_back = submitted
+            claim.can_be_settled = (
+                is_reviewer
+                and claim.settlement_mode == "per_claim"
+                and claim._is_ready_for_settlement()
+            )
+            claim.can_be_closed = state in ("settled", "rejected") and is_reviewer
+            claim.can_be_cancelled = state in ("draft", "submitted")
+            claim.can_be_reset = state == "cancelled"
+            claim.can_be_end_user_updated = (
+                is_reviewer
+                and claim.has_end_user_changes
+                and state in (*APPROVED_STATES, "settled", "closed")
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for claim in self:
+            claim.access_url = f"/my/claims/{claim.id}"
+
+    # ------------------------------------------------------------- constraints
+    @api.constrains("dealer_id")
+    def _check_dealer(self):
+        for claim in self:
+            dealer = claim.dealer_id
+            if not dealer.is_dealer or dealer != dealer.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: %(partner)s is not a dealer. A claim is filed by the "
+                        "dealer company (After-Sales > Archive > Dealers), not by a contact.",
+                        claim=claim.display_name,
+                        partner=dealer.display_name,
+                    )
+                )
+
+    @api.constrains("failure_date", "lot_id")
+    def _check_failure_date(self):
+        today = fields.Date.context_today(self)
+        for claim in self:
+            if not claim.failure_date:
+                continue
+            if claim.failure_date > today:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: the failure date %(date)s lies in the future. Enter the "
+                        "day the machine failed.",
+                        claim=claim.display_name,
+                        date=format_date(self.env, claim.failure_date),
+                    )
+                )
+            delivery = claim.lot_id.dealer_delivery_date
+            if delivery and claim.failure_date < delivery:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: the failure date %(date)s is before machine %(machine)s "
+                        "was delivered to the dealer on %(delivery)s. Check the failure date and "
+                        "the serial number.",
+                        claim=claim.display_name,
+                        date=format_date(self.env, claim.failure_date),
+                        machine=claim.lot_id.name,
+                        delivery=format_date(self.env, delivery),
+                    )
+                )
+
+    @api.constrains("usage")
+    def _check_usage(self):
+        for claim in self:
+            if claim.usage < 0:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: the usage at failure cannot be negative (%(usage)s).",
+                        claim=claim.display_name,
+                        usage=claim.usage,
+                    )
+                )
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._resolve_serial_number(vals)
+            if vals.get("name", _("New")) == _("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("aftersales.claim")
+                    or _("New")
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._resolve_serial_number(vals)
+        locked = CLAIMED_FIELDS.intersection(vals)
+        if locked:
+            self.check_access("write")  # say nothing about claims the user may not change
+            frozen = self.filtered(lambda claim: claim.state != "draft")
+            if frozen:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s: what the dealer claimed can no longer be "
+                        "changed (%(fields)s). A reviewer can send it back to the dealer to have it "
+                        "corrected.",
+                        claim=frozen[0].display_name,
+                        state=frozen[0]._get_state_label(),
+                        fields=", ".join(
+                            self._fields[fname]._description_string(self.env)
+                            for fname in sorted(locked)
+                        ),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_filed(self):
+        for claim in self:
+            if claim.state not in ("draft", "cancelled"):
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s and is kept for the record: cancel it "
+                        "instead of deleting it.",
+                        claim=claim.display_name,
+                        state=claim._get_state_label(),
+                    )
+                )
+
+    @api.model
+    def _resolve_serial_number(self, vals):
+        """Accept a serial number instead of a machine id (API and portal filing)."""
+        serial = vals.pop("serial_number", None)
+        if serial and not vals.get("lot_id"):
+            product = self.env["product.product"].browse(vals.get("product_id"))
+            vals["lot_id"] = self._get_machine_from_serial(serial, product).id
+
+    @api.model
+    def _get_machine_from_serial(self, serial, product=None):
+        """The machine of the product archive with this serial number (of ``product`` if given).
+        Dealers cannot read other dealers' machines, so the archive is searched as superuser and
+        the claim's checks decide whether the machine may be claimed."""
+        serial = (serial or "").strip()
+        lots = self.env["stock.lot"].sudo().search(
+            [
+                ("name", "=", serial),
+                ("is_machine", "=", True),
+                ("company_id", "in", [False, *self.env.companies.ids]),
+            ]
+        )
+        if not lots:
+            raise UserError(
+                _(
+                    "Serial number %(serial)s is not in the product archive. Check it on the "
+                    "machine's rating plate; a machine that is really missing must first be "
+                    "added to After-Sales > Archive > Machines.",
+                    serial=serial,
+                )
+            )
+        if product:
+            matching = lots.filtered(lambda lot: lot.product_id == product)
+            if not matching:
+                raise UserError(
+                    _(
+                        "Serial number %(serial)s belongs to %(other)s, not to %(product)s. "
+                        "Correct the product or the serial number.",
+                        serial=serial,
+                        other=", ".join(lots.product_id.mapped("display_name")),
+                        product=product.display_name,
+                    )
+                )
+            lots = matching
+        if len(lots) > 1:
+            raise UserError(
+                _(
+                    "Serial number %(serial)s exists for several products (%(products)s): "
+                    "choose the product first.",
+                    serial=serial,
+                    products=", ".join(lots.product_id.mapped("display_name")),
+                )
+            )
+        return lots.with_env(self.env)
+
+    # ----------------------------------------------------------------- actions
+    def action_submit(self):
+        self.check_access("write")
+        self._check_can("can_be_submitted", _("submitted"))
+        self._check_submission()
+        self.line_ids._flag_repeat_parts()
+        now = fields.Datetime.now()
+        day = fields.Date.context_today(self, now)
+        for company, claims in self.grouped("company_id").items():
+            claims.write({
+                "state": "submitted",
+                "submit_date": now,
+                "review_deadline": self._get_review_deadline(company, day),
+                "sent_back_question": False,
+            })
+        for claim in self.filtered("reviewer_id"):
+            claim.activity_schedule(
+                "aftersales.mail_activity_type_claim_review",
+                date_deadline=claim.review_deadline,
+                user_id=claim.reviewer_id.id,
+            )
+        return True
+
+    def action_approve(self):
+        """Approve every line at its claimed amount."""
+        self._action_approve()
+        return True
+
+    def action_open_partial_approve(self):
+        self.ensure_one()
+        self._check_can("can_be_approved", _("approved by you"))
+        return self._open_review_wizard("aftersales.claim.partial.approve", _("Partially Approve"))
+
+    def action_open_reject(self):
+        self._check_can("can_be_rejected", _("reviewed"))
+        return self._open_review_wizard("aftersales.claim.reject", _("Reject Claim"))
+
+    def action_open_send_back(self):
+        self._check_can("can_be_sent_back", _("sent back"))
+        return self._open_review_wizard("aftersales.claim.send.back", _("Send Back to Dealer"))
+
+    def action_settle(self):
+        """Credit the dealer now (claims settled per claim, once ready)."""
+        self.check_access("write")
+        for claim in self:
+            if claim.state not in APPROVED_STATES:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s: only an approved or partially approved "
+                        "claim can be settled.",
+                        claim=claim.display_name,
+                        state=claim._get_state_label(),
+                    )
+                )
+            if claim.settlement_mode == "monthly":
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: dealer %(dealer)s is settled by monthly statement; the "
+                        "claim is credited there.",
+                        claim=claim.display_name,
+                        dealer=claim.dealer_id.display_name,
+                    )
+                )
+            if not claim._is_ready_for_settlement():
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is credited when its returned parts are received: "
+                        "validate the return receipt first.",
+                        claim=claim.display_name,
+                    )
+                )
+        self._create_refunds()
+        return True
+
+    def action_close(self):
+        self._check_can("can_be_closed", _("closed"))
+        self.write({"state": "closed"})
+        return True
+
+    def action_cancel(self):
+        self._check_can("can_be_cancelled", _("cancelled"))
+        self.activity_unlink(["aftersales.mail_activity_type_claim_review"])
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_can("can_be_reset", _("reset to draft"))
+        self.write({"state": "draft", "submit_date": False, "review_deadline": False})
+        return True
+
+    def action_update_end_user(self):
+        """Write the end-user details collected with the claim into the end-user archive."""
+        for claim in self:
+            if not claim.can_be_end_user_updated:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: there is nothing to update in the end-user archive, or "
+                        "the claim is not approved yet.",
+                        claim=claim.display_name,
+                    )
+                )
+            updates = claim._get_end_user_updates()
+            # reviewers need no contact-creation rights to correct what the claim proved
+            claim.end_user_id.sudo().write(updates)
+            claim.message_post(
+                body=_(
+                    "End-user archive of %(end_user)s updated from the claim: %(changes)s.",
+                    end_user=claim.end_user_id.display_name,
+                    changes=", ".join(f"{key} = {value}" for key, value in updates.items()),
+                )
+            )
+        self.activity_feedback(["aftersales.mail_activity_type_claim_end_user"])
+        return True
+
+    def action_view_return_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("aftersales_claim_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.return_picking_count == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.return_picking_ids.id
+        return action
+
+    def action_view_refund(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action.update({"views": [(False, "form")], "res_id": self.refund_move_id.id})
+        return action
+
+    @api.model
+    def _action_view_claims(self, domain, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_claim_action")
+        action["domain"] = domain
+        action["context"] = context or {}
+        return action
+
+    # -------------------------------------------------------- business methods
+    def _get_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_can(self, gate, verb):
+        """Refuse a transition its ``can_be_*`` gate does not allow, naming the claim."""
+        for claim in self:
+            if not claim[gate]:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s and cannot be %(verb)s.",
+                        claim=claim.display_name,
+                        state=claim._get_state_label(),
+                        verb=verb,
+                    )
+                )
+
+    def _open_review_wizard(self, model, title):
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_claim_ids": self.ids, "default_claim_id": self[:1].id},
+        }
+
+    def _get_end_user_updates(self):
+        """Values that would bring the end-user archive in line with the claim."""
+        self.ensure_one()
+        end_user = self.end_user_id
+        if not end_user:
+            return {}
+        updates = {}
+        if self.end_user_name and self.end_user_name.strip() != (end_user.name or "").strip():
+            updates["name"] = self.end_user_name.strip()
+        if self.end_user_phone and self.end_user_phone not in (end_user.phone, end_user.mobile):
+            updates["phone"] = self.end_user_phone
+        if self.end_user_email and self.end_user_email != end_user.email:
+            updates["email"] = self.end_user_email
+        return updates
+
+    def _check_lines_editable(self, review=False):
+        """Lines change only while the claim is a draft; reviewers may still confirm parts and
+        decide on returns while it is submitted."""
+        states = ["draft"]
+        if review and self.env.user.has_group("aftersales.group_aftersales_user"):
+            states.append("submitted")
+        for claim in self:
+            if claim.state not in states:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s: its lines can no longer be changed. A "
+                        "reviewer can send it back to the dealer to have them corrected.",
+                        claim=claim.display_name,
+                        state=claim._get_state_label(),
+                    )
+                )
+
+    def _get_unconfirmed_part_lines(self):
+        return self.line_ids.filtered(
+            lambda line: line.line_type == "part"
+            and not line.is_in_service_bom
+            and not line.is_part_confirmed
+        )
+
+    def _check_submission(self):
+        """Refuse to submit claims whose machine, end user or lines are not right, saying
+        exactly what to correct."""
+        duplicates = self._get_duplicates()
+        problems = []
+        for claim in self:
+            errors = claim._get_machine_errors()
+            errors += claim._get_end_user_errors()
+            errors += claim._get_line_errors()
+            if claim in duplicates:
+                errors.append(
+                    _(
+                        "Machine %(machine)s already has claim %(other)s for a failure on "
+                        "%(date)s: a failure is claimed once. Complete that claim, or cancel one "
+                        "of the two.",
+                        machine=claim.lot_id.name,
+                        other=duplicates[claim].name,
+                        date=format_date(self.env, claim.failure_date),
+                    )
+                )
+            if errors:
+                problems.append(
+                    _("Claim %(claim)s cannot be submitted:", claim=claim.display_name)
+                    + "".join(f"\n- {error}" for error in errors)
+                )
+        if problems:
+            raise UserError("\n\n".join(problems))
+
+    def _get_machine_errors(self):
+        self.ensure_one()
+        lot = self.lot_id
+        if not lot:
+            return [_("Enter the serial number of the failed machine.")]
+        errors = []
+        if not lot.is_machine:
+            errors.append(
+                _(
+                    "Serial number %(serial)s is not a machine of the product archive: choose the "
+                    "serial number of the finished product that failed.",
+                    serial=lot.name,
+                )
+            )
+        if self.product_id != lot.product_id:
+            errors.append(
+                _(
+                    "Serial number %(serial)s belongs to %(other)s, not to %(product)s. Correct "
+                    "the product or the serial number.",
+                    serial=lot.name,
+                    other=lot.product_id.display_name,
+                    product=self.product_id.display_name or _("(no product)"),
+                )
+            )
+        dealer = self.dealer_id
+        if dealer not in (lot.dealer_id, lot.end_user_id.aftersales_dealer_id):
+            errors.append(
+                _(
+                    "Machine %(serial)s was not delivered to %(dealer)s and its end user is not "
+                    "served by it (delivered to: %(delivered)s). Only the selling or serving "
+                    "dealer can claim it.",
+                    serial=lot.name,
+                    dealer=dealer.display_name,
+                    delivered=lot.dealer_id.display_name or _("no dealer"),
+                )
+            )
+        if not self.failure_date:
+            errors.append(_("Enter the failure date."))
+        elif self.claim_type == "warranty" and not self.is_in_warranty:
+            if not lot.registration_date or self.failure_date < lot.registration_date:
+                errors.append(
+                    _(
+                        "The failure on %(date)s happened before machine %(serial)s was "
+                        "registered to an end user, so before its warranty started. File it as "
+                        "a goodwill claim (an After-Sales manager approves it).",
+                        date=format_date(self.env, self.failure_date),
+                        serial=lot.name,
+                    )
+                )
+            else:
+                errors.append(
+                    _(
+                        "The failure on %(date)s is outside the warranty of machine %(serial)s, "
+                        "which ended on %(end)s. File it as a goodwill claim (an After-Sales "
+                        "manager approves it).",
+                        date=format_date(self.env, self.failure_date),
+                        serial=lot.name,
+                        end=format_date(self.env, lot.warranty_end_date),
+                    )
+                )
+        return errors
+
+    def _get_end_user_errors(self):
+        self.ensure_one()
+        lot = self.lot_id
+        if lot and not lot.end_user_id:
+            return [
+                _(
+                    "Machine %(serial)s is not registered to an end user yet. Register it first "
+                    "(Register to End User on the machine), then file the claim.",
+                    serial=lot.name,
+                )
+            ]
+        errors = []
+        if not (self.end_user_name or "").strip():
+            errors.append(_("Enter the end user's name."))
+        if not (self.end_user_phone or self.end_user_email):
+            errors.append(
+                _("Enter the end user's phone number or e-mail: end users are called back after "
+                  "every claim.")
+            )
+        return errors
+
+    def _get_line_errors(self):
+        self.ensure_one()
+        if not self.line_ids:
+            return [_("Add at least one line: the parts replaced and the labour or fees.")]
+        return []
+
+    def _get_duplicates(self):
+        """{claim: other claim} for claims of a machine and failure date already claimed."""
+        claims = self.filtered(lambda c: c.lot_id and c.failure_date)
+        if not claims:
+            return {}
+        others = self.search(
+            [
+                ("lot_id", "in", claims.lot_id.ids),
+                ("failure_date", "in", list(set(claims.mapped("failure_date")))),
+                ("state", "!=", "cancelled"),
+            ],
+            order="id",
+        )
+        by_failure = others.grouped(lambda o: (o.lot_id, o.failure_date))
+        result = {}
+        for claim in claims:
+            twins = by_failure.get((claim.lot_id, claim.failure_date), others.browse()) - claim
+            if twins:
+                result[claim] = twins[0]
+        return result
+
+    @api.model
+    def _get_review_deadline(self, company, submit_day):
+        """Last review day: ``claim_review_days`` working days of the company's working schedule
+        after ``submit_day`` (calendar days when the company has no schedule)."""
+        days = company.claim_review_days
+        calendar = company.resource_calendar_id
+        if days <= 0:
+            return submit_day
+        if calendar:
+            tz = pytz.timezone(calendar.tz or "UTC")
+            start = tz.localize(datetime.combine(submit_day + timedelta(days=1), time.min))
+            end = calendar.plan_days(days, start, compute_leaves=True)
+            if end:
+                return end.astimezone(tz).date()
+        return submit_day + timedelta(days=days)
+
+    @api.model
+    def _check_reason(self, text, message):
+        if not (text or "").strip():
+            raise UserError(message)
+
+    def _check_reviewable(self, approving=False):
+        self.check_access("write")
+        self._lock_claims()
+        for claim in self:
+            claim._check_can("can_be_rejected", _("reviewed"))
+            if approving and not claim.can_be_approved:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is a goodwill claim: only an After-Sales manager can "
+                        "approve it.",
+                        claim=claim.display_name,
+                    )
+                )
+
+    def _action_approve(self, approved_amounts=None, reason=None):
+        """Approve the claims. ``approved_amounts`` ({claim line id: amount}) approves only part
+        of the claimed amounts (partial approval), for the given ``reason``; lines it does not
+        name are approved in full."""
+        approved_amounts = approved_amounts or {}
+        if approved_amounts:
+            self._check_reason(reason, _("Give the reason for the partial approval."))
+        self._check_reviewable(approving=True)
+        amounts = {
+            line: approved_amounts.get(line.id, line.amount_claimed) for line in self.line_ids
+        }
+        for claim in self:
+            unconfirmed = claim._get_unconfirmed_part_lines().filtered(
+                lambda line: claim.currency_id.compare_amounts(amounts[line], 0) > 0
+            )
+            if unconfirmed:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: %(parts)s not in the service BOM of %(product)s. Check "
+                        "the parts, then tick 'Part Confirmed' on their lines (or approve them at 0).",
+                        claim=claim.display_name,
+                        parts=", ".join(unconfirmed.product_id.mapped("display_name")),
+                        product=claim.product_id.display_name,
+                    )
+                )
+        for line, amount in amounts.items():
+            line.sudo().amount_approved = amount  # the lines refuse more than claimed
+        now = fields.Datetime.now()
+        for claim in self:
+            partial = any(
+                claim.currency_id.compare_amounts(line.amount_approved, line.amount_claimed) < 0
+                for line in claim.line_ids
+            )
+            if approved_amounts and not partial:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: every line is approved in full. Lower the approved "
+                        "amount of the lines you do not pay, or use Approve.",
+                        claim=claim.display_name,
+                    )
+                )
+            if approved_amounts and claim.currency_id.is_zero(claim.amount_approved):
+                raise UserError(
+                    _(
+                        "Claim %(claim)s: nothing is approved. Use Reject to turn the claim down.",
+                        claim=claim.display_name,
+                    )
+                )
+            claim.write({
+                "state": "partially_approved" if partial else "approved",
+                "review_date": now,
+                "reviewer_id": self.env.uid,
+                "review_note": reason if partial else False,
+            })
+            if partial:
+                claim.message_post(
+                    body=_("Partially approved: %(reason)s", reason=reason),
+                    subtype_xmlid="mail.mt_comment",
+                )
+        self._after_approval()
+
+    def _after_approval(self):
+        self.activity_feedback(["aftersales.mail_activity_type_claim_review"])
+        self._create_return_pickings()
+        self._propose_end_user_updates()
+        self.filtered(
+            lambda c: c.settlement_mode == "per_claim" and c._is_ready_for_settlement()
+        )._create_refunds()
+
+    def _action_reject(self, reason):
+        self._check_reason(reason, _("Give the reason for rejecting the claim: the dealer reads it."))
+        self._check_reviewable()
+        self.line_ids.sudo().amount_approved = 0.0
+        self.write({
+            "state": "rejected",
+            "review_date": fields.Datetime.now(),
+            "reviewer_id": self.env.uid,
+            "review_note": reason,
+        })
+        self.activity_feedback(["aftersales.mail_activity_type_claim_review"])
+        for claim in self:
+            claim.message_post(
+                body=_("Claim rejected: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _action_send_back(self, question):
+        self._check_reason(question, _("Write the question the dealer must answer."))
+        self._check_reviewable()
+        self.activity_unlink(["aftersales.mail_activity_type_claim_review"])
+        self.write({
+            "state": "draft",
+            "sent_back_question": question,
+            "submit_date": False,
+            "review_deadline": False,
+        })
+        for claim in self:
+            claim.message_post(
+                body=_("Sent back to the dealer with a question: %(question)s", question=question),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=claim.dealer_id.ids,
+            )
+
+    def _propose_end_user_updates(self):
+        """The service process keeps the end-user archive true: a claim whose end-user details
+        differ from the archive asks its reviewer to update the archive."""
+        for claim in self:
+            updates = claim._get_end_user_updates()
+            if not updates:
+                continue
+            claim.activity_schedule(
+                "aftersales.mail_activity_type_claim_end_user",
+                user_id=claim.reviewer_id.id or self.env.uid,
+                note=_(
+                    "The claim gives other end-user details than the archive for %(end_user)s: "
+                    "%(changes)s. Check them and click 'Update End-User Archive'.",
+                    end_user=claim.end_user_id.display_name,
+                    changes=", ".join(f"{key} = {value}" for key, value in updates.items()),
+                ),
+            )
+
+    # Settlement ---------------------------------------------------------------
+    def _is_ready_for_settlement(self):
+        """Approved, not credited yet, and past the company's credit trigger."""
+        self.ensure_one()
+        return (
+            self.state in APPROVED_STATES
+            and not self.refund_move_id
+            and (self.company_id.claim_credit_trigger == "approval" or self.return_state != "waiting")
+        )
+
+    def _lock_claims(self):
+        """Lock the claims' rows until the end of the transaction, so that two reviewers, or a
+        reviewer and a receipt, can never decide on or credit the same claim twice. Fails at
+        once rather than wait: the server retries the request, which then finds the claim
+        already decided or settled."""
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+        # re-read what another transaction may have committed before we got the lock
+        self.invalidate_recordset(["state", "refund_move_id"])
+
+    def _create_refunds(self):
+        """Credit each claim with its own credit note for its approved amounts."""
+        if not self:
+            return self.env["account.move"]
+        self._lock_claims()
+        for claim in self:
+            if claim.refund_move_id or claim.state not in APPROVED_STATES:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s and cannot be credited (again)%(move)s.",
+                        claim=claim.display_name,
+                        state=claim._get_state_label(),
+                        move=_(": credit note %s", claim.refund_move_id.sudo().name)
+                        if claim.refund_move_id
+                        else "",
+                    )
+                )
+        to_credit = self.filtered(lambda c: c._get_creditable_lines())
+        # reviewers need no invoicing rights: the approval they gave is what credits the dealer
+        moves = self.env["account.move"].sudo()
+        for company, claims in to_credit.grouped("company_id").items():
+            new_moves = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(company)
+                .create([claim._prepare_refund_vals() for claim in claims])
+            )
+            for claim, move in zip(claims, new_moves):
+                claim.refund_move_id = move.id
+            moves |= new_moves
+        moves.action_post()
+        self.write({"state": "settled", "settle_date": fields.Datetime.now()})
+        # the credit note itself shows on the chatter through the tracking of refund_move_id
+        for claim in self - to_credit:
+            claim.message_post(
+                body=_("Settled: nothing to credit (no approved amount)."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return moves.with_env(self.env)
+
+    def _prepare_refund_vals(self):
+        """Values of the dealer's credit note for this claim."""
+        self.ensure_one()
+        return {
+            "move_type": "out_refund",
+            "partner_id": self.dealer_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "invoice_origin": self.name,
+            "ref": _(
+                "Warranty claim %(claim)s, machine %(serial)s",
+                claim=self.name,
+                serial=self.lot_id.name,
+            ),
+            "invoice_line_ids": self._prepare_refund_line_vals(),
+        }
+
+    def _get_creditable_lines(self):
+        """Lines credited to the dealer: those with an approved amount, never a core IP part."""
+        return self.line_ids.filtered(
+            lambda line: not line.is_core_ip and not line.currency_id.is_zero(line.amount_approved)
+        )
+
+    def _prepare_refund_line_vals(self):
+        """Credit note lines (``Command.create``) for the approved amounts."""
+        self.ensure_one()
+        return [line._prepare_refund_line_command() for line in self._get_creditable_lines()]
+
+    def _on_returned_parts_received(self):
+        """A return receipt was validated: credit the claims waiting for their parts."""
+        for claim in self:
+            if claim.return_state == "received":
+                claim.message_post(
+                    body=_("The returned parts were received."), subtype_xmlid="mail.mt_note"
+                )
+        self.filtered(
+            lambda c: c.settlement_mode == "per_claim"
+            and c.company_id.claim_credit_trigger == "receipt"
+            and c._is_ready_for_settlement()
+        )._create_refunds()
+
+    # Parts to return ----------------------------------------------------------
+    def _get_return_warehouse(self):
+        """Warehouse whose claimed-parts location receives the returned parts."""
+        self.ensure_one()
+        return self.env["stock.warehouse"].sudo().search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+
+    def _create_return_pickings(self):
+        """One receipt per claim, from the dealer into the Claimed Parts location, for the part
+        lines that must be returned (core IP parts included, though never credited)."""
+        today = fields.Date.context_today(self)
+        warehouses = {}
+        vals_list = []
+        for claim in self:
+            lines = claim.line_ids.filtered(lambda l: l.line_type == "part" and l.return_required)
+            if not lines:
+                continue
+            company = claim.company_id
+            if company not in warehouses:
+                warehouses[company] = claim._get_return_warehouse()
+            deadline = today + timedelta(days=company.claim_return_days)
+            lines.sudo().return_deadline = deadline
+            vals_list.append(
+                claim._prepare_return_picking_vals(lines, deadline, warehouses[company])
+            )
+        if not vals_list:
+            return self.env["stock.picking"]
+        pickings = self.env["stock.picking"].sudo().create(vals_list)
+        pickings.action_confirm()
+        for picking in pickings:
+            picking.aftersales_claim_id.message_post(
+                body=_(
+                    "Parts to return by %(date)s: %(picking)s.",
+                    date=format_date(self.env, picking.scheduled_date.date()),
+                    picking=picking._get_html_link(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return pickings
+
+    def _prepare_return_picking_vals(self, lines, deadline, warehouse):
+        self.ensure_one()
+        if not warehouse.claimed_parts_location_id:
+            raise UserError(
+                _(
+                    "Claim %(claim)s: company %(company)s has no warehouse with a Claimed Parts "
+                    "location to receive the returned parts. Create a warehouse first.",
+                    claim=self.display_name,
+                    company=self.company_id.display_name,
+                )
+            )
+        source = self.dealer_id.with_company(self.company_id).property_stock_customer
+        destination = warehouse.claimed_parts_location_id
+        return {
+            "picking_type_id": warehouse.in_type_id.id,
+            "partner_id": self.dealer_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "origin": self.name,
+            "scheduled_date": datetime.combine(deadline, time(12)),
+            "company_id": self.company_id.id,
+            "aftersales_claim_id": self.id,
+            "move_ids": [
+                fields.Command.create({
+                    "name": line.name or line.product_id.display_name,
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": line.quantity,
+                    "product_uom": line.product_uom_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "company_id": self.company_id.id,
+                })
+                for line in lines
+            ],
+        }
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Warranty Claim %s", self.name).replace("/", "-")

@@ -1,0 +1,336 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+from odoo.tools import float_round
+
+LINE_TYPES = [
+    ("part", "Part"),
+    ("labour", "Labour"),
+    ("travel", "Travel"),
+    ("other", "Other fee"),
+]
+
+# Fee types of the service charge standard (product.template.aftersales_fee_type) per line type.
+LINE_FEE_TYPES = {
+    "labour": ("labour",),
+    "travel": ("travel",),
+    "other": ("inspection", "other"),
+}
+
+# What a reviewer may still change on the lines of a submitted claim.
+REVIEW_FIELDS = {"is_part_confirmed", "return_required", "sequence"}
+# What only the review itself writes (as superuser), never a user directly.
+SYSTEM_FIELDS = {"amount_approved", "return_deadline", "is_repeat_part"}
+
+
+class AftersalesClaimLine(models.Model):
+    _name = "aftersales.claim.line"
+    _description = "Warranty Claim Line"
+    _order = "claim_id, sequence, id"
+    _check_company_auto = True
+
+    claim_id = fields.Many2one(
+        "aftersales.claim", string="Claim", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="claim_id.currency_id")
+    line_type = fields.Selection(LINE_TYPES, string="Type", required=True, default="part")
+    product_id = fields.Many2one(
+        "product.product",
+        string="Product",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('aftersales_fee_type', '=', False), ('type', '!=', 'service'), "
+        "('aftersales_part_class', '!=', 'finished')] if line_type == 'part' else "
+        "[('aftersales_fee_type', 'in', ['labour'] if line_type == 'labour' else "
+        "(['travel'] if line_type == 'travel' else ['inspection', 'other']))]",
+    )
+    name = fields.Char(
+        string="Description", compute="_compute_name", store=True, readonly=False, precompute=True
+    )
+    quantity = fields.Float(
+        string="Quantity",
+        default=1.0,
+        digits="Product Unit of Measure",
+        help="Parts replaced, hours of labour, kilometres travelled...",
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        precompute=True,
+        help="Parts: the dealer settlement price at the claim date (core IP parts carry no "
+        "price). Labour, travel and fees: the rate of the service charge standard.",
+    )
+    amount_claimed = fields.Monetary(
+        string="Claimed", compute="_compute_amount_claimed", store=True, precompute=True
+    )
+    amount_approved = fields.Monetary(string="Approved", readonly=True, copy=False)
+    is_core_ip = fields.Boolean(
+        string="Core IP Part",
+        compute="_compute_is_core_ip",
+        store=True,
+        help="Core IP parts may be claimed, but carry no price and are never credited.",
+    )
+    is_in_service_bom = fields.Boolean(
+        string="In Service BOM",
+        compute="_compute_is_in_service_bom",
+        store=True,
+        help="The part belongs to the service BOM of the claimed machine.",
+    )
+    is_part_confirmed = fields.Boolean(
+        string="Part Confirmed",
+        copy=False,
+        help="A reviewer checked that this part, outside the service BOM, really belongs to "
+        "the repair.",
+    )
+    is_repeat_part = fields.Boolean(
+        string="Repeat Part",
+        readonly=True,
+        copy=False,
+        help="The same part was claimed on the same machine within the company's repeat part "
+        "window: check it before approving.",
+    )
+    return_required = fields.Boolean(
+        string="Return Required",
+        compute="_compute_return_required",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The dealer must send the replaced part back to the Claimed Parts location. "
+        "Set by default for modules and core IP parts.",
+    )
+    return_deadline = fields.Date(readonly=True, copy=False)
+
+    # Claim facts stored on the line for the analysis by part.
+    claim_state = fields.Selection(related="claim_id.state", string="Claim State", store=True)
+    dealer_id = fields.Many2one(related="claim_id.dealer_id", store=True, index=True)
+    lot_id = fields.Many2one(related="claim_id.lot_id", string="Machine", store=True, index=True)
+    machine_product_id = fields.Many2one(
+        related="claim_id.product_id", string="Machine Product", store=True, index=True
+    )
+    claim_date = fields.Date(related="claim_id.date", store=True)
+    failure_date = fields.Date(related="claim_id.failure_date", store=True)
+    cause_category = fields.Selection(related="claim_id.cause_category", store=True)
+
+    # ---------------------------------------------------------------- computes
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            line.name = line.product_id.display_name
+
+    @api.depends(
+        "line_type", "product_id.aftersales_part_class", "quantity", "claim_id.date",
+        "claim_id.dealer_id",
+    )
+    def _compute_price_unit(self):
+        for line in self:
+            if not line.product_id:
+                line.price_unit = 0.0
+            elif line.line_type == "part":
+                core_ip = line.product_id.aftersales_part_class == "core_ip"
+                line.price_unit = 0.0 if core_ip else line._get_part_unit_price()
+            else:
+                line.price_unit = line._get_fee_unit_price()
+
+    @api.depends("quantity", "price_unit")
+    def _compute_amount_claimed(self):
+        for line in self:
+            line.amount_claimed = line.currency_id.round(line.quantity * line.price_unit)
+
+    @api.depends("product_id.aftersales_part_class")
+    def _compute_is_core_ip(self):
+        for line in self:
+            line.is_core_ip = line.product_id.aftersales_part_class == "core_ip"
+
+    @api.depends("line_type", "product_id", "claim_id.product_id.service_bom_ids.line_ids.product_id")
+    def _compute_is_in_service_bom(self):
+        for line in self:
+            machine = line.claim_id.product_id.product_tmpl_id
+            line.is_in_service_bom = (
+                line.line_type == "part"
+                and line.product_id in machine._get_service_bom_parts()
+            )
+
+    @api.depends("line_type", "product_id")
+    def _compute_return_required(self):
+        for line in self:
+            line.return_required = line.line_type == "part" and (
+                line.product_id.aftersales_part_class in ("module", "core_ip")
+            )
+
+    # ------------------------------------------------------------- constraints
+    @api.constrains("quantity", "price_unit", "amount_approved", "is_core_ip")
+    def _check_amounts(self):
+        for line in self:
+            claim = line.claim_id.display_name
+            currency = line.currency_id
+            if line.quantity <= 0:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s, line %(line)s: the quantity (or hours, or km) must be "
+                        "positive, not %(quantity)s.",
+                        claim=claim,
+                        line=line.name,
+                        quantity=line.quantity,
+                    )
+                )
+            if line.price_unit < 0:
+                raise ValidationError(
+                    _("Claim %(claim)s, line %(line)s: the unit price cannot be negative.",
+                      claim=claim, line=line.name)
+                )
+            if currency.compare_amounts(line.amount_approved, 0) < 0:
+                raise ValidationError(
+                    _("Claim %(claim)s, line %(line)s: the approved amount cannot be negative.",
+                      claim=claim, line=line.name)
+                )
+            if currency.compare_amounts(line.amount_approved, line.amount_claimed) > 0:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s, line %(line)s: the approved amount %(approved)s is more "
+                        "than the claimed %(claimed)s. Approve at most what the dealer claims.",
+                        claim=claim,
+                        line=line.name,
+                        approved=line.amount_approved,
+                        claimed=line.amount_claimed,
+                    )
+                )
+            if line.is_core_ip and (line.price_unit or line.amount_approved):
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s, line %(line)s: %(part)s is a core IP part. It may be "
+                        "claimed, but carries no price and is never credited to the dealer.",
+                        claim=claim,
+                        line=line.name,
+                        part=line.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("line_type", "product_id")
+    def _check_product_type(self):
+        for line in self:
+            product = line.product_id
+            if line.line_type == "part":
+                wrong = product.aftersales_fee_type or product.type == "service" or (
+                    product.aftersales_part_class == "finished"
+                )
+            else:
+                wrong = product.aftersales_fee_type not in LINE_FEE_TYPES[line.line_type]
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: %(product)s cannot be claimed as %(type)s. Parts are "
+                        "spare parts and modules; labour, travel and other fees are the services "
+                        "of the service charge standard (After-Sales > Parts > Service Charge "
+                        "Standard).",
+                        claim=line.claim_id.display_name,
+                        product=product.display_name,
+                        type=dict(LINE_TYPES)[line.line_type],
+                    )
+                )
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        claims = self.env["aftersales.claim"].browse(
+            {vals.get("claim_id") for vals in vals_list if vals.get("claim_id")}
+        )
+        claims._check_lines_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")  # say nothing about claims the user may not change
+        fnames = set(vals)
+        if fnames & SYSTEM_FIELDS and not self.env.su:
+            raise UserError(
+                _(
+                    "Approved amounts, return deadlines and repeat-part flags are set by the "
+                    "review of the claim (Approve, Partially Approve, Reject), not by hand."
+                )
+            )
+        if fnames - REVIEW_FIELDS - SYSTEM_FIELDS:
+            self.claim_id._check_lines_editable()
+        elif fnames & REVIEW_FIELDS:
+            self.claim_id._check_lines_editable(review=True)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_filed(self):
+        self.claim_id._check_lines_editable()
+
+    # -------------------------------------------------------- business methods
+    def _get_part_unit_price(self):
+        """Unit price of a replaced part: the dealer settlement price list at the claim date,
+        or the product's sales price when the dealer has no price list. The one place the
+        pricing rules of dealer settlement plug into claims."""
+        self.ensure_one()
+        claim = self.claim_id
+        date = claim.date or fields.Date.context_today(self)
+        pricelist = claim.dealer_id.property_product_pricelist
+        if not pricelist:
+            return self.product_id.lst_price
+        price = pricelist._get_product_price(self.product_id, self.quantity or 1.0, date=date)
+        company = claim.company_id or self.env.company
+        return pricelist.currency_id._convert(price, company.currency_id, company, date)
+
+    def _get_fee_unit_price(self):
+        """Rate of a labour, travel or other fee: the published service charge standard."""
+        self.ensure_one()
+        return self.product_id.lst_price
+
+    def _flag_repeat_parts(self):
+        """Flag the part lines whose part was already claimed on the same machine within the
+        company's repeat part window (one search for all lines)."""
+        parts = self.filtered(
+            lambda l: l.line_type == "part" and l.claim_id.lot_id and l.claim_id.failure_date
+        )
+        if not parts:
+            return
+        earlier = self.search(
+            [
+                ("line_type", "=", "part"),
+                ("lot_id", "in", parts.claim_id.lot_id.ids),
+                ("product_id", "in", parts.product_id.ids),
+                ("claim_id", "not in", parts.claim_id.ids),
+                ("claim_state", "not in", ("draft", "cancelled")),
+            ]
+        )
+        dates = earlier.grouped(lambda l: (l.lot_id, l.product_id))
+        flagged = self.browse()
+        for line in parts:
+            claim = line.claim_id
+            window = timedelta(days=claim.company_id.claim_repeat_part_days)
+            others = dates.get((claim.lot_id, line.product_id), earlier.browse())
+            if any(abs(other.failure_date - claim.failure_date) <= window for other in others):
+                flagged |= line
+        flagged.sudo().is_repeat_part = True
+        (parts - flagged).filtered("is_repeat_part").sudo().is_repeat_part = False
+
+    def _prepare_refund_line_command(self):
+        """Credit note line for the approved amount of this line."""
+        self.ensure_one()
+        quantity, price_unit = self.quantity, self.amount_approved / self.quantity
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        if self.currency_id.compare_amounts(
+            float_round(price_unit, precision_digits=digits) * quantity, self.amount_approved
+        ):
+            # an approved amount that no unit price gives exactly: credit it as one lump sum
+            quantity, price_unit = 1.0, self.amount_approved
+        vals = {
+            "product_id": self.product_id.id,
+            "name": _("%(claim)s: %(line)s", claim=self.claim_id.name, line=self.name),
+            "quantity": quantity,
+            "product_uom_id": self.product_uom_id.id,
+            "price_unit": price_unit,
+        }
+        if self.company_id.claim_account_id:
+            vals["account_id"] = self.company_id.claim_account_id.id
+        return Command.create(vals)

@@ -1,0 +1,90 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class AftersalesFailureRateReport(models.Model):
+    """Failure rate per product and month: warranty claims over the machines in warranty."""
+
+    _name = "aftersales.failure.rate.report"
+    _description = "Failure Rate Analysis"
+    _auto = False
+    _order = "month desc, product_id"
+
+    month = fields.Date(readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, help="The machines' company.")
+    machine_count = fields.Integer(
+        string="Machines in Warranty",
+        readonly=True,
+        help="Machines whose warranty covered at least one day of the month.",
+    )
+    claim_count = fields.Integer(
+        string="Warranty Claims",
+        readonly=True,
+        help="Warranty claims filed for a failure in the month (drafts, rejected and cancelled "
+        "claims left out).",
+    )
+    failure_rate = fields.Float(
+        string="Failure Rate (%)",
+        readonly=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Warranty claims per 100 machines in warranty in the month. Over several months: "
+        "claims per 100 machine-months in warranty.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE OR REPLACE VIEW %s AS (
+    WITH months AS (
+        SELECT generate_series(
+                   date_trunc('month', MIN(registration_date)),
+                   date_trunc('month', CURRENT_DATE),
+                   interval '1 month'
+               )::date AS month
+          FROM stock_lot
+         WHERE is_machine AND registration_date IS NOT NULL
+    ), facts AS (
+        SELECT m.month, lot.product_id, lot.company_id, COUNT(*) AS machine_count, 0 AS claim_count
+          FROM months m
+          JOIN stock_lot lot
+            ON lot.is_machine
+           AND lot.registration_date < m.month + interval '1 month'
+           AND lot.warranty_end_date >= m.month
+         GROUP BY m.month, lot.product_id, lot.company_id
+        UNION ALL
+        SELECT date_trunc('month', c.failure_date)::date, lot.product_id, lot.company_id, 0, COUNT(*)
+          FROM aftersales_claim c
+          JOIN stock_lot lot ON lot.id = c.lot_id
+         WHERE c.claim_type = 'warranty'
+           AND c.failure_date IS NOT NULL
+           AND c.state NOT IN ('draft', 'rejected', 'cancelled')
+         GROUP BY 1, 2, 3
+    )
+    SELECT row_number() OVER (ORDER BY month, product_id, company_id) AS id,
+           month,
+           product_id,
+           company_id,
+           SUM(machine_count)::integer AS machine_count,
+           SUM(claim_count)::integer AS claim_count,
+           100.0 * SUM(claim_count) / NULLIF(SUM(machine_count), 0) AS failure_rate
+      FROM facts
+     GROUP BY month, product_id, company_id
+)
+                """,
+                SQL.identifier(self._table),
+            )
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        # the rate of a group is its claims over its machines, not the mean of monthly rates
+        if aggregate_spec == "failure_rate:avg":
+            return SQL(
+                "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, "claim_count", query),
+                self._field_to_sql(self._table, "machine_count", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

@@ -1,0 +1,199 @@
+from datetime import datetime, time, timedelta
+
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from .common_claim import AftersalesClaimCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClaimSettlement(AftersalesClaimCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.claimed_parts = cls.warehouse.claimed_parts_location_id
+
+    def _approve(self, claim, amounts=None, reason=None):
+        if claim.state == "draft":
+            claim.action_submit()
+        if amounts:
+            claim.with_user(self.as_user)._action_approve(
+                {line.id: amount for line, amount in amounts.items()}, reason or "Reduced"
+            )
+        else:
+            claim.with_user(self.as_user).action_approve()
+        return claim
+
+    def _receive(self, picking, quantities=None):
+        """Validate the return receipt; ``quantities`` {product: qty} receives less (backorder)."""
+        for move in picking.move_ids:
+            if quantities and move.product_id in quantities:
+                move.quantity = quantities[move.product_id]
+            move.picked = True
+        picking.with_context(skip_backorder=True).button_validate()
+        self.assertEqual(picking.state, "done")
+
+    def test_credit_note_on_approval(self):
+        claim = self._approve(self._create_claim(
+            line_ids=self._lines([(self.part, 2.0), (self.core_ip, 1.0)], hours=2.0, km=50.0)))
+        self.assertEqual(claim.state, "settled")
+        self.assertTrue(claim.settle_date)
+        move = claim.refund_move_id
+        self.assertRecordValues(move, [{
+            "move_type": "out_refund",
+            "state": "posted",
+            "partner_id": self.dealer_a.id,
+            "invoice_origin": claim.name,
+            "amount_untaxed": 160.0,  # 2 x 20 + 2 h x 45 + 50 km x 0.60; the core IP part: nothing
+        }])
+        self.assertEqual(move.aftersales_claim_ids, claim, "linked both ways")
+        self.assertEqual(move.aftersales_claim_count, 1)
+        self.assertEqual(sorted(move.invoice_line_ids.mapped("price_subtotal")), [30.0, 40.0, 90.0])
+        self.assertNotIn(self.core_ip, move.invoice_line_ids.product_id)
+        self.assertEqual(move.action_view_aftersales_claims()["domain"],
+                         [("refund_move_id", "=", move.id)])
+        self.assertEqual(claim.action_view_refund()["res_id"], move.id)
+
+    def test_warranty_cost_account(self):
+        account = self.env["account.account"].create({
+            "name": "Warranty costs", "code": "611900", "account_type": "expense",
+        })
+        self.company.claim_account_id = account
+        move = self._approve(self._create_claim()).refund_move_id
+        self.assertEqual(move.invoice_line_ids.account_id, account)
+        self.assertEqual(move.amount_untaxed, 130.0)
+
+    def test_never_credited_twice(self):
+        claim = self._approve(self._create_claim())
+        move = claim.refund_move_id
+        with self.assertRaisesMessage(UserError, "is Settled: only an approved"):
+            claim.action_settle()
+        with self.assertRaisesMessage(UserError, r"cannot be credited \(again\): credit note"):
+            claim._create_refunds()
+        refunds = self.env["account.move"].search([("invoice_origin", "=", claim.name)])
+        self.assertEqual(refunds, move)
+        claim.action_close()
+        self.assertEqual(claim.state, "closed")
+
+    def test_partial_approval_amounts(self):
+        claim = self._create_claim(line_ids=self._lines([(self.part, 3.0)], hours=2.0))
+        part_line, labour_line = claim.line_ids
+        self._approve(claim, {part_line: 50.0, labour_line: 45.0}, "Two filters were enough")
+        self.assertEqual(claim.amount_approved, 95.0)
+        self.assertEqual(claim.review_note, "Two filters were enough")
+        move = claim.refund_move_id
+        self.assertEqual(move.amount_untaxed, 95.0)
+        labour_credit, part_credit = move.invoice_line_ids.sorted("price_subtotal")
+        # 45 over 2 hours is exactly 22.50 an hour; 50 over 3 filters is credited as one sum
+        self.assertRecordValues(labour_credit, [{"quantity": 2.0, "price_unit": 22.5,
+                                                 "price_subtotal": 45.0}])
+        self.assertRecordValues(part_credit, [{"quantity": 1.0, "price_unit": 50.0,
+                                               "price_subtotal": 50.0}])
+
+    def test_return_receipt_into_claimed_parts(self):
+        claim = self._approve(self._create_claim(
+            line_ids=self._lines([(self.module, 1.0), (self.core_ip, 1.0), (self.part, 1.0)])))
+        picking = claim.return_picking_ids
+        deadline = self.today + timedelta(days=30)
+        self.assertEqual(len(picking), 1)
+        self.assertRecordValues(picking, [{
+            "partner_id": self.dealer_a.id,
+            "picking_type_id": self.warehouse.in_type_id.id,
+            "location_id": self.dealer_a.property_stock_customer.id,
+            "location_dest_id": self.claimed_parts.id,
+            "origin": claim.name,
+            "state": "assigned",
+            "scheduled_date": datetime.combine(deadline, time(12)),
+        }])
+        self.assertEqual(picking.move_ids.product_id, self.module | self.core_ip,
+                         "the wear part need not come back")
+        returned = claim.line_ids.filtered("return_required")
+        self.assertEqual(returned.mapped("return_deadline"), [deadline, deadline])
+        self.assertEqual(claim.return_state, "waiting")
+        self.assertEqual(claim.return_picking_count, 1)
+        self.assertEqual(claim.state, "settled", "credited on approval (company default)")
+        self._receive(picking)
+        self.assertEqual(claim.return_state, "received")
+        Quant = self.env["stock.quant"]
+        self.assertEqual(Quant._get_available_quantity(self.module, self.claimed_parts), 1.0)
+        self.assertEqual(Quant._get_available_quantity(self.core_ip, self.claimed_parts), 1.0)
+
+    def test_credit_on_receipt_of_the_returned_parts(self):
+        self.company.claim_credit_trigger = "receipt"
+        claim = self._approve(self._create_claim(
+            line_ids=self._lines([(self.module, 2.0)], hours=1.0)))
+        self.assertEqual(claim.state, "approved")
+        self.assertFalse(claim.refund_move_id)
+        self.assertFalse(claim.with_user(self.as_user).can_be_settled)
+        with self.assertRaisesMessage(UserError, "credited when its returned parts are received"):
+            claim.action_settle()
+        # one module comes back now, the other later (backorder): still waiting
+        self._receive(claim.return_picking_ids, {self.module: 1.0})
+        self.assertEqual(len(claim.return_picking_ids), 2)
+        self.assertEqual(claim.return_state, "waiting")
+        self.assertFalse(claim.refund_move_id)
+        backorder = claim.return_picking_ids.filtered(lambda p: p.state != "done")
+        # the storekeeper who receives the last module needs no rights on claims
+        storekeeper = new_test_user(self.env, login="storekeeper", groups="stock.group_stock_user")
+        self._receive(backorder.with_user(storekeeper))
+        self.assertEqual(claim.return_state, "received")
+        self.assertEqual(claim.state, "settled")
+        self.assertEqual(claim.refund_move_id.amount_untaxed, 2 * 300.0 + 45.0)
+
+    def test_cancelled_return_can_be_credited_by_hand(self):
+        self.company.claim_credit_trigger = "receipt"
+        claim = self._approve(self._create_claim(line_ids=self._lines([(self.module, 1.0)])))
+        claim.return_picking_ids.action_cancel()
+        self.assertEqual(claim.return_state, "none")
+        self.assertTrue(claim.with_user(self.as_user).can_be_settled)
+        claim.with_user(self.as_user).action_settle()
+        self.assertEqual(claim.state, "settled")
+        self.assertEqual(claim.refund_move_id.amount_untaxed, 390.0)
+
+    def test_monthly_dealer_waits_for_its_statement(self):
+        self.dealer_a.claim_settlement_mode = "monthly"
+        claim = self._approve(self._create_claim())
+        self.assertEqual(claim.state, "approved")
+        self.assertFalse(claim.refund_move_id)
+        self.assertFalse(claim.with_user(self.as_user).can_be_settled)
+        with self.assertRaisesMessage(UserError, "settled by monthly statement"):
+            claim.action_settle()
+        waiting = self.env["aftersales.claim"].search([
+            ("state", "in", ("approved", "partially_approved")),
+            ("dealer_id.claim_settlement_mode", "=", "monthly"),
+        ])
+        self.assertIn(claim, waiting)
+        # the dealer moves to per-claim settlement: the claim can be credited from its form
+        self.dealer_a.claim_settlement_mode = "per_claim"
+        claim.invalidate_recordset()
+        self.assertTrue(claim.with_user(self.as_user).can_be_settled)
+        claim.with_user(self.as_user).action_settle()
+        self.assertEqual(claim.refund_move_id.amount_untaxed, 130.0)
+
+    def test_nothing_to_credit(self):
+        claim = self._approve(self._create_claim(
+            line_ids=self._lines([(self.core_ip, 1.0)], hours=0)))
+        self.assertEqual(claim.state, "settled")
+        self.assertFalse(claim.refund_move_id)
+        self.assertIn("nothing to credit", claim.message_ids[0].body)
+
+    def test_rejected_claim_cannot_be_settled(self):
+        claim = self._create_claim()
+        claim.action_submit()
+        claim._action_reject("Misuse")
+        with self.assertRaisesMessage(UserError, "is Rejected: only an approved"):
+            claim.action_settle()
+        with self.assertRaisesMessage(UserError, "is Rejected and cannot be credited"):
+            claim._create_refunds()
+        self.assertFalse(claim.refund_move_id)
+        self.assertFalse(self.env["account.move"].search([("invoice_origin", "=", claim.name)]))
+
+    def test_reviewer_without_accounting_rights_settles(self):
+        """Reviewers need no invoicing rights: approval creates the credit note for them."""
+        self.assertFalse(self.as_user.has_group("account.group_account_invoice"))
+        claim = self._approve(self._create_claim())
+        self.assertEqual(claim.refund_move_id.create_uid, self.as_user)
+        claim.with_user(self.as_user).read(["refund_move_id", "return_picking_count", "state"])
