@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import email_normalize, html2plaintext, is_html_empty
 
 REQUEST_STATES = [
     ("new", "New"),
@@ -393,11 +393,11 @@ class AftersalesRequest(models.Model):
 
     @api.model
     def _find_partner_from_email(self, email):
-        normalized = email and self.env["res.partner"]._parse_partner_name(email)[1]
+        normalized = email_normalize(email or "")
         if not normalized:
             return self.env["res.partner"]
         return self.env["res.partner"].search(
-            [("email_normalized", "=", normalized.lower())], order="is_end_user desc, id", limit=1
+            [("email_normalized", "=", normalized)], order="is_end_user desc, id", limit=1
         )
 
     # ----------------------------------------------------------------- lookup
@@ -440,7 +440,8 @@ class AftersalesRequest(models.Model):
     def _find_partner_from_phone(self, text):
         """An end user or a dealer (or a dealer's contact) whose phone or mobile number has the
         same digits as ``text`` (spaces, dashes and brackets ignored)."""
-        digits = re.sub(r"\D", "", text)
+        # a national trunk prefix (0) is dropped: 020 7946 0000 is +44 20 7946 0000
+        digits = re.sub(r"\D", "", text).lstrip("0")
         if len(digits) < 6:
             return self.env["res.partner"]
         # the last digits narrow the search down in SQL; the full comparison is done below
