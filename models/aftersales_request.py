@@ -353,10 +353,7 @@ class AftersalesRequest(models.Model):
                     self.env["ir.sequence"].with_company(company).next_by_code("aftersales.request")
                     or _("New")
                 )
-        requests = super().create(vals_list)
-        for request in requests.filtered("dealer_id"):
-            request.message_subscribe(partner_ids=request.dealer_id.ids)
-        return requests
+        return super().create(vals_list)
 
     def write(self, vals):
         if "lookup" in vals:
