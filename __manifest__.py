@@ -18,7 +18,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -29,6 +29,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "data/stock_data.xml",
         "data/pricing_data.xml",
         "data/aftersales_claim_data.xml",
+        "data/aftersales_request_data.xml",
         "reports/product_template_reports.xml",
         "reports/product_template_templates.xml",
         "reports/aftersales_pricing_reports.xml",
@@ -56,12 +57,16 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/account_move_claim_views.xml",
         "views/stock_picking_claim_views.xml",
         "views/res_config_settings_claim_views.xml",
+        "views/aftersales_request_views.xml",
+        "views/aftersales_team_views.xml",
+        "views/stock_lot_request_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_pricing_demo.xml",
         "demo/aftersales_claim_demo.xml",
+        "demo/aftersales_request_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -24,3 +24,12 @@ from . import aftersales_claim_line
 from . import account_move_claim
 from . import stock_picking_claim
 from . import aftersales_failure_rate_report
+from . import aftersales_request
+from . import aftersales_request_part
+from . import aftersales_sla
+from . import aftersales_team
+from . import aftersales_claim_request
+from . import stock_lot_request
+from . import product_template_maintenance
+from . import res_users_van
+from . import repair_order
