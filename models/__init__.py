@@ -24,3 +24,12 @@ from . import aftersales_claim_line
 from . import account_move_claim
 from . import stock_picking_claim
 from . import aftersales_failure_rate_report
+from . import res_company_satisfaction
+from . import res_config_settings_satisfaction
+from . import product_category
+from . import product_template_satisfaction
+from . import aftersales_callback
+from . import aftersales_claim_callback
+from . import aftersales_service_cost
+from . import aftersales_satisfaction_report
+from . import aftersales_cost_report

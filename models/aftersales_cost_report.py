@@ -1,0 +1,244 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .aftersales_satisfaction_report import WEIGHT_SQL
+
+# Claims that count as service done: filed and not turned down.
+COUNTED_CLAIM_STATES = ("submitted", "approved", "partially_approved", "settled", "closed")
+# Claims whose approved amount is warranty cost actually paid (or to be paid).
+PAID_CLAIM_STATES = ("approved", "partially_approved", "settled", "closed")
+
+
+class AftersalesCostReport(models.Model):
+    """The cost of customer satisfaction per finished product and month (domain.md section 1).
+
+    What counts as **routine service cost** (the model's base), all at the service charge
+    standard (fee schedule):
+      - the labour, travel, inspection and other fee lines of the product's warranty claims
+        (quantity x the published rate, i.e. their claimed amount; parts are not routine
+        service), for claims filed and not rejected or cancelled, by claim month;
+      - the hotline time of the satisfaction call-backs made (duration x the labour rate);
+      - routine service entered by hand per product and month (maintenance, routine visits,
+        hotline handling done outside claims: ``aftersales.service.cost`` of type routine).
+
+    Then, per product and month:
+      - non-conforming-product service cost (model) = routine x the product's service cost
+        amplification factor, beside the actual warranty cost (approved amounts of the
+        product's claims) and the factor those imply (actual / routine);
+      - service-quality cost = routine + non-conforming (model);
+      - customer-satisfaction cost = conforming-product quality cost (entered) + service-quality
+        cost, and per machine in the field (machines delivered to a dealer or registered to an
+        end user by the end of the month).
+    """
+
+    _name = "aftersales.cost.report"
+    _description = "Customer-Satisfaction Cost Analysis"
+    _auto = False
+    _order = "month desc, product_id"
+
+    month = fields.Date(readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    machine_count = fields.Integer(
+        string="Machines in the Field", readonly=True,
+        help="Machines delivered to a dealer or registered to an end user by the end of the "
+        "month. Over several months: the average fleet.",
+    )
+    claim_count = fields.Integer(string="Warranty Claims", readonly=True)
+    claim_rate = fields.Float(
+        string="Claim Rate (%)", readonly=True, digits=(16, 2), aggregator="avg",
+        help="Warranty claims per 100 machines in the field in the month. Over several months: "
+        "per 100 machine-months.",
+    )
+    answer_count = fields.Integer(string="Answers", readonly=True)
+    satisfaction_total = fields.Float(readonly=True)
+    satisfaction = fields.Float(
+        readonly=True, digits=(3, 2), aggregator="avg",
+        help="Customer satisfaction of the answered call-backs (product quality x w + service "
+        "quality x (1 - w)).",
+    )
+    routine_cost = fields.Monetary(
+        string="Routine Service Cost", readonly=True,
+        help="Fee lines of the claims at the service charge standard, call-back hotline time "
+        "and routine service entered by hand.",
+    )
+    cost_factor = fields.Float(
+        string="Amplification (Model)", readonly=True, digits=(6, 2), aggregator="avg",
+        help="The product's service cost amplification factor.",
+    )
+    nonconforming_cost = fields.Monetary(
+        string="Non-Conforming Service Cost (Model)", readonly=True,
+        help="Routine service cost x the amplification factor.",
+    )
+    warranty_cost = fields.Monetary(
+        string="Actual Warranty Cost", readonly=True,
+        help="Approved amounts of the product's warranty claims (the measurement).",
+    )
+    actual_factor = fields.Float(
+        string="Amplification (Actual)", readonly=True, digits=(6, 2), aggregator="avg",
+        help="Actual warranty cost / routine service cost: the factor the figures imply.",
+    )
+    service_quality_cost = fields.Monetary(
+        string="Service-Quality Cost", readonly=True,
+        help="Routine + non-conforming-product service cost.",
+    )
+    conforming_cost = fields.Monetary(
+        string="Conforming-Product Quality Cost", readonly=True,
+        help="Entered per product and month (After-Sales > Analysis > Service Cost Entries).",
+    )
+    satisfaction_cost = fields.Monetary(
+        string="Customer-Satisfaction Cost", readonly=True,
+        help="Conforming-product quality cost + service-quality cost.",
+    )
+    cost_per_machine = fields.Monetary(
+        string="Satisfaction Cost per Machine", readonly=True, aggregator="avg",
+        help="Customer-satisfaction cost per machine in the field.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE OR REPLACE VIEW %(view)s AS (
+    WITH fleet AS (
+        -- a machine without a company counts in its product's company, else the main one
+        SELECT lot.product_id,
+               COALESCE(lot.company_id, pt.company_id,
+                        (SELECT id FROM res_company ORDER BY sequence, id LIMIT 1)) AS company_id,
+               date_trunc('month', COALESCE(lot.registration_date, lot.dealer_delivery_date))::date AS month,
+               COUNT(*) AS machines
+          FROM stock_lot lot
+          JOIN product_product pp ON pp.id = lot.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE lot.is_machine AND COALESCE(lot.registration_date, lot.dealer_delivery_date) IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), claims AS (
+        SELECT c.product_id, c.company_id, date_trunc('month', c.date)::date AS month,
+               COUNT(*) FILTER (WHERE c.claim_type = 'warranty') AS claims,
+               COALESCE(SUM(c.amount_approved) FILTER (WHERE c.state IN %(paid)s), 0) AS warranty_cost
+          FROM aftersales_claim c
+         WHERE c.state IN %(counted)s AND c.product_id IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), claim_fees AS (
+        SELECT l.machine_product_id AS product_id, l.company_id,
+               date_trunc('month', l.claim_date)::date AS month,
+               SUM(l.amount_claimed) AS fees
+          FROM aftersales_claim_line l
+         WHERE l.line_type != 'part' AND l.claim_state IN %(counted)s
+           AND l.machine_product_id IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), calls AS (
+        SELECT cb.product_id, cb.company_id, date_trunc('month', cb.call_date)::date AS month,
+               COALESCE(SUM(cb.service_cost), 0) AS call_cost,
+               COUNT(*) FILTER (WHERE cb.state = 'done') AS answers,
+               COALESCE(SUM(cb.product_quality_score * (%(weight)s)
+                            + cb.service_quality_score * (1 - (%(weight)s)))
+                        FILTER (WHERE cb.state = 'done'), 0) AS satisfaction_total
+          FROM aftersales_callback cb
+          JOIN res_company company ON company.id = cb.company_id
+          JOIN product_product pp ON pp.id = cb.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+          LEFT JOIN product_category categ ON categ.id = pt.categ_id
+         WHERE cb.state IN ('done', 'unreachable') AND cb.call_date IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), entries AS (
+        SELECT e.product_id, e.company_id, e.period_date AS month,
+               COALESCE(SUM(e.amount) FILTER (WHERE e.cost_type = 'conforming'), 0) AS conforming,
+               COALESCE(SUM(e.amount) FILTER (WHERE e.cost_type = 'routine'), 0) AS routine
+          FROM aftersales_service_cost e
+         GROUP BY 1, 2, 3
+    ), keys AS (
+        SELECT product_id, company_id, month FROM fleet
+        UNION SELECT product_id, company_id, month FROM claims
+        UNION SELECT product_id, company_id, month FROM claim_fees
+        UNION SELECT product_id, company_id, month FROM calls
+        UNION SELECT product_id, company_id, month FROM entries
+    ), grid AS (
+        -- every month from the product's first fact on: the fleet is there even in a quiet month
+        SELECT product_id, company_id,
+               generate_series(MIN(month), GREATEST(MAX(month), date_trunc('month', CURRENT_DATE)::date),
+                               interval '1 month')::date AS month
+          FROM keys
+         GROUP BY product_id, company_id
+    ), facts AS (
+        SELECT g.month, g.product_id, g.company_id,
+               SUM(COALESCE(fleet.machines, 0)) OVER (
+                   PARTITION BY g.product_id, g.company_id ORDER BY g.month) AS machines,
+               COALESCE(claims.claims, 0) AS claims,
+               COALESCE(claims.warranty_cost, 0) AS warranty_cost,
+               COALESCE(claim_fees.fees, 0) + COALESCE(calls.call_cost, 0)
+                   + COALESCE(entries.routine, 0) AS routine,
+               COALESCE(calls.answers, 0) AS answers,
+               COALESCE(calls.satisfaction_total, 0) AS satisfaction_total,
+               COALESCE(entries.conforming, 0) AS conforming
+          FROM grid g
+          LEFT JOIN fleet USING (product_id, company_id, month)
+          LEFT JOIN claims USING (product_id, company_id, month)
+          LEFT JOIN claim_fees USING (product_id, company_id, month)
+          LEFT JOIN calls USING (product_id, company_id, month)
+          LEFT JOIN entries USING (product_id, company_id, month)
+    )
+    SELECT row_number() OVER (ORDER BY f.month, f.product_id, f.company_id) AS id,
+           f.month,
+           f.product_id,
+           pt.id AS product_tmpl_id,
+           pt.categ_id,
+           f.company_id,
+           company.currency_id,
+           f.machines::integer AS machine_count,
+           f.claims::integer AS claim_count,
+           (100.0 * f.claims / NULLIF(f.machines, 0))::float AS claim_rate,
+           f.answers::integer AS answer_count,
+           f.satisfaction_total::float AS satisfaction_total,
+           (f.satisfaction_total / NULLIF(f.answers, 0))::float AS satisfaction,
+           f.routine AS routine_cost,
+           pt.service_cost_factor AS cost_factor,
+           f.routine * pt.service_cost_factor AS nonconforming_cost,
+           f.warranty_cost,
+           (f.warranty_cost / NULLIF(f.routine, 0))::float AS actual_factor,
+           f.routine * (1 + pt.service_cost_factor) AS service_quality_cost,
+           f.conforming AS conforming_cost,
+           f.conforming + f.routine * (1 + pt.service_cost_factor) AS satisfaction_cost,
+           (f.conforming + f.routine * (1 + pt.service_cost_factor)) / NULLIF(f.machines, 0)
+               AS cost_per_machine
+      FROM facts f
+      JOIN product_product pp ON pp.id = f.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      JOIN res_company company ON company.id = f.company_id
+)
+                """,
+                view=SQL.identifier(self._table),
+                paid=PAID_CLAIM_STATES,
+                counted=COUNTED_CLAIM_STATES,
+                weight=SQL(WEIGHT_SQL),
+            )
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        # Ratios of a group are ratios of its totals; the fleet is a stock, so over several
+        # months it is averaged (a month's fleet is the sum over the group's products).
+        def col(fname):
+            return self._field_to_sql(self._table, fname, query)
+
+        months = SQL("COUNT(DISTINCT %s)", col("month"))
+        fleet = SQL("(SUM(%s)::float / NULLIF(%s, 0))", col("machine_count"), months)
+        if aggregate_spec == "machine_count:sum":
+            return SQL("ROUND(%s)::integer", fleet)
+        if aggregate_spec == "claim_rate:avg":
+            return SQL("100.0 * SUM(%s) / NULLIF(SUM(%s), 0)", col("claim_count"), col("machine_count"))
+        if aggregate_spec == "satisfaction:avg":
+            return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", col("satisfaction_total"), col("answer_count"))
+        if aggregate_spec == "cost_factor:avg":
+            return SQL(
+                "COALESCE(SUM(%s) / NULLIF(SUM(%s), 0), AVG(%s))",
+                col("nonconforming_cost"), col("routine_cost"), col("cost_factor"),
+            )
+        if aggregate_spec == "actual_factor:avg":
+            return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", col("warranty_cost"), col("routine_cost"))
+        if aggregate_spec == "cost_per_machine:avg":
+            return SQL("SUM(%s) / NULLIF(%s, 0)", col("satisfaction_cost"), fleet)
+        return super()._read_group_select(aggregate_spec, query)
