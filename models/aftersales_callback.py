@@ -190,23 +190,27 @@ class AftersalesCallback(models.Model):
 
     @api.constrains("claim_id")
     def _check_claim_once(self):
-        claims = self.claim_id
+        self._check_claims_called_once(self.claim_id, self)
+
+    @api.model
+    def _check_claims_called_once(self, claims, callbacks=None):
+        """Refuse a second call-back for any of ``claims`` (besides ``callbacks``)."""
         if not claims:
             return
-        counts = dict(
-            self.with_context(active_test=False).sudo()._read_group(
-                [("claim_id", "in", claims.ids)], ["claim_id"], ["__count"]
-            )
-        )
-        for callback in self:
-            if callback.claim_id and counts.get(callback.claim_id, 0) > 1:
-                raise ValidationError(
-                    _(
-                        "Claim %(claim)s already has a satisfaction call-back: an end user is "
-                        "called back once per claim. Record the answer on the existing call-back.",
-                        claim=callback.claim_id.display_name,
-                    )
+        domain = [("claim_id", "in", claims.ids)]
+        if callbacks:
+            domain.append(("id", "not in", callbacks.ids))
+        existing = self.sudo().search(domain, limit=1)
+        if existing:
+            raise ValidationError(
+                _(
+                    "Claim %(claim)s already has a satisfaction call-back (%(callback)s): an end "
+                    "user is called back once per claim. Record the answer on the existing "
+                    "call-back.",
+                    claim=existing.claim_id.with_env(self.env).display_name,
+                    callback=existing.name,
                 )
+            )
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -220,6 +224,17 @@ class AftersalesCallback(models.Model):
     # -------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        claim_ids = [vals["claim_id"] for vals in vals_list if vals.get("claim_id")]
+        claims = self.env["aftersales.claim"].browse(claim_ids)
+        if len(set(claim_ids)) < len(claim_ids):
+            claims = claims.browse([cid for cid in claim_ids if claim_ids.count(cid) > 1])
+            self._check_claims_called_once(claims, self)  # names the claim when already called
+            raise ValidationError(
+                _("Claim %(claim)s: an end user is called back once per claim.",
+                  claim=claims[:1].display_name)
+            )
+        # before the insert, so that the user reads this rather than a database error
+        self._check_claims_called_once(claims)
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company

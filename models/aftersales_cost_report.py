@@ -35,6 +35,23 @@ class AftersalesCostReport(models.Model):
     _description = "Customer-Satisfaction Cost Analysis"
     _auto = False
     _order = "month desc, product_id"
+    _depends = {
+        "stock.lot": ["is_machine", "product_id", "company_id", "registration_date",
+                      "dealer_delivery_date"],
+        "aftersales.claim": ["product_id", "company_id", "date", "state", "claim_type",
+                             "amount_approved"],
+        "aftersales.claim.line": ["machine_product_id", "company_id", "claim_date", "claim_state",
+                                  "line_type", "amount_claimed"],
+        "aftersales.callback": [
+            "state", "call_date", "product_id", "company_id", "service_cost",
+            "product_quality_score", "service_quality_score",
+        ],
+        "aftersales.service.cost": ["product_id", "company_id", "period_date", "cost_type",
+                                    "amount"],
+        "product.template": ["categ_id", "company_id", "service_cost_factor"],
+        "product.category": ["has_satisfaction_weight", "satisfaction_weight"],
+        "res.company": ["satisfaction_weight", "currency_id"],
+    }
 
     month = fields.Date(readonly=True)
     product_id = fields.Many2one("product.product", string="Product", readonly=True)
@@ -105,10 +122,10 @@ class AftersalesCostReport(models.Model):
                 """
 CREATE OR REPLACE VIEW %(view)s AS (
     WITH fleet AS (
-        -- a machine without a company counts in its product's company, else the main one
+        -- a machine without a company counts in its product's company, else the first one
         SELECT lot.product_id,
                COALESCE(lot.company_id, pt.company_id,
-                        (SELECT id FROM res_company ORDER BY sequence, id LIMIT 1)) AS company_id,
+                        (SELECT MIN(id) FROM res_company)) AS company_id,
                date_trunc('month', COALESCE(lot.registration_date, lot.dealer_delivery_date))::date AS month,
                COUNT(*) AS machines
           FROM stock_lot lot

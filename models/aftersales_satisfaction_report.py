@@ -14,6 +14,15 @@ class AftersalesSatisfactionReport(models.Model):
     _description = "Customer Satisfaction Analysis"
     _auto = False
     _order = "month desc, product_id, dealer_id"
+    _depends = {
+        "aftersales.callback": [
+            "state", "call_date", "product_id", "dealer_id", "company_id",
+            "product_quality_score", "service_quality_score",
+        ],
+        "product.template": ["categ_id"],
+        "product.category": ["has_satisfaction_weight", "satisfaction_weight"],
+        "res.company": ["satisfaction_weight", "satisfaction_min_answers"],
+    }
 
     month = fields.Date(readonly=True)
     product_id = fields.Many2one("product.product", string="Product", readonly=True)
