@@ -39,6 +39,7 @@ class AftersalesCallback(models.Model):
         index="btree_not_null",
         copy=False,
         check_company=True,
+        ondelete="cascade",  # only draft and cancelled claims are deleted: never called back
         help="The settled warranty claim this call-back follows up. A claim is called back once.",
     )
     lot_id = fields.Many2one(
