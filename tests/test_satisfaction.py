@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_claim import AftersalesClaimCommon
 
@@ -77,6 +77,25 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.company.callback_user_id = self.as_manager
         other = self._settle_claim(lot_id=self.lot_b.id, dealer_id=self.dealer_b.id)
         self.assertEqual(other.callback_ids.user_id, self.as_manager)
+
+    def test_settled_on_receipt_by_a_storekeeper(self):
+        """The storekeeper receiving the returned parts settles the claim without any right on
+        call-backs: the call-back is scheduled all the same, for the reviewer."""
+        self.company.claim_credit_trigger = "receipt"
+        claim = self._create_claim(
+            reviewer_id=self.as_user.id, line_ids=self._lines([(self.module, 1.0)], hours=1.0)
+        )
+        claim.with_user(self.as_user).action_submit()
+        claim.with_user(self.as_user).action_approve()
+        self.assertEqual(claim.state, "approved")
+        self.assertFalse(claim.callback_ids)
+        storekeeper = new_test_user(self.env, login="storekeeper_sat", groups="stock.group_stock_user")
+        picking = claim.return_picking_ids.with_user(storekeeper)
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(claim.state, "settled")
+        self.assertEqual(len(claim.callback_ids), 1)
+        self.assertEqual(claim.callback_ids.activity_ids.user_id, self.as_user)
 
     def test_unsettled_claims_get_no_callback(self):
         claim = self._create_claim()
