@@ -33,3 +33,12 @@ from . import stock_lot_request
 from . import product_template_maintenance
 from . import res_users_van
 from . import repair_order
+from . import res_company_satisfaction
+from . import res_config_settings_satisfaction
+from . import product_category
+from . import product_template_satisfaction
+from . import aftersales_callback
+from . import aftersales_claim_callback
+from . import aftersales_service_cost
+from . import aftersales_satisfaction_report
+from . import aftersales_cost_report

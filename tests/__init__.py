@@ -14,3 +14,5 @@ from . import test_claim_reports
 from . import test_claim_ui
 from . import test_request_desk
 from . import test_request_service
+from . import test_satisfaction
+from . import test_satisfaction_rpc

@@ -1,0 +1,321 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CALLBACK_STATES = [
+    ("planned", "To Call"),
+    ("done", "Answered"),
+    ("unreachable", "Unreachable"),
+    ("cancelled", "Cancelled"),
+]
+# One scale for both questions.
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+class AftersalesCallback(models.Model):
+    """An outbound satisfaction call-back to an end user after a settled claim (or a service):
+    the hotline agent records a product-quality and a service-quality score on one scale."""
+
+    _name = "aftersales.callback"
+    _description = "Satisfaction Call-back"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "due_date desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------ fields
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, index="trigram",
+        default=lambda self: _("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        CALLBACK_STATES, default="planned", required=True, copy=False, index=True, tracking=True
+    )
+    claim_id = fields.Many2one(
+        "aftersales.claim",
+        string="Claim",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        ondelete="cascade",  # only draft and cancelled claims are deleted: never called back
+        help="The settled warranty claim this call-back follows up. A claim is called back once.",
+    )
+    lot_id = fields.Many2one(
+        "stock.lot", string="Machine", index=True, check_company=True,
+        domain="[('is_machine', '=', True)]",
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Product", index=True, check_company=True,
+        compute="_compute_from_machine", store=True, readonly=False, precompute=True,
+        domain="[('aftersales_part_class', '=', 'finished')]",
+    )
+    dealer_id = fields.Many2one(
+        "res.partner", string="Dealer", index=True, check_company=True,
+        compute="_compute_from_machine", store=True, readonly=False, precompute=True,
+        domain="[('is_dealer', '=', True)]",
+        help="The dealer that served the end user.",
+    )
+    end_user_id = fields.Many2one(
+        "res.partner", string="End User", required=True, index=True,
+        compute="_compute_from_machine", store=True, readonly=False, precompute=True,
+        domain="[('is_end_user', '=', True)]", tracking=True,
+    )
+    phone = fields.Char(related="end_user_id.phone", string="Phone")
+    mobile = fields.Char(related="end_user_id.mobile", string="Mobile")
+    email = fields.Char(related="end_user_id.email", string="E-mail")
+    due_date = fields.Date(
+        required=True, index=True, tracking=True, default=fields.Date.context_today
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Agent", index=True, tracking=True,
+        domain="[('share', '=', False)]", default=lambda self: self.env.user,
+    )
+    call_date = fields.Datetime(string="Called on", readonly=True, copy=False)
+    product_quality_score = fields.Integer(
+        string="Product Quality",
+        tracking=True,
+        copy=False,
+        help="How satisfied the end user is with the machine itself, from 1 (very "
+        "dissatisfied) to 5 (very satisfied).",
+    )
+    service_quality_score = fields.Integer(
+        string="Service Quality",
+        tracking=True,
+        copy=False,
+        help="How satisfied the end user is with the service they received, from 1 (very "
+        "dissatisfied) to 5 (very satisfied).",
+    )
+    satisfaction = fields.Float(
+        compute="_compute_satisfaction",
+        digits=(3, 2),
+        help="Product quality x w + service quality x (1 - w), with the weight w of the "
+        "product's category or else of the company.",
+    )
+    comment = fields.Text(help="What the end user said, in their own words.")
+    duration = fields.Float(
+        string="Call Duration (hours)",
+        digits=(4, 2),
+        default=lambda self: self.env.company.callback_duration,
+        help="Hotline time spent on the call-back, priced at the labour rate of the service "
+        "charge standard as routine service cost.",
+    )
+    service_cost = fields.Monetary(
+        string="Service Cost",
+        readonly=True,
+        copy=False,
+        help="Routine service cost of the call: its duration x the labour rate of the service "
+        "charge standard when the call was made.",
+    )
+
+    can_be_done = fields.Boolean(compute="_compute_can_be")
+    can_be_unreachable = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+    can_be_reset = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("claim_unique", "UNIQUE(claim_id)", "A claim is called back once."),
+    ]
+
+    # ---------------------------------------------------------------- computes
+    @api.depends("lot_id", "claim_id")
+    def _compute_from_machine(self):
+        for callback in self:
+            source = callback.claim_id or callback.lot_id
+            if not source:
+                continue
+            callback.product_id = source.product_id
+            callback.dealer_id = (
+                callback.claim_id.dealer_id
+                or callback.lot_id.end_user_id.aftersales_dealer_id
+                or callback.lot_id.dealer_id
+            )
+            callback.end_user_id = source.end_user_id
+
+    @api.depends(
+        "product_quality_score", "service_quality_score", "product_id.categ_id",
+        "product_id.categ_id.has_satisfaction_weight", "product_id.categ_id.satisfaction_weight",
+        "company_id.satisfaction_weight",
+    )
+    def _compute_satisfaction(self):
+        for callback in self:
+            if not (callback.product_quality_score and callback.service_quality_score):
+                callback.satisfaction = 0.0
+                continue
+            weight = callback._get_satisfaction_weight()
+            callback.satisfaction = (
+                callback.product_quality_score * weight
+                + callback.service_quality_score * (1.0 - weight)
+            )
+
+    @api.depends("state")
+    def _compute_can_be(self):
+        for callback in self:
+            planned = callback.state == "planned"
+            callback.can_be_done = planned
+            callback.can_be_unreachable = planned
+            callback.can_be_cancelled = planned
+            callback.can_be_reset = callback.state in ("unreachable", "cancelled")
+
+    # ------------------------------------------------------------- constraints
+    @api.constrains("product_quality_score", "service_quality_score", "state")
+    def _check_scores(self):
+        for callback in self:
+            for fname in ("product_quality_score", "service_quality_score"):
+                score = callback[fname]
+                if score and not SCORE_MIN <= score <= SCORE_MAX:
+                    raise ValidationError(
+                        _(
+                            "Call-back %(callback)s: the %(question)s score must lie between "
+                            "%(min)s and %(max)s, not %(score)s.",
+                            callback=callback.display_name,
+                            question=self._fields[fname]._description_string(self.env).lower(),
+                            min=SCORE_MIN,
+                            max=SCORE_MAX,
+                            score=score,
+                        )
+                    )
+            if callback.state == "done" and not (
+                callback.product_quality_score and callback.service_quality_score
+            ):
+                raise ValidationError(
+                    _(
+                        "Call-back %(callback)s: record both the product-quality and the "
+                        "service-quality score (%(min)s to %(max)s) of the end user's answer.",
+                        callback=callback.display_name,
+                        min=SCORE_MIN,
+                        max=SCORE_MAX,
+                    )
+                )
+
+    @api.constrains("claim_id")
+    def _check_claim_once(self):
+        self._check_claims_called_once(self.claim_id, self)
+
+    @api.model
+    def _check_claims_called_once(self, claims, callbacks=None):
+        """Refuse a second call-back for any of ``claims`` (besides ``callbacks``)."""
+        if not claims:
+            return
+        domain = [("claim_id", "in", claims.ids)]
+        if callbacks:
+            domain.append(("id", "not in", callbacks.ids))
+        existing = self.sudo().search(domain, limit=1)
+        if existing:
+            raise ValidationError(
+                _(
+                    "Claim %(claim)s already has a satisfaction call-back (%(callback)s): an end "
+                    "user is called back once per claim. Record the answer on the existing "
+                    "call-back.",
+                    claim=existing.claim_id.with_env(self.env).display_name,
+                    callback=existing.name,
+                )
+            )
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        for callback in self:
+            if callback.duration < 0:
+                raise ValidationError(
+                    _("Call-back %(callback)s: the call duration cannot be negative.",
+                      callback=callback.display_name)
+                )
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        claim_ids = [vals["claim_id"] for vals in vals_list if vals.get("claim_id")]
+        claims = self.env["aftersales.claim"].browse(claim_ids)
+        if len(set(claim_ids)) < len(claim_ids):
+            claims = claims.browse([cid for cid in claim_ids if claim_ids.count(cid) > 1])
+            self._check_claims_called_once(claims, self)  # names the claim when already called
+            raise ValidationError(
+                _("Claim %(claim)s: an end user is called back once per claim.",
+                  claim=claims[:1].display_name)
+            )
+        # before the insert, so that the user reads this rather than a database error
+        self._check_claims_called_once(claims)
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("aftersales.callback")
+                    or _("New")
+                )
+        return super().create(vals_list)
+
+    # ----------------------------------------------------------------- actions
+    def action_done(self):
+        """Record the end user's answer: both scores must be filled in."""
+        self._check_can("can_be_done", _("recorded (again)"))
+        now = fields.Datetime.now()
+        for callback in self:
+            callback.write({
+                "state": "done",
+                "call_date": now,
+                "service_cost": callback._get_call_cost(),
+            })
+        self.activity_feedback(["aftersales.mail_activity_type_satisfaction_callback"])
+        return True
+
+    def action_unreachable(self):
+        self._check_can("can_be_unreachable", _("marked unreachable"))
+        self.write({"state": "unreachable", "call_date": fields.Datetime.now()})
+        self.activity_unlink(["aftersales.mail_activity_type_satisfaction_callback"])
+        return True
+
+    def action_cancel(self):
+        self._check_can("can_be_cancelled", _("cancelled"))
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["aftersales.mail_activity_type_satisfaction_callback"])
+        return True
+
+    def action_reset(self):
+        self._check_can("can_be_reset", _("planned again"))
+        self.write({"state": "planned", "call_date": False})
+        self._schedule_activities()
+        return True
+
+    # -------------------------------------------------------- business methods
+    def _get_satisfaction_weight(self):
+        self.ensure_one()
+        category = self.product_id.categ_id
+        company = self.company_id or self.env.company
+        return category._get_satisfaction_weight(company) if category else company.satisfaction_weight
+
+    def _get_call_cost(self):
+        """Routine service cost of one call: hotline time at the published labour rate."""
+        self.ensure_one()
+        labour = self.env.ref("aftersales.product_fee_labour", raise_if_not_found=False)
+        rate = labour.sudo().lst_price if labour else 0.0
+        return self.currency_id.round(self.duration * rate)
+
+    def _check_can(self, gate, verb):
+        for callback in self:
+            if not callback[gate]:
+                raise UserError(
+                    _(
+                        "Call-back %(callback)s is %(state)s and cannot be %(verb)s.",
+                        callback=callback.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            callback.state
+                        ],
+                        verb=verb,
+                    )
+                )
+
+    def _schedule_activities(self):
+        for callback in self:
+            callback.activity_schedule(
+                "aftersales.mail_activity_type_satisfaction_callback",
+                date_deadline=callback.due_date,
+                user_id=callback.user_id.id or self.env.uid,
+                note=_(
+                    "Call %(end_user)s (%(contact)s) about %(machine)s: product quality and "
+                    "service quality, 1 to 5.",
+                    end_user=callback.end_user_id.display_name,
+                    contact=callback.phone or callback.mobile or callback.email or _("no contact"),
+                    machine=callback.lot_id.display_name or callback.product_id.display_name,
+                ),
+            )

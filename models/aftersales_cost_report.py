@@ -1,0 +1,277 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+from .aftersales_satisfaction_report import WEIGHT_SQL
+
+# Claims that count as service done: filed and not turned down.
+COUNTED_CLAIM_STATES = ("submitted", "approved", "partially_approved", "settled", "closed")
+# Claims whose approved amount is warranty cost actually paid (or to be paid).
+PAID_CLAIM_STATES = ("approved", "partially_approved", "settled", "closed")
+
+
+class AftersalesCostReport(models.Model):
+    """The cost of customer satisfaction per finished product and month (domain.md section 1).
+
+    What counts as **routine service cost** (the model's base), all at the service charge
+    standard (fee schedule):
+      - the labour, travel, inspection and other fee lines of the product's warranty claims
+        (quantity x the published rate, i.e. their claimed amount; parts are not routine
+        service), for claims filed and not rejected or cancelled, by claim month;
+      - the hotline time of the satisfaction call-backs made (duration x the labour rate);
+      - routine service entered by hand per product and month (maintenance, routine visits,
+        hotline handling done outside claims: ``aftersales.service.cost`` of type routine).
+
+    Then, per product and month:
+      - non-conforming-product service cost (model) = routine x the product's service cost
+        amplification factor, beside the actual warranty cost (approved amounts of the
+        product's claims) and the factor those imply (actual / routine);
+      - service-quality cost = routine + non-conforming (model);
+      - customer-satisfaction cost = conforming-product quality cost (entered) + service-quality
+        cost, and per machine in the field (machines delivered to a dealer or registered to an
+        end user by the end of the month).
+    """
+
+    _name = "aftersales.cost.report"
+    _description = "Customer-Satisfaction Cost Analysis"
+    _auto = False
+    _order = "month desc, product_id"
+    _depends = {
+        "stock.lot": ["is_machine", "product_id", "company_id", "registration_date",
+                      "dealer_delivery_date"],
+        "aftersales.claim": ["product_id", "company_id", "date", "state", "claim_type",
+                             "amount_approved"],
+        "aftersales.claim.line": ["machine_product_id", "company_id", "claim_date", "claim_state",
+                                  "line_type", "amount_claimed"],
+        "aftersales.callback": [
+            "state", "call_date", "product_id", "company_id", "service_cost",
+            "product_quality_score", "service_quality_score",
+        ],
+        "aftersales.service.cost": ["product_id", "company_id", "period_date", "cost_type",
+                                    "amount"],
+        "product.template": ["categ_id", "company_id", "service_cost_factor"],
+        "product.category": ["has_satisfaction_weight", "satisfaction_weight"],
+        "res.company": ["satisfaction_weight", "currency_id"],
+    }
+
+    month = fields.Date(readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    machine_count = fields.Integer(
+        string="Machines in the Field", readonly=True,
+        help="Machines delivered to a dealer or registered to an end user by the end of the "
+        "month. Over several months: the average fleet.",
+    )
+    claim_count = fields.Integer(string="Warranty Claims", readonly=True)
+    claim_rate = fields.Float(
+        string="Claim Rate (%)", readonly=True, digits=(16, 2), aggregator="avg",
+        help="Warranty claims per 100 machines in the field in the month. Over several months: "
+        "per 100 machine-months.",
+    )
+    answer_count = fields.Integer(string="Answers", readonly=True)
+    satisfaction_total = fields.Float(readonly=True)
+    satisfaction = fields.Float(
+        readonly=True, digits=(3, 2), aggregator="avg",
+        help="Customer satisfaction of the answered call-backs (product quality x w + service "
+        "quality x (1 - w)).",
+    )
+    routine_cost = fields.Monetary(
+        string="Routine Service Cost", readonly=True,
+        help="Fee lines of the claims at the service charge standard, call-back hotline time "
+        "and routine service entered by hand.",
+    )
+    cost_factor = fields.Float(
+        string="Amplification (Model)", readonly=True, digits=(6, 2), aggregator="avg",
+        help="The product's service cost amplification factor.",
+    )
+    nonconforming_cost = fields.Monetary(
+        string="Non-Conforming Service Cost (Model)", readonly=True,
+        help="Routine service cost x the amplification factor.",
+    )
+    warranty_cost = fields.Monetary(
+        string="Actual Warranty Cost", readonly=True,
+        help="Approved amounts of the product's warranty claims (the measurement).",
+    )
+    actual_factor = fields.Float(
+        string="Amplification (Actual)", readonly=True, digits=(6, 2), aggregator="avg",
+        help="Actual warranty cost / routine service cost: the factor the figures imply.",
+    )
+    service_quality_cost = fields.Monetary(
+        string="Service-Quality Cost", readonly=True,
+        help="Routine + non-conforming-product service cost.",
+    )
+    conforming_cost = fields.Monetary(
+        string="Conforming-Product Quality Cost", readonly=True,
+        help="Entered per product and month (After-Sales > Analysis > Service Cost Entries).",
+    )
+    satisfaction_cost = fields.Monetary(
+        string="Customer-Satisfaction Cost", readonly=True,
+        help="Conforming-product quality cost + service-quality cost.",
+    )
+    cost_per_machine = fields.Monetary(
+        string="Satisfaction Cost per Machine", readonly=True, aggregator="avg",
+        help="Customer-satisfaction cost per machine in the field.",
+    )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # The planner's estimates for this view (grouped facts, a series of months) are far
+        # too high, so PostgreSQL would JIT-compile a query that runs in a fraction of a
+        # second, for up to seconds of compilation; JIT never pays off for these queries.
+        self.env.cr.execute("SET LOCAL jit = off")
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE OR REPLACE VIEW %(view)s AS (
+    WITH fleet AS (
+        -- a machine without a company counts in its product's company, else the first one
+        SELECT lot.product_id,
+               COALESCE(lot.company_id, pt.company_id,
+                        (SELECT MIN(id) FROM res_company)) AS company_id,
+               date_trunc('month', COALESCE(lot.registration_date, lot.dealer_delivery_date))::date AS month,
+               COUNT(*) AS machines
+          FROM stock_lot lot
+          JOIN product_product pp ON pp.id = lot.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE lot.is_machine AND COALESCE(lot.registration_date, lot.dealer_delivery_date) IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), claims AS (
+        SELECT c.product_id, c.company_id, date_trunc('month', c.date)::date AS month,
+               COUNT(*) FILTER (WHERE c.claim_type = 'warranty') AS claims,
+               COALESCE(SUM(c.amount_approved) FILTER (WHERE c.state IN %(paid)s), 0) AS warranty_cost
+          FROM aftersales_claim c
+         WHERE c.state IN %(counted)s AND c.product_id IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), claim_fees AS (
+        SELECT l.machine_product_id AS product_id, l.company_id,
+               date_trunc('month', l.claim_date)::date AS month,
+               SUM(l.amount_claimed) AS fees
+          FROM aftersales_claim_line l
+         WHERE l.line_type != 'part' AND l.claim_state IN %(counted)s
+           AND l.machine_product_id IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), calls AS (
+        SELECT cb.product_id, cb.company_id, date_trunc('month', cb.call_date)::date AS month,
+               COALESCE(SUM(cb.service_cost), 0) AS call_cost,
+               COUNT(*) FILTER (WHERE cb.state = 'done') AS answers,
+               COALESCE(SUM(cb.product_quality_score * (%(weight)s)
+                            + cb.service_quality_score * (1 - (%(weight)s)))
+                        FILTER (WHERE cb.state = 'done'), 0) AS satisfaction_total
+          FROM aftersales_callback cb
+          JOIN res_company company ON company.id = cb.company_id
+          JOIN product_product pp ON pp.id = cb.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+          LEFT JOIN product_category categ ON categ.id = pt.categ_id
+         WHERE cb.state IN ('done', 'unreachable') AND cb.call_date IS NOT NULL
+         GROUP BY 1, 2, 3
+    ), entries AS (
+        SELECT e.product_id, e.company_id, e.period_date AS month,
+               COALESCE(SUM(e.amount) FILTER (WHERE e.cost_type = 'conforming'), 0) AS conforming,
+               COALESCE(SUM(e.amount) FILTER (WHERE e.cost_type = 'routine'), 0) AS routine
+          FROM aftersales_service_cost e
+         GROUP BY 1, 2, 3
+    ), facts AS (
+        SELECT product_id, company_id, month, machines, 0 AS claims, 0 AS warranty_cost,
+               0 AS routine, 0 AS answers, 0 AS satisfaction_total, 0 AS conforming
+          FROM fleet
+        UNION ALL
+        SELECT product_id, company_id, month, 0, claims, warranty_cost, 0, 0, 0, 0 FROM claims
+        UNION ALL
+        SELECT product_id, company_id, month, 0, 0, 0, fees, 0, 0, 0 FROM claim_fees
+        UNION ALL
+        SELECT product_id, company_id, month, 0, 0, 0, call_cost, answers, satisfaction_total, 0
+          FROM calls
+        UNION ALL
+        SELECT product_id, company_id, month, 0, 0, 0, routine, 0, 0, conforming FROM entries
+    ), bounds AS (
+        SELECT product_id, company_id, MIN(month) AS first_month,
+               GREATEST(MAX(month), date_trunc('month', CURRENT_DATE)::date) AS last_month
+          FROM facts
+         GROUP BY product_id, company_id
+    ), grid AS (
+        -- every month from the product's first fact on: the fleet is there even in a quiet
+        -- month (a constant series keeps the planner's estimates, and so its plan, small)
+        SELECT b.product_id, b.company_id, (b.first_month + make_interval(months => k))::date AS month,
+               0, 0, 0, 0, 0, 0, 0
+          FROM bounds b
+          JOIN generate_series(0, 1199) k ON b.first_month + make_interval(months => k) <= b.last_month
+    ), monthly AS (
+        SELECT product_id, company_id, month,
+               SUM(machines) AS new_machines, SUM(claims) AS claims,
+               SUM(warranty_cost) AS warranty_cost, SUM(routine) AS routine,
+               SUM(answers) AS answers, SUM(satisfaction_total) AS satisfaction_total,
+               SUM(conforming) AS conforming
+          FROM (SELECT * FROM facts UNION ALL SELECT * FROM grid) AS all_facts
+         GROUP BY product_id, company_id, month
+    ), f AS (
+        SELECT monthly.*,
+               SUM(new_machines) OVER (
+                   PARTITION BY product_id, company_id ORDER BY month) AS machines
+          FROM monthly
+    )
+    SELECT row_number() OVER (ORDER BY f.month, f.product_id, f.company_id) AS id,
+           f.month,
+           f.product_id,
+           pt.id AS product_tmpl_id,
+           pt.categ_id,
+           f.company_id,
+           company.currency_id,
+           f.machines::integer AS machine_count,
+           f.claims::integer AS claim_count,
+           (100.0 * f.claims / NULLIF(f.machines, 0))::float AS claim_rate,
+           f.answers::integer AS answer_count,
+           f.satisfaction_total::float AS satisfaction_total,
+           (f.satisfaction_total / NULLIF(f.answers, 0))::float AS satisfaction,
+           f.routine AS routine_cost,
+           pt.service_cost_factor AS cost_factor,
+           f.routine * pt.service_cost_factor AS nonconforming_cost,
+           f.warranty_cost,
+           (f.warranty_cost / NULLIF(f.routine, 0))::float AS actual_factor,
+           f.routine * (1 + pt.service_cost_factor) AS service_quality_cost,
+           f.conforming AS conforming_cost,
+           f.conforming + f.routine * (1 + pt.service_cost_factor) AS satisfaction_cost,
+           (f.conforming + f.routine * (1 + pt.service_cost_factor)) / NULLIF(f.machines, 0)
+               AS cost_per_machine
+      FROM f
+      JOIN product_product pp ON pp.id = f.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      JOIN res_company company ON company.id = f.company_id
+)
+                """,
+                view=SQL.identifier(self._table),
+                paid=PAID_CLAIM_STATES,
+                counted=COUNTED_CLAIM_STATES,
+                weight=SQL(WEIGHT_SQL),
+            )
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        # Ratios of a group are ratios of its totals; the fleet is a stock, so over several
+        # months it is averaged (a month's fleet is the sum over the group's products).
+        def col(fname):
+            return self._field_to_sql(self._table, fname, query)
+
+        months = SQL("COUNT(DISTINCT %s)", col("month"))
+        fleet = SQL("(SUM(%s)::float / NULLIF(%s, 0))", col("machine_count"), months)
+        if aggregate_spec == "machine_count:sum":
+            return SQL("ROUND(%s)::integer", fleet)
+        if aggregate_spec == "claim_rate:avg":
+            return SQL("100.0 * SUM(%s) / NULLIF(SUM(%s), 0)", col("claim_count"), col("machine_count"))
+        if aggregate_spec == "satisfaction:avg":
+            return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", col("satisfaction_total"), col("answer_count"))
+        if aggregate_spec == "cost_factor:avg":
+            return SQL(
+                "COALESCE(SUM(%s) / NULLIF(SUM(%s), 0), AVG(%s))",
+                col("nonconforming_cost"), col("routine_cost"), col("cost_factor"),
+            )
+        if aggregate_spec == "actual_factor:avg":
+            return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", col("warranty_cost"), col("routine_cost"))
+        if aggregate_spec == "cost_per_machine:avg":
+            return SQL("SUM(%s) / NULLIF(%s, 0)", col("satisfaction_cost"), fleet)
+        return super()._read_group_select(aggregate_spec, query)

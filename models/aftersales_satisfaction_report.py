@@ -1,0 +1,125 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+# The weight w of a product: its category's own weight, else its company's.
+WEIGHT_SQL = """CASE WHEN categ.has_satisfaction_weight THEN categ.satisfaction_weight
+                     ELSE company.satisfaction_weight END"""
+
+
+class AftersalesSatisfactionReport(models.Model):
+    """Customer satisfaction per month, product and dealer, from the answered call-backs:
+    satisfaction = product-quality score x w + service-quality score x (1 - w)."""
+
+    _name = "aftersales.satisfaction.report"
+    _description = "Customer Satisfaction Analysis"
+    _auto = False
+    _order = "month desc, product_id, dealer_id"
+    _depends = {
+        "aftersales.callback": [
+            "state", "call_date", "product_id", "dealer_id", "company_id",
+            "product_quality_score", "service_quality_score",
+        ],
+        "product.template": ["categ_id"],
+        "product.category": ["has_satisfaction_weight", "satisfaction_weight"],
+        "res.company": ["satisfaction_weight", "satisfaction_min_answers"],
+    }
+
+    month = fields.Date(readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    dealer_id = fields.Many2one("res.partner", string="Dealer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    answer_count = fields.Integer(string="Answers", readonly=True)
+    product_score = fields.Float(
+        string="Product Quality", readonly=True, digits=(3, 2), aggregator="avg",
+        help="Average product-quality score (1-5) of the answers.",
+    )
+    service_score = fields.Float(
+        string="Service Quality", readonly=True, digits=(3, 2), aggregator="avg",
+        help="Average service-quality score (1-5) of the answers.",
+    )
+    weight = fields.Float(
+        string="Weight w", readonly=True, digits=(3, 2), aggregator="avg",
+        help="Weight of product quality: the product category's own weight, else the company's.",
+    )
+    satisfaction = fields.Float(
+        readonly=True, digits=(3, 2), aggregator="avg",
+        help="Product quality x w + service quality x (1 - w), averaged over the answers.",
+    )
+    product_score_total = fields.Float(readonly=True, aggregator="sum")
+    service_score_total = fields.Float(readonly=True, aggregator="sum")
+    satisfaction_total = fields.Float(readonly=True, aggregator="sum")
+    is_too_few_answers = fields.Boolean(
+        string="Too Few Answers", readonly=True,
+        help="Fewer answers than the company's minimum: the figure says little.",
+    )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # The planner's estimates for this view (grouped facts, a series of months) are far
+        # too high, so PostgreSQL would JIT-compile a query that runs in a fraction of a
+        # second, for up to seconds of compilation; JIT never pays off for these queries.
+        self.env.cr.execute("SET LOCAL jit = off")
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE OR REPLACE VIEW %s AS (
+    SELECT MIN(cb.id) AS id,
+           date_trunc('month', cb.call_date)::date AS month,
+           cb.product_id,
+           pt.id AS product_tmpl_id,
+           pt.categ_id,
+           cb.dealer_id,
+           cb.company_id,
+           COUNT(*)::integer AS answer_count,
+           AVG(cb.product_quality_score)::float AS product_score,
+           AVG(cb.service_quality_score)::float AS service_score,
+           (%s)::float AS weight,
+           SUM(cb.product_quality_score)::float AS product_score_total,
+           SUM(cb.service_quality_score)::float AS service_score_total,
+           (AVG(cb.product_quality_score) * (%s)
+            + AVG(cb.service_quality_score) * (1 - (%s)))::float AS satisfaction,
+           (SUM(cb.product_quality_score) * (%s)
+            + SUM(cb.service_quality_score) * (1 - (%s)))::float AS satisfaction_total,
+           COUNT(*) < MAX(company.satisfaction_min_answers) AS is_too_few_answers
+      FROM aftersales_callback cb
+      JOIN res_company company ON company.id = cb.company_id
+      JOIN product_product pp ON pp.id = cb.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      LEFT JOIN product_category categ ON categ.id = pt.categ_id
+     WHERE cb.state = 'done' AND cb.call_date IS NOT NULL
+     GROUP BY 2, cb.product_id, pt.id, pt.categ_id, cb.dealer_id, cb.company_id,
+              categ.has_satisfaction_weight, categ.satisfaction_weight, company.satisfaction_weight
+)
+                """,
+                SQL.identifier(self._table),
+                *[SQL(WEIGHT_SQL)] * 5,
+            )
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        # a group's average is over its answers, not the mean of its rows' averages
+        totals = {
+            "product_score:avg": "product_score_total",
+            "service_score:avg": "service_score_total",
+            "satisfaction:avg": "satisfaction_total",
+        }
+        if aggregate_spec in totals:
+            return SQL(
+                "SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, totals[aggregate_spec], query),
+                self._field_to_sql(self._table, "answer_count", query),
+            )
+        if aggregate_spec == "weight:avg":
+            return SQL(
+                "SUM(%s * %s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, "weight", query),
+                self._field_to_sql(self._table, "answer_count", query),
+                self._field_to_sql(self._table, "answer_count", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

@@ -1,0 +1,294 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common_claim import AftersalesClaimCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSatisfaction(AftersalesClaimCommon):
+    """Satisfaction call-backs, the satisfaction formula and the cost of satisfaction on
+    hand-checked numbers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({
+            "satisfaction_weight": 0.8,
+            "satisfaction_min_answers": 5,
+            "callback_delay_days": 3,
+            "callback_user_id": False,
+            "callback_duration": 0.25,
+        })
+        cls.category = cls.env["product.category"].create({"name": "Test Machines"})
+        cls.machine.categ_id = cls.category
+        cls.Callback = cls.env["aftersales.callback"]
+
+    def _settle_claim(self, **values):
+        claim = self._create_claim(reviewer_id=self.as_user.id, **values)
+        claim.with_user(self.as_user).action_submit()
+        claim.with_user(self.as_user).action_approve()
+        self.assertEqual(claim.state, "settled")
+        return claim
+
+    def _answer(self, lot, product_score, service_score, **values):
+        callback = self.Callback.create({
+            "lot_id": lot.id,
+            "product_quality_score": product_score,
+            "service_quality_score": service_score,
+            **values,
+        })
+        callback.action_done()
+        return callback
+
+    # ------------------------------------------------------------ call-backs
+    def test_settlement_schedules_one_callback(self):
+        claim = self._settle_claim()
+        callback = claim.callback_ids
+        self.assertEqual(len(callback), 1)
+        self.assertEqual(claim.callback_count, 1)
+        self.assertRecordValues(callback, [{
+            "state": "planned",
+            "end_user_id": self.end_user_a.id,
+            "dealer_id": self.dealer_a.id,
+            "lot_id": self.lot_a.id,
+            "product_id": self.machine.id,
+            "user_id": self.as_user.id,
+            "due_date": self.today + timedelta(days=3),
+        }])
+        activity = callback.activity_ids
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("aftersales.mail_activity_type_satisfaction_callback"),
+        )
+        self.assertEqual(activity.user_id, self.as_user)
+        self.assertEqual(activity.date_deadline, self.today + timedelta(days=3))
+        # settling again, or any later write of the state, schedules nothing more
+        claim._schedule_satisfaction_callbacks()
+        claim.write({"state": "settled"})
+        self.assertEqual(self.Callback.search_count([("claim_id", "=", claim.id)]), 1)
+        # a second call-back for the same claim is refused, nothing written
+        with self.assertRaisesMessage(ValidationError, "already has a satisfaction call-back"):
+            self.Callback.create({"claim_id": claim.id, "end_user_id": self.end_user_a.id})
+        self.assertEqual(self.Callback.search_count([("claim_id", "=", claim.id)]), 1)
+        # the agent of the settings wins over the reviewer
+        self.company.callback_user_id = self.as_manager
+        other = self._settle_claim(lot_id=self.lot_b.id, dealer_id=self.dealer_b.id)
+        self.assertEqual(other.callback_ids.user_id, self.as_manager)
+
+    def test_settled_on_receipt_by_a_storekeeper(self):
+        """The storekeeper receiving the returned parts settles the claim without any right on
+        call-backs: the call-back is scheduled all the same, for the reviewer."""
+        self.company.claim_credit_trigger = "receipt"
+        claim = self._create_claim(
+            reviewer_id=self.as_user.id, line_ids=self._lines([(self.module, 1.0)], hours=1.0)
+        )
+        claim.with_user(self.as_user).action_submit()
+        claim.with_user(self.as_user).action_approve()
+        self.assertEqual(claim.state, "approved")
+        self.assertFalse(claim.callback_ids)
+        storekeeper = new_test_user(self.env, login="storekeeper_sat", groups="stock.group_stock_user")
+        picking = claim.return_picking_ids.with_user(storekeeper)
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(claim.state, "settled")
+        self.assertEqual(len(claim.callback_ids), 1)
+        self.assertEqual(claim.callback_ids.activity_ids.user_id, self.as_user)
+
+    def test_unsettled_claims_get_no_callback(self):
+        claim = self._create_claim()
+        claim.action_submit()
+        self.assertFalse(claim.callback_ids)
+        claim._action_reject("Not covered")
+        self.assertFalse(claim.callback_ids)
+
+    def test_record_answer(self):
+        claim = self._settle_claim()
+        callback = claim.callback_ids.with_user(self.as_user)
+        callback.write({"product_quality_score": 5, "service_quality_score": 3, "comment": "Fine"})
+        callback.action_done()
+        self.assertEqual(callback.state, "done")
+        self.assertFalse(callback.activity_ids)
+        # 0.25 h of hotline at the published labour rate of 45
+        self.assertAlmostEqual(callback.service_cost, 11.25)
+        with self.assertRaisesMessage(UserError, "cannot be recorded \\(again\\)"):
+            callback.action_done()
+        planned = self.Callback.create({"lot_id": self.lot_b.id})
+        with self.assertRaisesMessage(ValidationError, "record both the product-quality"):
+            planned.action_done()
+        self.assertEqual(planned.state, "planned")
+        planned.action_unreachable()
+        self.assertEqual(planned.state, "unreachable")
+        planned.action_reset()
+        self.assertEqual(planned.state, "planned")
+        self.assertTrue(planned.activity_ids)
+
+    # -------------------------------------------------------------- formulas
+    def test_satisfaction_default_weight_and_category_override(self):
+        self.assertEqual(self.env["res.company"].create({"name": "New Co"}).satisfaction_weight, 0.8)
+        callback = self.Callback.create(
+            {"lot_id": self.lot_a.id, "product_quality_score": 5, "service_quality_score": 3}
+        )
+        # 5 x 0.8 + 3 x 0.2
+        self.assertAlmostEqual(callback.satisfaction, 4.6)
+        self.category.write({"has_satisfaction_weight": True, "satisfaction_weight": 0.5})
+        # 5 x 0.5 + 3 x 0.5
+        self.assertAlmostEqual(callback.satisfaction, 4.0)
+        callback.action_done()
+        self.env.flush_all()
+        rows = self.env["aftersales.satisfaction.report"].search([("product_id", "=", self.machine.id)])
+        self.assertRecordValues(rows, [{
+            "answer_count": 1, "weight": 0.5, "satisfaction": 4.0, "product_score": 5.0,
+            "service_score": 3.0,
+        }])
+
+    def test_cost_formulas(self):
+        """Routine = claim fees at the fee schedule (2 h x 45 = 90) + a call-back (0.25 h x 45 =
+        11.25) + routine entered (100) = 201.25; model: x 1.5 = 301.875; actual warranty cost:
+        the approved 130, factor 130 / 201.25 = 0.646; service quality 503.125; + conforming 500
+        = 1003.125 for 2 machines in the field = 501.5625 a machine."""
+        self.machine.service_cost_factor = 1.5
+        claim = self._settle_claim()
+        self.assertAlmostEqual(claim.amount_approved, 130.0)
+        claim.callback_ids.write({"product_quality_score": 4, "service_quality_score": 5})
+        claim.callback_ids.action_done()
+        month = self.today.replace(day=1)
+        Cost = self.env["aftersales.service.cost"]
+        Cost.create([
+            {"product_id": self.machine.id, "period_date": self.today, "cost_type": "conforming",
+             "amount": 500.0},
+            {"product_id": self.machine.id, "period_date": self.today, "cost_type": "routine",
+             "amount": 100.0},
+        ])
+        self.assertEqual(Cost.search([("product_id", "=", self.machine.id)]).mapped("period_date"), [month] * 2)
+        self.env.flush_all()
+        Report = self.env["aftersales.cost.report"]
+        row = Report.search([("product_id", "=", self.machine.id), ("month", "=", month)])
+        self.assertEqual(len(row), 1)
+        expected = {
+            "machine_count": 2, "claim_count": 1, "claim_rate": 50.0, "answer_count": 1,
+            "satisfaction": 4.2, "routine_cost": 201.25, "cost_factor": 1.5,
+            "nonconforming_cost": 301.88, "warranty_cost": 130.0, "service_quality_cost": 503.13,
+            "conforming_cost": 500.0, "satisfaction_cost": 1003.13, "cost_per_machine": 501.56,
+        }
+        for fname, value in expected.items():
+            self.assertAlmostEqual(row[fname], value, places=2, msg=fname)
+        self.assertAlmostEqual(row.actual_factor, 130.0 / 201.25, places=4)
+        # over all months: ratios of the totals, the fleet averaged over the months
+        [(machines, model, actual, per_machine)] = Report._read_group(
+            [("product_id", "=", self.machine.id)], [],
+            ["machine_count:sum", "cost_factor:avg", "actual_factor:avg", "cost_per_machine:avg"],
+        )
+        months = Report.search_count([("product_id", "=", self.machine.id)])
+        self.assertAlmostEqual(model, 1.5)
+        self.assertAlmostEqual(actual, 130.0 / 201.25, places=4)
+        fleet = sum(Report.search([("product_id", "=", self.machine.id)]).mapped("machine_count")) / months
+        self.assertEqual(machines, round(fleet))
+        self.assertAlmostEqual(per_machine, 1003.125 / fleet, places=2)
+
+    def test_too_few_answers(self):
+        self.company.satisfaction_min_answers = 2
+        self._answer(self.lot_a, 4, 4)
+        template = self.machine.product_tmpl_id.with_user(self.as_user)
+        self.assertTrue(template.overview_is_too_few_answers)
+        self.assertEqual(template.overview_answer_count, 1)
+        self._answer(self.lot_b, 2, 4)
+        self.env.flush_all()
+        template.invalidate_recordset()
+        self.assertFalse(template.overview_is_too_few_answers)
+        self.assertEqual(template.overview_answer_count, 2)
+        # (4 x 0.8 + 4 x 0.2 + 2 x 0.8 + 4 x 0.2) / 2
+        self.assertAlmostEqual(template.overview_satisfaction, 3.2)
+        # per dealer, one answer each: both figures say they rest on too few answers
+        rows = self.env["aftersales.satisfaction.report"].search([("product_id", "=", self.machine.id)])
+        self.assertEqual(rows.mapped("dealer_id"), self.dealer_a | self.dealer_b)
+        self.assertEqual(rows.mapped("is_too_few_answers"), [True, True])
+        [(answers, satisfaction)] = self.env["aftersales.satisfaction.report"]._read_group(
+            [("product_id", "=", self.machine.id)], [], ["answer_count:sum", "satisfaction:avg"]
+        )
+        self.assertEqual(answers, 2)
+        self.assertAlmostEqual(satisfaction, 3.2)
+
+    def test_monthly_report(self):
+        self._settle_claim()
+        self._answer(self.lot_b, 3, 5)
+        wizard = self.env["aftersales.cost.report.print"].with_user(self.as_user).create(
+            {"month": self.today}
+        )
+        data = wizard._get_report_data()
+        row = next(r for r in data["products"] if r["product"] == self.machine)
+        self.assertEqual(row["claim_count"], 1)
+        self.assertAlmostEqual(row["routine_cost"], 90.0 + 11.25)
+        dealer_row = next(r for r in data["dealers"] if r["dealer"] == self.dealer_b)
+        self.assertAlmostEqual(dealer_row["satisfaction"], 3.4)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales.action_report_aftersales_management", wizard.ids
+        )[0].decode()
+        self.assertIn(self.machine.name, html)
+        self.assertIn("Dealer B", html)
+
+    def test_overview_reads_in_constant_queries(self):
+        templates = self.env["product.template"].search([("aftersales_part_class", "=", "finished")])
+        counts = []
+        for products in (templates[:1], templates[:1], templates):  # the first warms up
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            products.mapped("overview_satisfaction")
+            counts.append(self.env.cr.sql_log_count - queries)
+        self.assertGreater(len(templates), 1)
+        self.assertEqual(counts[1], counts[2], "one grouped query for all products")
+
+    # ------------------------------------------------------------- bad input
+    def test_bad_input_is_refused(self):
+        with self.assertRaisesMessage(ValidationError, "weight w must lie between 0 and 1"):
+            self.company.satisfaction_weight = 1.2
+        self.assertEqual(self.company.satisfaction_weight, 0.8)
+        with self.assertRaisesMessage(ValidationError, "Test Machines.*between 0 and 1"):
+            self.category.write({"has_satisfaction_weight": True, "satisfaction_weight": -0.1})
+        self.assertFalse(self.category.has_satisfaction_weight)
+        with self.assertRaisesMessage(ValidationError, "product quality score must lie between 1 and 5, not 6"):
+            self.Callback.create(
+                {"lot_id": self.lot_a.id, "product_quality_score": 6, "service_quality_score": 3}
+            )
+        callback = self.Callback.create({"lot_id": self.lot_a.id})
+        with self.assertRaisesMessage(ValidationError, "service quality score must lie between 1 and 5"):
+            callback.write({"product_quality_score": 4, "service_quality_score": -1})
+        self.assertFalse(callback.product_quality_score)
+        with self.assertRaisesMessage(ValidationError, "amplification factor cannot be negative"):
+            self.machine.service_cost_factor = -0.5
+        self.assertEqual(self.machine.service_cost_factor, 1.0)
+        with self.assertRaisesMessage(ValidationError, "cannot be negative"):
+            self.env["aftersales.service.cost"].create(
+                {"product_id": self.machine.id, "amount": -10.0}
+            )
+        with self.assertRaisesMessage(ValidationError, "is not a finished product"):
+            self.env["aftersales.service.cost"].create({"product_id": self.part.id, "amount": 10.0})
+        self.assertFalse(self.env["aftersales.service.cost"].search([("product_id", "in", (self.machine | self.part).ids)]))
+
+    # ---------------------------------------------------------------- access
+    def test_access(self):
+        self._settle_claim()
+        self.env.flush_all()
+        for model in ("aftersales.satisfaction.report", "aftersales.cost.report",
+                      "aftersales.callback", "aftersales.service.cost"):
+            self.assertTrue(self.env[model].with_user(self.as_user).search_count([]), model)
+            self.env[model].with_user(self.as_manager).search_count([])
+            with self.assertRaises(AccessError, msg=model):
+                self.env[model].with_user(self.portal_a).search_count([])
+        with self.assertRaises(AccessError):
+            self.env["aftersales.service.cost"].with_user(self.as_user).create(
+                {"product_id": self.machine.id, "amount": 1.0}
+            )
+        self.env["aftersales.service.cost"].with_user(self.as_manager).create(
+            {"product_id": self.machine.id, "amount": 1.0}
+        )
+        # a user without the after-sales group sees no figure in the overview
+        employee = self.env["res.users"].create({
+            "name": "Employee", "login": "employee_sat",
+            "groups_id": [fields.Command.set(self.env.ref("base.group_user").ids)],
+        })
+        template = self.machine.product_tmpl_id.with_user(employee)
+        self.assertEqual(template.overview_machine_count, 0)
