@@ -18,7 +18,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "hr"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -35,6 +35,8 @@ After-sales service for a manufacturer that sells machines through dealers.
         "reports/aftersales_pricing_templates.xml",
         "reports/aftersales_claim_reports.xml",
         "reports/aftersales_claim_templates.xml",
+        "reports/aftersales_kpi_sheet_reports.xml",
+        "reports/aftersales_kpi_sheet_templates.xml",
         "wizard/stock_lot_register_views.xml",
         "wizard/aftersales_claim_reject_views.xml",
         "wizard/aftersales_claim_send_back_views.xml",
@@ -56,12 +58,18 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/account_move_claim_views.xml",
         "views/stock_picking_claim_views.xml",
         "views/res_config_settings_claim_views.xml",
+        "views/aftersales_kpi_scheme_views.xml",
+        "views/aftersales_kpi_period_views.xml",
+        "views/aftersales_kpi_sheet_views.xml",
+        "views/aftersales_kpi_sheet_line_views.xml",
+        "views/hr_employee_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_pricing_demo.xml",
         "demo/aftersales_claim_demo.xml",
+        "demo/aftersales_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

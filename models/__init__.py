@@ -24,3 +24,10 @@ from . import aftersales_claim_line
 from . import account_move_claim
 from . import stock_picking_claim
 from . import aftersales_failure_rate_report
+from . import hr_employee
+from . import aftersales_claim_kpi
+from . import aftersales_kpi_scheme
+from . import aftersales_kpi_item
+from . import aftersales_kpi_period
+from . import aftersales_kpi_sheet
+from . import aftersales_kpi_sheet_line
