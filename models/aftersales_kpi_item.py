@@ -132,7 +132,12 @@ class AftersalesKpiItem(models.Model):
     def _reviewed_claims_query(self, employees, date_from, date_to, select, extra=SQL()):
         """One query over the claims decided in the period by ``employees`` (their users are the
         reviewers), grouped per employee: ``select`` is the aggregate returned."""
-        users = {emp.user_id.id: emp.id for emp in employees if emp.user_id}
+        # one read for all (hr.employee's own fetch would otherwise go record by record)
+        users = {
+            row["user_id"][0]: row["id"]
+            for row in employees.sudo().read(["user_id"])
+            if row["user_id"]
+        }
         if not users:
             return {}
         self.env.cr.execute(SQL(

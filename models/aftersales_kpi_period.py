@@ -296,8 +296,8 @@ class AftersalesKpiPeriod(models.Model):
         self.sheet_ids.line_ids.unlink()
         existing = {sheet.employee_id.id: sheet for sheet in self.sheet_ids}
         wages = {
-            employee.id: employee.aftersales_average_wage
-            for employee in employees.sudo().with_context(prefetch_fields=False)
+            row["id"]: row["aftersales_average_wage"]
+            for row in employees.sudo().read(["aftersales_average_wage"])
         }
         new_vals = [
             {

@@ -112,6 +112,7 @@ class AftersalesKpiSheet(models.Model):
     # ----------------------------------------------------------------- actions
     def action_agree(self):
         """The appraised employee agrees with their sheet (comments go to the chatter)."""
+        self.check_access("read")
         for sheet in self:
             if not sheet.can_be_agreed:
                 raise UserError(_(
