@@ -134,8 +134,8 @@ class AftersalesKpiItem(models.Model):
         reviewers), grouped per employee: ``select`` is the aggregate returned."""
         # one read for all (hr.employee's own fetch would otherwise go record by record)
         users = {
-            row["user_id"][0]: row["id"]
-            for row in employees.sudo().read(["user_id"])
+            row["user_id"]: row["id"]
+            for row in employees.sudo().read(["user_id"], load=None)
             if row["user_id"]
         }
         if not users:
