@@ -129,9 +129,10 @@ class AftersalesKpiItem(models.Model):
         self.env["aftersales.claim"].flush_model()
         return getattr(self, f"_measure_{self.measure}")(employees, date_from, date_to)
 
-    def _reviewed_claims_query(self, employees, date_from, date_to, select, extra=SQL()):
-        """One query over the claims decided in the period by ``employees`` (their users are the
-        reviewers), grouped per employee: ``select`` is the aggregate returned."""
+    def _reviewed_claims_query(self, employees, date_from, date_to, select, extra=SQL(), join=SQL()):
+        """One query over the claims ``c`` decided in the period by ``employees`` (their users are
+        the reviewers), grouped per employee: ``select`` is the aggregate returned, ``extra`` more
+        conditions on ``c``, ``join`` tables joined to ``c``."""
         # one read for all (hr.employee's own fetch would otherwise go record by record)
         users = {
             row["user_id"]: row["id"]
@@ -144,6 +145,7 @@ class AftersalesKpiItem(models.Model):
             """
             SELECT c.reviewer_id, %(select)s
               FROM aftersales_claim c
+                   %(join)s
              WHERE c.reviewer_id IN %(users)s
                AND c.company_id = %(company)s
                AND c.state IN %(states)s
@@ -159,6 +161,7 @@ class AftersalesKpiItem(models.Model):
             start=date_from,
             stop=date_to,
             extra=extra,
+            join=join,
         ))
         return {
             users[user_id]: float(value)
@@ -186,18 +189,22 @@ class AftersalesKpiItem(models.Model):
     def _measure_first_time_fix(self, employees, date_from, date_to):
         """Effectiveness: % of the claims the employee approved in the period after which no
         other claim was filed on the same machine for a failure within ``window_days`` days."""
+        # One lookup by machine (lot_id index) per approved claim, stopping at the first repeat.
+        # The day difference is written so that PostgreSQL cannot AND it with the failure_date
+        # index, which made it scan a month of claims for every claim (9 s for 8,000 claims).
         return self._reviewed_claims_query(
             employees, date_from, date_to,
-            SQL(
-                """100.0 * COUNT(*) FILTER (WHERE NOT EXISTS (
-                    SELECT 1 FROM aftersales_claim n
-                     WHERE n.lot_id = c.lot_id AND n.id != c.id AND n.state != 'cancelled'
-                       AND n.failure_date > c.failure_date
-                       AND n.failure_date <= c.failure_date + %(days)s)) / COUNT(*)""",
-                days=self.window_days,
-            ),
+            SQL("100.0 * COUNT(*) FILTER (WHERE repeat.id IS NULL) / COUNT(*)"),
             SQL("AND c.state IN %s AND c.lot_id IS NOT NULL AND c.failure_date IS NOT NULL",
                 APPROVED_STATES),
+            SQL(
+                """LEFT JOIN LATERAL (
+                    SELECT n.id FROM aftersales_claim n
+                     WHERE n.lot_id = c.lot_id AND n.id != c.id AND n.state != 'cancelled'
+                       AND n.failure_date - c.failure_date BETWEEN 1 AND %s
+                     LIMIT 1) repeat ON TRUE""",
+                self.window_days,
+            ),
         )
 
     def _measure_complete_first_submission(self, employees, date_from, date_to):
