@@ -36,6 +36,20 @@ class TestKpiAccess(KpiMixin, TransactionCase):
         with self.assertRaises(AccessError):
             self.emp_erin.with_user(self.user_erin).sudo(False).read(["aftersales_average_wage"])
 
+    def test_employee_opens_own_sheet_form(self):
+        """What the sheet form reads, as the employee (employee, period, department, lines)."""
+        Sheet = self.env["aftersales.kpi.sheet"].with_user(self.user_erin)
+        Sheet.get_views([(False, "form"), (False, "list")])
+        many2one = {"fields": {"display_name": {}}}
+        [row] = self.erin_sheet.with_user(self.user_erin).web_read({
+            "employee_id": many2one, "period_id": many2one, "department_id": many2one,
+            "actual_wage": {}, "kpi_value": {}, "can_be_agreed": {}, "state": {},
+            "line_ids": {"fields": {"name": {}, "kpi_class": {}, "target": {}, "value": {},
+                                    "unit": {}, "no_data": {}, "score": {}, "measure": {}}},
+        })
+        self.assertEqual(row["employee_id"]["display_name"], "Erin")
+        self.assertEqual(len(row["line_ids"]), 1)
+
     def test_managers_see_all(self):
         Sheet = self.env["aftersales.kpi.sheet"].with_user(self.kpi_manager)
         self.assertEqual(Sheet.search([("period_id", "=", self.period.id)]), self.period.sheet_ids)
