@@ -18,7 +18,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -39,6 +39,8 @@ After-sales service for a manufacturer that sells machines through dealers.
         "reports/aftersales_claim_templates.xml",
         "reports/aftersales_cost_report_reports.xml",
         "reports/aftersales_cost_report_templates.xml",
+        "reports/aftersales_kpi_sheet_reports.xml",
+        "reports/aftersales_kpi_sheet_templates.xml",
         "wizard/stock_lot_register_views.xml",
         "wizard/aftersales_claim_reject_views.xml",
         "wizard/aftersales_claim_send_back_views.xml",
@@ -69,6 +71,11 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/aftersales_cost_report_views.xml",
         "views/product_template_satisfaction_views.xml",
         "views/res_config_settings_satisfaction_views.xml",
+        "views/aftersales_kpi_scheme_views.xml",
+        "views/aftersales_kpi_period_views.xml",
+        "views/aftersales_kpi_sheet_views.xml",
+        "views/aftersales_kpi_sheet_line_views.xml",
+        "views/hr_employee_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -77,6 +84,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "demo/aftersales_claim_demo.xml",
         "demo/aftersales_request_demo.xml",
         "demo/aftersales_satisfaction_demo.xml",
+        "demo/aftersales_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -42,3 +42,10 @@ from . import aftersales_claim_callback
 from . import aftersales_service_cost
 from . import aftersales_satisfaction_report
 from . import aftersales_cost_report
+from . import hr_employee
+from . import aftersales_claim_kpi
+from . import aftersales_kpi_scheme
+from . import aftersales_kpi_item
+from . import aftersales_kpi_period
+from . import aftersales_kpi_sheet
+from . import aftersales_kpi_sheet_line

@@ -1,0 +1,368 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from .bulk_sql import bulk_insert
+
+PERIOD_STATES = [
+    ("draft", "Draft"),
+    ("computed", "Computed"),
+    ("discussion", "Under Discussion"),
+    ("confirmed", "Confirmed"),
+]
+
+# Domain, section 5: when 80 % of the staff score a KPI value below 1, the items or weights are
+# unreasonable and must be revised.
+REVISION_SHARE = 80.0
+
+REVISION_DECISIONS = [
+    ("revise", "Revise the items or weights for the next period"),
+    ("keep", "Keep the scheme: the low scores are justified"),
+]
+
+
+def _default_date_from(model):
+    return fields.Date.context_today(model).replace(day=1) - relativedelta(months=1)
+
+
+class AftersalesKpiPeriod(models.Model):
+    _name = "aftersales.kpi.period"
+    _description = "KPI Appraisal Period"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------ fields
+    name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True,
+                       precompute=True)
+    scheme_id = fields.Many2one(
+        "aftersales.kpi.scheme", required=True, index=True, tracking=True, check_company=True,
+        readonly=False,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(required=True, default=_default_date_from, index=True)
+    date_to = fields.Date(
+        required=True, compute="_compute_date_to", store=True, readonly=False, precompute=True
+    )
+    state = fields.Selection(
+        PERIOD_STATES, default="draft", required=True, copy=False, index=True, tracking=True
+    )
+    sheet_ids = fields.One2many("aftersales.kpi.sheet", "period_id", string="Appraisal Sheets")
+    employee_count = fields.Integer(
+        string="Appraised", compute="_compute_kpi_stats", store=True, aggregator="sum"
+    )
+    below_one_count = fields.Integer(
+        string="KPI below 1", compute="_compute_kpi_stats", store=True, aggregator="sum"
+    )
+    share_below_one = fields.Float(
+        string="Share below 1 (%)", compute="_compute_kpi_stats", store=True, digits=(5, 1),
+        aggregator="avg",
+        help="Share of the appraised employees whose KPI value is below 1.",
+    )
+    average_kpi = fields.Float(
+        string="Average KPI", compute="_compute_kpi_stats", store=True, digits=(5, 2),
+        aggregator="avg",
+    )
+    agreed_count = fields.Integer(string="Agreed", compute="_compute_kpi_stats", store=True)
+    amount_actual_wage = fields.Monetary(
+        string="Total Actual Wage", compute="_compute_kpi_stats", store=True
+    )
+    needs_revision = fields.Boolean(
+        compute="_compute_kpi_stats", store=True,
+        help="80 % or more of the appraised employees score below 1: the items or weights are "
+        "unreasonable and must be revised.",
+    )
+    revision_decision = fields.Selection(REVISION_DECISIONS, tracking=True, copy=False)
+    revision_reason = fields.Text(copy=False)
+    revision_decided_by_id = fields.Many2one("res.users", readonly=True, copy=False,
+                                             string="Decided by")
+    revision_decided_on = fields.Datetime(readonly=True, copy=False, string="Decided on")
+
+    can_be_computed = fields.Boolean(compute="_compute_can_be")
+    can_be_discussed = fields.Boolean(compute="_compute_can_be")
+    can_be_confirmed = fields.Boolean(compute="_compute_can_be")
+    can_be_reset = fields.Boolean(compute="_compute_can_be")
+    can_be_revision_decided = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("scheme_date_uniq", "unique(scheme_id, date_from)",
+         "A scheme is appraised once per period start date."),
+    ]
+
+    # ---------------------------------------------------------------- computes
+    @api.depends("scheme_id", "date_from")
+    def _compute_name(self):
+        for period in self:
+            if period.scheme_id and period.date_from:
+                period.name = _(
+                    "%(scheme)s, %(month)s",
+                    scheme=period.scheme_id.name,
+                    month=format_date(self.env, period.date_from, date_format="MMMM y"),
+                )
+            elif not period.name:
+                period.name = _("New")
+
+    @api.depends("date_from")
+    def _compute_date_to(self):
+        for period in self:
+            if period.date_from:
+                period.date_to = period.date_from + relativedelta(months=1, days=-1)
+
+    @api.depends("sheet_ids.kpi_value", "sheet_ids.employee_agreed", "sheet_ids.actual_wage")
+    def _compute_kpi_stats(self):
+        for period in self:
+            sheets = period.sheet_ids
+            below = len(sheets.filtered("is_below_one"))
+            period.employee_count = len(sheets)
+            period.below_one_count = below
+            period.share_below_one = 100.0 * below / len(sheets) if sheets else 0.0
+            period.average_kpi = sum(sheets.mapped("kpi_value")) / len(sheets) if sheets else 0.0
+            period.agreed_count = len(sheets.filtered("employee_agreed"))
+            period.amount_actual_wage = sum(sheets.mapped("actual_wage"))
+            period.needs_revision = self._is_revision_needed(below, len(sheets))
+
+    @api.depends("state", "needs_revision", "revision_decided_on")
+    @api.depends_context("uid")
+    def _compute_can_be(self):
+        is_manager = self.env.user.has_group("aftersales.group_aftersales_manager")
+        for period in self:
+            state = period.state
+            period.can_be_computed = is_manager and state in ("draft", "computed")
+            period.can_be_discussed = is_manager and state == "computed"
+            period.can_be_confirmed = (
+                is_manager
+                and state in ("computed", "discussion")
+                and (not period.needs_revision or bool(period.revision_decided_on))
+            )
+            period.can_be_reset = is_manager and state in ("computed", "discussion")
+            period.can_be_revision_decided = (
+                is_manager and period.needs_revision and state in ("computed", "discussion")
+            )
+
+    # ------------------------------------------------------------- constraints
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for period in self:
+            if period.date_to < period.date_from:
+                raise ValidationError(_(
+                    "Appraisal period %(period)s ends before it starts.", period=period.name
+                ))
+
+    # -------------------------------------------------------------------- CRUD
+    def write(self, vals):
+        if {"scheme_id", "date_from", "date_to", "company_id"}.intersection(vals):
+            for period in self:
+                if period.state != "draft":
+                    raise UserError(_(
+                        "Appraisal period %(period)s is %(state)s: reset it to draft to change its "
+                        "scheme or dates.", period=period.name, state=period._get_state_label(),
+                    ))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        for period in self:
+            if period.state == "confirmed":
+                raise UserError(_(
+                    "Appraisal period %(period)s is confirmed and kept for the record.",
+                    period=period.name,
+                ))
+
+    # ----------------------------------------------------------------- actions
+    def action_compute(self):
+        """Measure every item for every employee of the scheme and score them (re-computing
+        keeps the values entered by hand)."""
+        for period in self:
+            if period.state not in ("draft", "computed"):
+                raise UserError(_(
+                    "Appraisal period %(period)s is %(state)s: its results can no longer be "
+                    "recomputed.%(hint)s",
+                    period=period.name,
+                    state=period._get_state_label(),
+                    hint="" if period.state == "confirmed"
+                    else _(" Reset it to draft first."),
+                ))
+            period._compute_sheets()
+        return True
+
+    def action_start_discussion(self):
+        self._check_can("can_be_discussed", _("discussed"))
+        self.write({"state": "discussion"})
+        for period in self:
+            users = period.sheet_ids.user_id
+            if users:
+                period.message_post(
+                    body=_("The appraisal sheets are open for discussion: every employee can "
+                           "check their own sheet and agree or comment."),
+                    partner_ids=users.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+        return True
+
+    def action_confirm(self):
+        for period in self:
+            if period.state not in ("computed", "discussion"):
+                raise UserError(_(
+                    "Appraisal period %(period)s is %(state)s and cannot be confirmed.",
+                    period=period.name, state=period._get_state_label(),
+                ))
+            if period.needs_revision and not period.revision_decided_on:
+                raise UserError(_(
+                    "Appraisal period %(period)s: %(share)s %% of the employees score a KPI value "
+                    "below 1. The items or weights of scheme %(scheme)s are unreasonable and must "
+                    "be revised: a manager must record the decision and its reason before the "
+                    "period can be confirmed.",
+                    period=period.name, share=round(period.share_below_one, 1),
+                    scheme=period.scheme_id.name,
+                ))
+        self._check_can("can_be_confirmed", _("confirmed"))
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_can("can_be_reset", _("reset to draft"))
+        self.write({"state": "draft"})
+        return True
+
+    def action_record_revision_decision(self):
+        """Record the manager's decision on a period flagged by the 80 % rule, in the chatter."""
+        self._check_can("can_be_revision_decided", _("given a revision decision"))
+        for period in self:
+            if not period.revision_decision or not (period.revision_reason or "").strip():
+                raise UserError(_(
+                    "Appraisal period %(period)s: choose the decision and write its reason first.",
+                    period=period.name,
+                ))
+            period.write({
+                "revision_decided_by_id": self.env.uid,
+                "revision_decided_on": fields.Datetime.now(),
+            })
+            period.message_post(
+                body=_(
+                    "Revision rule: %(share)s %% of the employees score below 1. Decision: "
+                    "%(decision)s. Reason: %(reason)s",
+                    share=round(period.share_below_one, 1),
+                    decision=dict(REVISION_DECISIONS)[period.revision_decision],
+                    reason=period.revision_reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_view_sheets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_kpi_sheet_action")
+        action["domain"] = [("period_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_department": 0}
+        return action
+
+    # -------------------------------------------------------- business methods
+    @api.model
+    def _is_revision_needed(self, below_count, total):
+        return bool(total) and 100.0 * below_count / total >= REVISION_SHARE - 1e-9
+
+    def _get_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_can(self, gate, verb):
+        for period in self:
+            if not period[gate]:
+                raise UserError(_(
+                    "Appraisal period %(period)s is %(state)s and cannot be %(verb)s.",
+                    period=period.name, state=period._get_state_label(), verb=verb,
+                ))
+
+    def _compute_sheets(self):
+        """(Re)build the period's sheets: one per employee, one line per item, every measure
+        computed for all the employees at once (a few queries per item, none per employee)."""
+        self.ensure_one()
+        scheme = self.scheme_id
+        scheme._check_ready()
+        employees = scheme._get_employees()
+        items = scheme.item_ids
+        Sheet = self.env["aftersales.kpi.sheet"]
+        # what was entered by hand survives a recompute
+        manual = {
+            (line.sheet_id.employee_id.id, line.item_id.id): line.value
+            for line in self.sheet_ids.line_ids
+            if line.measure == "manual" and not line.no_data
+        }
+        (self.sheet_ids.filtered(lambda s: s.employee_id not in employees)).unlink()
+        self.sheet_ids.line_ids.unlink()
+        existing = {sheet.employee_id.id: sheet for sheet in self.sheet_ids}
+        wages = {
+            row["id"]: row["aftersales_average_wage"]
+            for row in employees.sudo().read(["aftersales_average_wage"])
+        }
+        new_vals = [
+            {
+                "period_id": self.id,
+                "employee_id": employee.id,
+                "average_wage": wages.get(employee.id, 0.0),
+                "base_coefficient": scheme.base_coefficient,
+            }
+            for employee in employees
+            if employee.id not in existing
+        ]
+        for sheet in existing.values():
+            vals = {
+                "average_wage": wages.get(sheet.employee_id.id, 0.0),
+                "base_coefficient": scheme.base_coefficient,
+                "employee_agreed": False,
+            }
+            if any(sheet[fname] != value for fname, value in vals.items()):
+                sheet.write(vals)
+        sheets = Sheet.browse([s.id for s in existing.values()]) | Sheet.create(new_vals)
+        by_employee = {sheet.employee_id.id: sheet for sheet in sheets}
+        # 300 employees x 12 items are 3,600 lines: the ORM would insert them by 100 rows and
+        # update their stored related fields by 100 rows again, so the queries would grow with
+        # the staff. One INSERT writes them all, with the values the ORM would compute (the
+        # same item._score as _compute_score); the sheets and the period are then recomputed
+        # through the ORM.
+        rows = []
+        for item in items:
+            values = item._measure(employees, self.date_from, self.date_to)
+            for employee in employees:
+                if item.measure == "manual":
+                    value = manual.get((employee.id, item.id))
+                else:
+                    value = values.get(employee.id)
+                score = 1.0 if value is None else item._score(value)
+                rows.append((
+                    by_employee[employee.id].id, item.id, item.sequence, item.kpi_class,
+                    employee.id, item.weight, value or 0.0, value is None, score,
+                    score * item.weight / 100.0,
+                ))
+        columns = list(zip(*rows)) if rows else [[]] * 10
+        count = len(rows)
+        bulk_insert(self.env, "aftersales_kpi_sheet_line", [
+            ("sheet_id", "int4", list(columns[0])),
+            ("item_id", "int4", list(columns[1])),
+            ("sequence", "int4", list(columns[2])),
+            ("kpi_class", "varchar", list(columns[3])),
+            ("employee_id", "int4", list(columns[4])),
+            ("period_id", "int4", [self.id] * count),
+            ("company_id", "int4", [self.company_id.id] * count),
+            ("date_from", "date", [self.date_from] * count),
+            ("weight", "numeric", list(columns[5])),
+            ("value", "numeric", list(columns[6])),
+            ("no_data", "bool", list(columns[7])),
+            ("score", "numeric", list(columns[8])),
+            ("weighted_score", "numeric", list(columns[9])),
+        ])
+        self.env["aftersales.kpi.sheet.line"].invalidate_model()
+        sheets.invalidate_recordset(["line_ids"])
+        sheets.modified(["line_ids"])
+        self.write({
+            "state": "computed",
+            "revision_decision": False,
+            "revision_reason": False,
+            "revision_decided_by_id": False,
+            "revision_decided_on": False,
+        })
