@@ -18,7 +18,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "loyalty", "sale_loyalty"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -56,6 +56,12 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/account_move_claim_views.xml",
         "views/stock_picking_claim_views.xml",
         "views/res_config_settings_claim_views.xml",
+        "reports/aftersales_statement_reports.xml",
+        "reports/aftersales_statement_templates.xml",
+        "data/aftersales_statement_data.xml",
+        "wizard/aftersales_statement_generate_views.xml",
+        "views/aftersales_statement_views.xml",
+        "views/portal_statement_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [

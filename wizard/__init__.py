@@ -2,3 +2,4 @@ from . import stock_lot_register
 from . import aftersales_claim_reject
 from . import aftersales_claim_send_back
 from . import aftersales_claim_partial_approve
+from . import aftersales_statement_generate
