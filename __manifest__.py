@@ -68,6 +68,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "demo/aftersales_demo.xml",
         "demo/aftersales_pricing_demo.xml",
         "demo/aftersales_claim_demo.xml",
+        "demo/aftersales_statement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

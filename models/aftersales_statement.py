@@ -6,7 +6,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
+
+from .bulk_sql import bulk_update
 
 STATEMENT_STATES = [
     ("draft", "Draft"),
@@ -433,10 +435,15 @@ class AftersalesStatement(models.Model):
         History = self.env["loyalty.history"].sudo()
         AML = self.env["account.move.line"].sudo()
         Move = self.env["account.move"].sudo()
-        # invoices already rewarded by these statements are counted again from scratch
-        Move.search([("aftersales_gift_statement_id", "in", self.ids)]).write(
-            {"aftersales_gift_statement_id": False}
-        )
+        # invoices already rewarded by these statements are counted again from scratch; the
+        # link is a technical marker: set in one statement, not through account.move.write,
+        # whose per-entry checks would cost queries per invoice
+        self.env.cr.execute(SQL(
+            "UPDATE account_move SET aftersales_gift_statement_id = NULL "
+            "WHERE aftersales_gift_statement_id IN %s", tuple(self.ids),
+        ))
+        Move.invalidate_model(["aftersales_gift_statement_id"])
+        rewarded = {}
         cards = {
             card.partner_id: card
             for card in Card.search([("program_id", "=", program.id), ("partner_id", "in", self.dealer_id.ids)])
@@ -500,9 +507,9 @@ class AftersalesStatement(models.Model):
                     "issued": earned,
                 })
             if delta:
-                card.points += delta
-            if moves_by_dealer.get(dealer):
-                Move.browse(moves_by_dealer[dealer]).write({"aftersales_gift_statement_id": statement.id})
+                card.with_context(loyalty_no_mail=True).points += delta
+            for move_id in moves_by_dealer.get(dealer, []):
+                rewarded[move_id] = statement.id
             statement.write({
                 "gift_card_id": card.id,
                 "gift_rate": rate,
@@ -513,6 +520,8 @@ class AftersalesStatement(models.Model):
             })
         if history_vals:
             History.create(history_vals)
+        bulk_update(self.env, "account_move", "aftersales_gift_statement_id", "int4", rewarded)
+        Move.invalidate_model(["aftersales_gift_statement_id"])
 
     def _get_gift_spent(self, cards):
         """Gift credit the dealers spent in each statement's period (orders confirmed in it,

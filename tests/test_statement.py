@@ -1,12 +1,11 @@
 from datetime import date, datetime
-from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common_claim import AftersalesClaimCommon
 
@@ -343,3 +342,39 @@ class TestStatement(AftersalesStatementCommon):
         )._render_qweb_pdf("aftersales.action_report_aftersales_statement", statement.ids)
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPortal(HttpCase, AftersalesStatementCommon):
+    """The dealer's portal: list, page, PDF, confirm or dispute; only its own statements."""
+
+    def _post(self, url, data):
+        return self.url_open(url, data={**data, "csrf_token": http.Request.csrf_token(self)})
+
+    def test_portal_pages(self):
+        self._stage_month()
+        statements = self._generate(self.dealer_a | self.dealer_b)
+        stm_a = statements.filtered(lambda s: s.dealer_id == self.dealer_a)
+        stm_b = statements - stm_a
+        statements.with_user(self.accountant).action_send()
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/statements")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(stm_a.name, page.text)
+        self.assertNotIn(stm_b.name, page.text)
+        self.assertIn("gift_balance", page.text)
+        page = self.url_open(f"/my/statements/{stm_a.id}")
+        self.assertIn("600.00", page.text)
+        # another dealer's statement: back to the portal home
+        other = self.url_open(f"/my/statements/{stm_b.id}")
+        self.assertNotIn(stm_b.name, other.text)
+        pdf = self.url_open(f"/my/statements/{stm_a.id}?report_type=pdf&download=true")
+        self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+        # dispute with a message, then confirm
+        self._post(f"/my/statements/{stm_a.id}/dispute", {"dispute_message": "Invoice INV/X is not ours"})
+        self.assertEqual(stm_a.state, "disputed")
+        self.assertEqual(stm_a.dispute_message, "Invoice INV/X is not ours")
+        self._post(f"/my/statements/{stm_b.id}/confirm", {})
+        self.assertEqual(stm_b.state, "sent", "not its own: nothing happens")
+        self._post(f"/my/statements/{stm_a.id}/confirm", {})
+        self.assertEqual(stm_a.state, "confirmed")
