@@ -163,11 +163,17 @@ def main():
         sample = statements.sorted("id")[: args.pdfs]
         serve_assets(env, args.http_port)
         env.company.external_report_layout_id = env.ref("web.external_layout_standard")
-        with Measure(env, f"PDF of {len(sample)} statements (wkhtmltopdf)"):
-            pdf, _kind = env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-                "aftersales.action_report_aftersales_statement", sample.ids
-            )
-        print(f"PDF: {len(pdf) // 1024} KiB; target: run under 60 s -> "
+        # one PDF per statement, as each dealer gets it (this machine's unpatched wkhtmltopdf
+        # cannot print several documents in one call anyway)
+        Report = env["ir.actions.report"].with_context(force_report_rendering=True)
+        size = 0
+        with Measure(env, f"PDF of {len(sample)} statements, one each (wkhtmltopdf)"):
+            for statement in sample:
+                pdf, _kind = Report._render_qweb_pdf(
+                    "aftersales.action_report_aftersales_statement", statement.ids
+                )
+                size += len(pdf)
+        print(f"PDF: {size // 1024} KiB in all; target: run under 60 s -> "
               f"{'met' if max(run1.seconds, run2.seconds) < 60 else 'MISSED'}")
 
 

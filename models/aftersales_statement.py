@@ -8,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from .bulk_sql import bulk_update
+from .bulk_sql import bulk_insert, bulk_update
 
 STATEMENT_STATES = [
     ("draft", "Draft"),
@@ -395,7 +395,8 @@ class AftersalesStatement(models.Model):
             ("state", "=", "sale"),
             ("invoice_status", "=", "to invoice"),
         ])
-        # only what was delivered by the period end is invoiced in it
+        # Odoo's invoicing rule of each part decides what is due: delivered quantities for
+        # parts invoiced on delivery (the after-sales setting), ordered ones otherwise
         orders = orders.filtered(lambda o: any(
             line.qty_to_invoice > 0 for line in o.order_line
         ))
@@ -583,7 +584,7 @@ class AftersalesStatement(models.Model):
                 statement = by_key.get((partner.id, account.id))
                 if statement:
                     per_statement[statement].append((move, balance))
-            statements.line_ids.unlink()
+            statements._delete_lines()
             for statement in statements:
                 account = accounts[statement]
                 running = opening.get((statement.dealer_id.id, account.id), 0.0)
@@ -595,6 +596,8 @@ class AftersalesStatement(models.Model):
                     running += balance
                     line_vals.append({
                         "statement_id": statement.id,
+                        "company_id": statement.company_id.id,
+                        "dealer_id": statement.dealer_id.id,
                         "sequence": sequence,
                         "move_id": move.id,
                         "date": move.date,
@@ -615,7 +618,40 @@ class AftersalesStatement(models.Model):
                     "closing_balance": running,
                     "generate_date": now,
                 })
-        self.env["aftersales.statement.line"].create(line_vals)
+        self._insert_lines(line_vals)
+
+    # The lines of a run are tens of thousands of rows of a report drawn from the ledger (no
+    # computed stored field, no business logic): they are replaced in one statement each way, as
+    # the ORM would write them in slices whose count grows with the journal entries.
+    LINE_COLUMNS = [
+        ("statement_id", "int4"), ("company_id", "int4"), ("dealer_id", "int4"),
+        ("sequence", "int4"), ("move_id", "int4"), ("date", "date"), ("line_type", "varchar"),
+        ("name", "varchar"), ("ref", "varchar"), ("date_maturity", "date"),
+        ("balance", "numeric"), ("cumulated_balance", "numeric"),
+    ]
+
+    def _delete_lines(self):
+        frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
+        if frozen:
+            raise UserError(_(
+                "Statement %(statement)s is frozen: its lines cannot change.",
+                statement=frozen[0].display_name,
+            ))
+        self.env["aftersales.statement.line"].flush_model()
+        self.env.cr.execute(SQL(
+            "DELETE FROM aftersales_statement_line WHERE statement_id IN %s", tuple(self.ids)
+        ))
+        self.env["aftersales.statement.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    def _insert_lines(self, line_vals):
+        if not line_vals:
+            return
+        bulk_insert(self.env, "aftersales_statement_line", [
+            (name, sql_type, [None if vals.get(name) is False else vals.get(name) for vals in line_vals])
+            for name, sql_type in self.LINE_COLUMNS
+        ])
+        self.invalidate_recordset(["line_ids"])
 
     @api.model
     def _get_line_type(self, move):

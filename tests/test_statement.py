@@ -156,7 +156,9 @@ class TestStatement(AftersalesStatementCommon):
             self._generate(self.end_user_a)
         with self.assertRaisesMessage(ValidationError, "must end after it starts"):
             self._generate(date_from=self.date_to, date_to=self.date_from)
-        self.assertFalse(self.env["aftersales.statement"].search([]))
+        self.assertFalse(self.env["aftersales.statement"].search(
+            [("dealer_id", "in", (self.dealer_a | self.dealer_b | self.end_user_a).ids)]
+        ))
         with self.assertRaisesMessage(ValidationError, "Test Level: the gift credit rate must lie between 0 and 100"):
             self.level.gift_rate = 120.0
         self.assertEqual(self.level.gift_rate, 5.0)
