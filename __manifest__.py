@@ -18,7 +18,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -76,6 +76,12 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/aftersales_kpi_sheet_views.xml",
         "views/aftersales_kpi_sheet_line_views.xml",
         "views/hr_employee_views.xml",
+        "reports/aftersales_statement_reports.xml",
+        "reports/aftersales_statement_templates.xml",
+        "data/aftersales_statement_data.xml",
+        "wizard/aftersales_statement_generate_views.xml",
+        "views/aftersales_statement_views.xml",
+        "views/portal_statement_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -85,6 +91,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "demo/aftersales_request_demo.xml",
         "demo/aftersales_satisfaction_demo.xml",
         "demo/aftersales_kpi_demo.xml",
+        "demo/aftersales_statement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -49,3 +49,15 @@ from . import aftersales_kpi_item
 from . import aftersales_kpi_period
 from . import aftersales_kpi_sheet
 from . import aftersales_kpi_sheet_line
+from . import aftersales_statement
+from . import aftersales_statement_line
+from . import res_partner_settlement
+from . import aftersales_dealer_level_gift
+from . import res_company_settlement
+from . import res_config_settings_settlement
+from . import account_move_settlement
+from . import loyalty_card
+from . import loyalty_history
+from . import aftersales_claim_settlement
+from . import stock_picking_settlement
+from . import sale_order_settlement

@@ -19,3 +19,4 @@ from . import test_satisfaction_rpc
 from . import test_kpi
 from . import test_kpi_measures
 from . import test_kpi_access
+from . import test_statement

@@ -1,0 +1,750 @@
+from collections import defaultdict
+from datetime import datetime, time
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date
+
+from .bulk_sql import bulk_insert, bulk_update
+
+STATEMENT_STATES = [
+    ("draft", "Draft"),
+    ("sent", "Sent"),
+    ("confirmed", "Confirmed"),
+    ("disputed", "Disputed"),
+    ("closed", "Closed"),
+]
+FROZEN_STATES = ("confirmed", "closed")
+# what the dealer and the accountants may still change on a frozen statement
+FROZEN_WRITABLE = {
+    "state", "dispute_message", "confirm_date", "close_date", "message_main_attachment_id",
+    "access_token",
+}
+
+
+class AftersalesStatement(models.Model):
+    """A dealer's statement of account for a period, built from the dealer's receivable journal
+    items: opening balance, every posted invoice, credit note and payment of the period, the
+    closing balance, and the gift credit earned, spent and left on the dealer's eWallet."""
+
+    _name = "aftersales.statement"
+    _description = "Dealer Statement"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_to desc, dealer_id, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Statement", required=True, readonly=True, copy=False, default=lambda self: _("New")
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    dealer_id = fields.Many2one(
+        "res.partner", string="Dealer", required=True, index=True, readonly=True,
+        check_company=True, domain="[('is_dealer', '=', True)]",
+    )
+    dealer_level_id = fields.Many2one(related="dealer_id.dealer_level_id", store=True)
+    settlement_mode = fields.Selection(related="dealer_id.claim_settlement_mode")
+    date_from = fields.Date(string="From", required=True, readonly=True, index=True)
+    date_to = fields.Date(string="To", required=True, readonly=True, index=True)
+    state = fields.Selection(
+        STATEMENT_STATES, default="draft", required=True, copy=False, index=True, tracking=True
+    )
+    line_ids = fields.One2many("aftersales.statement.line", "statement_id", string="Lines")
+    account_id = fields.Many2one(
+        "account.account", string="Receivable Account", readonly=True,
+        help="The dealer's receivable account the statement is drawn from.",
+    )
+    opening_balance = fields.Monetary(readonly=True)
+    invoiced_amount = fields.Monetary(string="Invoiced", readonly=True)
+    credited_amount = fields.Monetary(string="Credited", readonly=True)
+    paid_amount = fields.Monetary(string="Paid", readonly=True)
+    other_amount = fields.Monetary(string="Other Entries", readonly=True)
+    closing_balance = fields.Monetary(readonly=True, tracking=True)
+    generate_date = fields.Datetime(string="Generated On", readonly=True, copy=False)
+    ledger_balance = fields.Monetary(
+        compute="_compute_ledger_check",
+        help="The dealer's balance on the receivable account at the period end, as the ledger "
+        "shows it now (posted journal items).",
+    )
+    difference = fields.Monetary(compute="_compute_ledger_check")
+    difference_note = fields.Text(string="Difference Causes", compute="_compute_ledger_check")
+    invoice_move_id = fields.Many2one(
+        "account.move", string="Period Invoice", readonly=True, copy=False,
+        help="The invoice of the parts delivered in the period (dealers settled monthly or "
+        "quarterly).",
+    )
+    refund_move_id = fields.Many2one(
+        "account.move", string="Period Credit Note", readonly=True, copy=False,
+        help="The credit note of the claims approved in the period (dealers settled monthly or "
+        "quarterly).",
+    )
+    claim_ids = fields.One2many(related="refund_move_id.aftersales_claim_ids", string="Credited Claims")
+    gift_card_id = fields.Many2one("loyalty.card", string="Gift Credit Card", readonly=True)
+    gift_rate = fields.Float(string="Gift Rate (%)", readonly=True, digits=(5, 2))
+    gift_base = fields.Monetary(
+        string="Paid Parts Purchases", readonly=True,
+        help="Untaxed serviceable parts on the dealer's invoices paid and not rewarded before.",
+    )
+    gift_earned = fields.Monetary(readonly=True)
+    gift_spent = fields.Monetary(readonly=True)
+    gift_balance = fields.Monetary(string="Gift Credit Balance", readonly=True)
+    gift_invoice_ids = fields.One2many(
+        "account.move", "aftersales_gift_statement_id", string="Rewarded Invoices", readonly=True
+    )
+    dispute_message = fields.Text(readonly=True, copy=False, tracking=True)
+    confirm_date = fields.Datetime(readonly=True, copy=False)
+    close_date = fields.Datetime(readonly=True, copy=False)
+    can_be_regenerated = fields.Boolean(compute="_compute_can_be")
+    can_be_sent = fields.Boolean(compute="_compute_can_be")
+    can_be_confirmed = fields.Boolean(compute="_compute_can_be")
+    can_be_disputed = fields.Boolean(compute="_compute_can_be")
+    can_be_closed = fields.Boolean(compute="_compute_can_be")
+    can_be_reset = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("period_check", "CHECK (date_from <= date_to)", "A statement period ends after it starts."),
+        (
+            "dealer_period_uniq",
+            "unique(company_id, dealer_id, date_from, date_to)",
+            "A dealer has one statement per period.",
+        ),
+    ]
+
+    # ----------------------------------------------------------------- computes
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_be(self):
+        user = self.env.user
+        is_accountant = user.has_group("account.group_account_invoice") or user.has_group(
+            "aftersales.group_aftersales_manager"
+        )
+        for statement in self:
+            state = statement.state
+            statement.can_be_regenerated = is_accountant and state == "draft"
+            statement.can_be_sent = is_accountant and state in ("draft", "sent", "disputed")
+            statement.can_be_confirmed = state in ("sent", "disputed")
+            statement.can_be_disputed = state == "sent"
+            statement.can_be_closed = is_accountant and state in ("sent", "confirmed", "disputed")
+            statement.can_be_reset = is_accountant and state in ("sent", "disputed")
+
+    @api.depends("date_to", "dealer_id", "account_id", "closing_balance", "line_ids.balance")
+    def _compute_ledger_check(self):
+        """Compare the statement with the ledger as it is now: one aggregate per period end,
+        whatever the number of journal items."""
+        AML = self.env["account.move.line"].sudo()
+        ledger = {}
+        for (company, date_to), statements in self.grouped(
+            lambda s: (s.company_id, s.date_to)
+        ).items():
+            if not date_to:
+                continue
+            groups = AML._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("parent_state", "=", "posted"),
+                    ("partner_id", "in", statements.dealer_id.ids),
+                    ("account_id", "in", statements.account_id.ids),
+                    ("date", "<=", date_to),
+                ],
+                ["partner_id", "account_id"],
+                ["balance:sum"],
+            )
+            for partner, account, balance in groups:
+                ledger[(company.id, date_to, partner.id, account.id)] = balance
+        for statement in self:
+            key = (statement.company_id.id, statement.date_to, statement.dealer_id.id,
+                   statement.account_id.id)
+            statement.ledger_balance = ledger.get(key, 0.0)
+            statement.difference = statement.currency_id.round(
+                statement.ledger_balance - statement.closing_balance
+            )
+            statement.difference_note = (
+                statement._get_difference_causes()
+                if len(self) == 1 and not statement.currency_id.is_zero(statement.difference)
+                else False
+            )
+
+    def _get_difference_causes(self):
+        """Explain a difference between the statement and the ledger, journal entry by entry:
+        entries posted, changed or cancelled in the period or before it since the statement
+        was drawn."""
+        self.ensure_one()
+        AML = self.env["account.move.line"].sudo()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("partner_id", "=", self.dealer_id.id),
+            ("account_id", "=", self.account_id.id),
+        ]
+        causes = []
+        opening = AML._read_group(domain + [("date", "<", self.date_from)], [], ["balance:sum"])[0][0]
+        if not self.currency_id.is_zero(opening - self.opening_balance):
+            causes.append(_(
+                "Entries before %(date)s changed the opening balance by %(amount)s (back-dated "
+                "or cancelled entries).",
+                date=format_date(self.env, self.date_from),
+                amount=self._format_amount(opening - self.opening_balance),
+            ))
+        now = dict(AML._read_group(
+            domain + [("date", ">=", self.date_from), ("date", "<=", self.date_to)],
+            ["move_id"], ["balance:sum"],
+        ))
+        stated = defaultdict(float)
+        for line in self.line_ids.filtered("move_id"):
+            stated[line.move_id] += line.balance
+        for move in (set(now) | set(stated)):
+            delta = now.get(move, 0.0) - stated.get(move, 0.0)
+            if self.currency_id.is_zero(delta):
+                continue
+            if move not in stated:
+                reason = _("posted after the statement was drawn")
+            elif move not in now:
+                reason = _("reset to draft or cancelled after the statement was drawn")
+            else:
+                reason = _("changed after the statement was drawn")
+            causes.append(_(
+                "%(move)s %(reason)s: %(amount)s.",
+                move=move.display_name, reason=reason, amount=self._format_amount(delta),
+            ))
+        return "\n".join(causes) or _("Unexplained difference: regenerate the statement.")
+
+    def _format_amount(self, amount):
+        from odoo.tools.misc import formatLang
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for statement in self:
+            statement.access_url = f"/my/statements/{statement.id}"
+
+    # ------------------------------------------------------------------ ORM
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "aftersales.statement"
+                ) or _("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - FROZEN_WRITABLE:
+            frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
+            if frozen:
+                raise UserError(_(
+                    "Statement %(statement)s is %(state)s and frozen: nothing on it can change.",
+                    statement=frozen[0].display_name,
+                    state=dict(STATEMENT_STATES)[frozen[0].state],
+                ))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        for statement in self:
+            if statement.state != "draft":
+                raise UserError(_(
+                    "Statement %(statement)s was sent to the dealer: it cannot be deleted.",
+                    statement=statement.display_name,
+                ))
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Statement %s", self.name).replace("/", "-")
+
+    # ----------------------------------------------------------------- periods
+    @api.model
+    def _get_previous_period(self, dealer, today):
+        """The period a run on ``today`` covers for the dealer: the previous month, or the
+        previous quarter for dealers settled quarterly (only on a quarter's first month)."""
+        first = today.replace(day=1)
+        if dealer.claim_settlement_mode == "quarterly":
+            if (first.month - 1) % 3:
+                return None
+            return first - relativedelta(months=3), first - relativedelta(days=1)
+        return first - relativedelta(months=1), first - relativedelta(days=1)
+
+    @api.model
+    def _get_user_today(self):
+        """Today in the user's timezone (the cron's user: the company's timezone)."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        return datetime.now(pytz.utc).astimezone(tz).date()
+
+    @api.model
+    def _cron_generate(self):
+        """First day of the month: draft (and, by setting, send) the previous period's
+        statement of every dealer."""
+        today = self._get_user_today()
+        for company in self.env["res.company"].search([]):
+            self_company = self.with_company(company)
+            dealers = self.env["res.partner"].with_company(company).search([
+                ("is_dealer", "=", True),
+                ("is_company", "=", True),
+                ("company_id", "in", (False, company.id)),
+            ])
+            by_period = defaultdict(lambda: self.env["res.partner"])
+            for dealer in dealers:
+                period = self._get_previous_period(dealer, today)
+                if period:
+                    by_period[period] |= dealer
+            for (date_from, date_to), period_dealers in by_period.items():
+                statements = self_company._generate(
+                    period_dealers, date_from, date_to, skip_frozen=True
+                )
+                if company.aftersales_statement_auto_send:
+                    statements.filtered(lambda s: s.state == "draft").action_send()
+
+    # --------------------------------------------------------------- generation
+    @api.model
+    def _generate(self, dealers, date_from, date_to, skip_frozen=False):
+        """Draw (or redraw) the statements of ``dealers`` for the period in the current company.
+
+        Settles the period first for dealers settled monthly or quarterly (one invoice for the
+        delivered parts, one credit note for the approved claims), tops up the gift credit,
+        then reads the ledger with a fixed number of aggregate queries.
+        Running it again updates the drafts and never duplicates anything.
+        """
+        company = self.env.company
+        if date_from > date_to:
+            raise ValidationError(_(
+                "The statement period must end after it starts (%(start)s - %(end)s).",
+                start=format_date(self.env, date_from), end=format_date(self.env, date_to),
+            ))
+        not_dealers = dealers.filtered(lambda p: not p.is_dealer or p != p.commercial_partner_id)
+        if not_dealers:
+            raise ValidationError(_(
+                "%(partners)s: not a dealer. Statements are drawn for dealer companies only "
+                "(After-Sales > Archive > Dealers).",
+                partners=", ".join(not_dealers.mapped("display_name")),
+            ))
+        self.env["aftersales.statement"].check_access("create")
+        existing = self.search([
+            ("company_id", "=", company.id),
+            ("dealer_id", "in", dealers.ids),
+            ("date_from", "<=", date_to),
+            ("date_to", ">=", date_from),
+        ])
+        by_dealer = {}
+        skipped = self.env["res.partner"]
+        for statement in existing:
+            same = statement.date_from == date_from and statement.date_to == date_to
+            if same and statement.state == "draft":
+                by_dealer[statement.dealer_id] = statement
+                continue
+            if skip_frozen and same:
+                skipped |= statement.dealer_id
+                continue
+            if statement.state in FROZEN_STATES or not same:
+                raise UserError(_(
+                    "Dealer %(dealer)s: the period %(start)s - %(end)s overlaps statement "
+                    "%(statement)s (%(period)s, %(state)s). Choose a period that does not "
+                    "overlap it%(hint)s.",
+                    dealer=statement.dealer_id.display_name,
+                    start=format_date(self.env, date_from),
+                    end=format_date(self.env, date_to),
+                    statement=statement.name,
+                    period=statement._get_period_label(),
+                    state=dict(STATEMENT_STATES)[statement.state],
+                    hint="" if statement.state in FROZEN_STATES
+                    else _(", or delete the draft statement"),
+                ))
+            # sent or disputed, same period: left as the dealer saw it
+            skipped |= statement.dealer_id
+        dealers = dealers - skipped
+        if not dealers:
+            return self.browse()
+        periodic = dealers.filtered(lambda d: d.claim_settlement_mode in ("monthly", "quarterly"))
+        settled = self._settle_period(periodic, date_from, date_to)
+        new_vals = [
+            {"company_id": company.id, "dealer_id": dealer.id, "date_from": date_from,
+             "date_to": date_to}
+            for dealer in dealers if dealer not in by_dealer
+        ]
+        statements = self.create(new_vals) if new_vals else self.browse()
+        for statement in by_dealer.values():
+            statements |= statement
+        for statement in statements:
+            moves = settled.get(statement.dealer_id, {})
+            if moves:
+                statement.write(moves)
+        statements._compute_gift_credit()
+        statements._draw_from_ledger()
+        return statements
+
+    def _get_period_label(self):
+        self.ensure_one()
+        return "%s - %s" % (format_date(self.env, self.date_from), format_date(self.env, self.date_to))
+
+    @api.model
+    def _settle_period(self, dealers, date_from, date_to):
+        """Dealers settled monthly or quarterly: the delivered, uninvoiced parts orders become one
+        invoice and the approved, unsettled claims one credit note, dated the period end."""
+        result = defaultdict(dict)
+        if not dealers:
+            return result
+        company = self.env.company
+        orders = self.env["sale.order"].sudo().search([
+            ("company_id", "=", company.id),
+            ("partner_invoice_id.commercial_partner_id", "in", dealers.ids),
+            ("state", "=", "sale"),
+            ("invoice_status", "=", "to invoice"),
+        ])
+        # Odoo's invoicing rule of each part decides what is due: delivered quantities for
+        # parts invoiced on delivery (the after-sales setting), ordered ones otherwise
+        orders = orders.filtered(lambda o: any(
+            line.qty_to_invoice > 0 for line in o.order_line
+        ))
+        invoices = self.env["account.move"].sudo()
+        if orders:
+            invoices = orders.with_context(
+                default_invoice_date=date_to
+            )._create_invoices(grouped=False, date=date_to)
+            invoices.write({"invoice_date": date_to})
+            invoices.action_post()
+            for invoice in invoices:
+                result[invoice.partner_id.commercial_partner_id]["invoice_move_id"] = invoice.id
+        claims = self.env["aftersales.claim"].sudo().search([
+            ("company_id", "=", company.id),
+            ("dealer_id", "in", dealers.ids),
+            ("state", "in", ("approved", "partially_approved")),
+            ("refund_move_id", "=", False),
+        ])
+        claims = claims.filtered(lambda c: c._is_ready_for_settlement())
+        for dealer, dealer_claims in claims.grouped("dealer_id").items():
+            refund = dealer_claims._create_period_refund(date_to)
+            if refund:
+                result[dealer]["refund_move_id"] = refund.id
+        return result
+
+    def _get_gift_program(self):
+        company = self.company_id[:1] or self.env.company
+        return company.sudo()._get_aftersales_gift_program()
+
+    def _compute_gift_credit(self):
+        """Top up each dealer's eWallet with the gift rate of the dealer's level on the paid
+        serviceable parts of invoices not rewarded yet; redrawing adjusts the top-up."""
+        if not self:
+            return
+        program = self._get_gift_program()
+        Card = self.env["loyalty.card"].sudo()
+        History = self.env["loyalty.history"].sudo()
+        AML = self.env["account.move.line"].sudo()
+        Move = self.env["account.move"].sudo()
+        # invoices already rewarded by these statements are counted again from scratch; the
+        # link is a technical marker: set in one statement, not through account.move.write,
+        # whose per-entry checks would cost queries per invoice
+        self.env.cr.execute(SQL(
+            "UPDATE account_move SET aftersales_gift_statement_id = NULL "
+            "WHERE aftersales_gift_statement_id IN %s", tuple(self.ids),
+        ))
+        Move.invalidate_model(["aftersales_gift_statement_id"])
+        rewarded = {}
+        cards = {
+            card.partner_id: card
+            for card in Card.search([("program_id", "=", program.id), ("partner_id", "in", self.dealer_id.ids)])
+        }
+        missing = [d for d in self.dealer_id if d not in cards]
+        if missing:
+            for card in Card.create([
+                {"program_id": program.id, "partner_id": dealer.id, "points": 0.0}
+                for dealer in missing
+            ]):
+                cards[card.partner_id] = card
+        max_to = max(self.mapped("date_to"))
+        paid = AML._read_group(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("parent_state", "=", "posted"),
+                ("move_id.payment_state", "in", ("paid", "in_payment")),
+                ("move_id.aftersales_gift_statement_id", "=", False),
+                ("move_id.commercial_partner_id", "in", self.dealer_id.ids),
+                ("move_id.invoice_date", "<=", max_to),
+                ("display_type", "=", "product"),
+                ("product_id.is_serviceable_part", "=", True),
+            ],
+            ["move_id"],
+            ["balance:sum"],
+        )
+        base_by_dealer = defaultdict(float)
+        moves_by_dealer = defaultdict(list)
+        by_dealer = {s.dealer_id: s for s in self}
+        for move, balance in paid:
+            dealer = move.commercial_partner_id
+            statement = by_dealer.get(dealer)
+            if statement and move.invoice_date <= statement.date_to:
+                base_by_dealer[dealer] -= balance
+                moves_by_dealer[dealer].append(move.id)
+        histories = {
+            h.order_id: h
+            for h in History.search([
+                ("order_model", "=", self._name), ("order_id", "in", self.ids),
+            ])
+        }
+        spent = self._get_gift_spent(cards)
+        history_vals = []
+        for statement in self:
+            dealer = statement.dealer_id
+            card = cards[dealer]
+            rate = dealer.dealer_level_id.gift_rate
+            base = statement.currency_id.round(base_by_dealer.get(dealer, 0.0))
+            earned = statement.currency_id.round(base * rate / 100.0)
+            history = histories.get(statement.id)
+            delta = earned - (history.issued if history else 0.0)
+            if history:
+                history.issued = earned
+            elif earned:
+                history_vals.append({
+                    "card_id": card.id,
+                    "order_model": statement._name,
+                    "order_id": statement.id,
+                    "description": _("Gift credit of statement %s", statement.name),
+                    "issued": earned,
+                })
+            if delta:
+                card.with_context(loyalty_no_mail=True).points += delta
+            for move_id in moves_by_dealer.get(dealer, []):
+                rewarded[move_id] = statement.id
+            statement.write({
+                "gift_card_id": card.id,
+                "gift_rate": rate,
+                "gift_base": base,
+                "gift_earned": earned,
+                "gift_spent": spent.get(statement.id, 0.0),
+                "gift_balance": card.points,
+            })
+        if history_vals:
+            History.create(history_vals)
+        bulk_update(self.env, "account_move", "aftersales_gift_statement_id", "int4", rewarded)
+        Move.invalidate_model(["aftersales_gift_statement_id"])
+
+    def _get_gift_spent(self, cards):
+        """Gift credit the dealers spent in each statement's period (orders confirmed in it,
+        day boundaries in the user's timezone)."""
+        History = self.env["loyalty.history"].sudo()
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        result = {}
+        for (date_from, date_to), statements in self.grouped(lambda s: (s.date_from, s.date_to)).items():
+            start = tz.localize(datetime.combine(date_from, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            end = tz.localize(datetime.combine(date_to + relativedelta(days=1), time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            card_ids = [cards[s.dealer_id].id for s in statements]
+            used = dict(History._read_group(
+                [("card_id", "in", card_ids), ("create_date", ">=", start), ("create_date", "<", end),
+                 ("used", ">", 0)],
+                ["card_id"], ["used:sum"],
+            ))
+            for statement in statements:
+                result[statement.id] = used.get(cards[statement.dealer_id], 0.0)
+        return result
+
+    def _draw_from_ledger(self):
+        """Opening balance and one line per posted journal entry of the period on the dealer's
+        receivable account: aggregates only, so the number of queries does not depend on the
+        number of journal items."""
+        if not self:
+            return
+        AML = self.env["account.move.line"].sudo()
+        company = self.env.company
+        accounts = {
+            s: s.dealer_id.with_company(company).property_account_receivable_id for s in self
+        }
+        account_ids = list({a.id for a in accounts.values()})
+        now = fields.Datetime.now()
+        line_vals = []
+        for (date_from, date_to), statements in self.grouped(lambda s: (s.date_from, s.date_to)).items():
+            base = [
+                ("company_id", "=", company.id),
+                ("parent_state", "=", "posted"),
+                ("partner_id", "in", statements.dealer_id.ids),
+                ("account_id", "in", account_ids),
+            ]
+            opening = {
+                (partner.id, account.id): balance
+                for partner, account, balance in AML._read_group(
+                    base + [("date", "<", date_from)], ["partner_id", "account_id"], ["balance:sum"]
+                )
+            }
+            period = AML._read_group(
+                base + [("date", ">=", date_from), ("date", "<=", date_to)],
+                ["partner_id", "account_id", "move_id"],
+                ["balance:sum"],
+            )
+            moves = self.env["account.move"].sudo().browse({m.id for _p, _a, m, _b in period})
+            moves.fetch(["name", "ref", "date", "move_type", "invoice_origin", "origin_payment_id", "statement_line_id",
+                         "invoice_date_due"])
+            per_statement = defaultdict(list)
+            by_key = {(s.dealer_id.id, accounts[s].id): s for s in statements}
+            for partner, account, move, balance in period:
+                statement = by_key.get((partner.id, account.id))
+                if statement:
+                    per_statement[statement].append((move, balance))
+            statements._delete_lines()
+            for statement in statements:
+                account = accounts[statement]
+                running = opening.get((statement.dealer_id.id, account.id), 0.0)
+                totals = defaultdict(float)
+                entries = sorted(per_statement[statement], key=lambda mb: (mb[0].date, mb[0].id))
+                for sequence, (move, balance) in enumerate(entries, start=1):
+                    kind = statement._get_line_type(move)
+                    totals[kind] += balance
+                    running += balance
+                    line_vals.append({
+                        "statement_id": statement.id,
+                        "company_id": statement.company_id.id,
+                        "dealer_id": statement.dealer_id.id,
+                        "sequence": sequence,
+                        "move_id": move.id,
+                        "date": move.date,
+                        "line_type": kind,
+                        "name": move.name,
+                        "ref": move.ref or move.invoice_origin or False,
+                        "date_maturity": move.invoice_date_due,
+                        "balance": balance,
+                        "cumulated_balance": running,
+                    })
+                statement.write({
+                    "account_id": account.id,
+                    "opening_balance": opening.get((statement.dealer_id.id, account.id), 0.0),
+                    "invoiced_amount": totals["invoice"],
+                    "credited_amount": -totals["refund"],
+                    "paid_amount": -totals["payment"],
+                    "other_amount": totals["other"],
+                    "closing_balance": running,
+                    "generate_date": now,
+                })
+        self._insert_lines(line_vals)
+
+    # The lines of a run are tens of thousands of rows of a report drawn from the ledger (no
+    # computed stored field, no business logic): they are replaced in one statement each way, as
+    # the ORM would write them in slices whose count grows with the journal entries.
+    LINE_COLUMNS = [
+        ("statement_id", "int4"), ("company_id", "int4"), ("dealer_id", "int4"),
+        ("sequence", "int4"), ("move_id", "int4"), ("date", "date"), ("line_type", "varchar"),
+        ("name", "varchar"), ("ref", "varchar"), ("date_maturity", "date"),
+        ("balance", "numeric"), ("cumulated_balance", "numeric"),
+    ]
+
+    def _delete_lines(self):
+        frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
+        if frozen:
+            raise UserError(_(
+                "Statement %(statement)s is frozen: its lines cannot change.",
+                statement=frozen[0].display_name,
+            ))
+        self.env["aftersales.statement.line"].flush_model()
+        self.env.cr.execute(SQL(
+            "DELETE FROM aftersales_statement_line WHERE statement_id IN %s", tuple(self.ids)
+        ))
+        self.env["aftersales.statement.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    def _insert_lines(self, line_vals):
+        if not line_vals:
+            return
+        bulk_insert(self.env, "aftersales_statement_line", [
+            (name, sql_type, [None if vals.get(name) is False else vals.get(name) for vals in line_vals])
+            for name, sql_type in self.LINE_COLUMNS
+        ])
+        self.invalidate_recordset(["line_ids"])
+
+    @api.model
+    def _get_line_type(self, move):
+        if move.move_type == "out_invoice":
+            return "invoice"
+        if move.move_type == "out_refund":
+            return "refund"
+        if move.origin_payment_id or move.statement_line_id:
+            return "payment"
+        return "other"
+
+    # ----------------------------------------------------------------- actions
+    def _check_can(self, gate, verb):
+        for statement in self:
+            if not statement[gate]:
+                raise UserError(_(
+                    "Statement %(statement)s is %(state)s: it cannot be %(verb)s.",
+                    statement=statement.display_name,
+                    state=dict(STATEMENT_STATES)[statement.state],
+                    verb=verb,
+                ))
+
+    def action_regenerate(self):
+        self._check_can("can_be_regenerated", _("redrawn"))
+        for (company, date_from, date_to), statements in self.grouped(
+            lambda s: (s.company_id, s.date_from, s.date_to)
+        ).items():
+            self.with_company(company)._generate(statements.dealer_id, date_from, date_to)
+        return True
+
+    def action_send(self):
+        """E-mail the statement (PDF attached) to the dealer and mark it sent."""
+        self._check_can("can_be_sent", _("sent"))
+        template = self.env.ref("aftersales.mail_template_aftersales_statement")
+        for statement in self:
+            statement.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        self.filtered(lambda s: s.state == "draft").write({"state": "sent"})
+        return True
+
+    def action_confirm(self):
+        """The dealer agrees with the statement: it is frozen."""
+        self._check_can("can_be_confirmed", _("confirmed"))
+        self.write({"state": "confirmed", "confirm_date": fields.Datetime.now()})
+        return True
+
+    def action_dispute(self, message):
+        """The dealer does not agree: the message says why."""
+        self._check_can("can_be_disputed", _("disputed"))
+        message = (message or "").strip()
+        if not message:
+            raise UserError(_(
+                "Statement %(statement)s: say what is wrong to dispute it.",
+                statement=self[:1].display_name,
+            ))
+        for statement in self:
+            statement.write({"state": "disputed", "dispute_message": message})
+            statement.message_post(
+                body=_("Disputed by %(user)s: %(message)s", user=self.env.user.name, message=message),
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_close(self):
+        """Close the period: every journal entry of the dealer in it must be posted."""
+        self._check_can("can_be_closed", _("closed"))
+        Move = self.env["account.move"].sudo()
+        for statement in self:
+            drafts = Move.search([
+                ("company_id", "=", statement.company_id.id),
+                ("commercial_partner_id", "=", statement.dealer_id.id),
+                ("state", "=", "draft"),
+                ("date", ">=", statement.date_from),
+                ("date", "<=", statement.date_to),
+            ], limit=5)
+            if drafts:
+                raise UserError(_(
+                    "Statement %(statement)s cannot be closed: the dealer has draft entries in "
+                    "the period (%(moves)s). Post or delete them, then redraw the statement.",
+                    statement=statement.display_name,
+                    moves=", ".join(drafts.mapped("display_name")),
+                ))
+        self.write({"state": "closed", "close_date": fields.Datetime.now()})
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_can("can_be_reset", _("reset to draft"))
+        self.write({"state": "draft"})
+        return True
+
+    def action_view_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
+        action["domain"] = [("move_id", "in", self.line_ids.move_id.ids), ("account_id", "=", self.account_id.id)]
+        action["context"] = {}
+        return action
+
