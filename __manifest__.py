@@ -56,6 +56,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/account_move_claim_views.xml",
         "views/stock_picking_claim_views.xml",
         "views/res_config_settings_claim_views.xml",
+        "views/portal_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -64,6 +65,9 @@ After-sales service for a manufacturer that sells machines through dealers.
         "demo/aftersales_claim_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "aftersales/static/src/js/portal_claim.js",
+        ],
         "web.assets_tests": [
             "aftersales/static/tests/tours/*.js",
         ],

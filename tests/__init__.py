@@ -12,3 +12,4 @@ from . import test_claim_concurrency
 from . import test_claim_access
 from . import test_claim_reports
 from . import test_claim_ui
+from . import test_portal
