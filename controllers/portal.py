@@ -169,7 +169,8 @@ class AftersalesPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         dealer = self._aftersales_dealer()
-        values["is_aftersales_dealer"] = bool(dealer)
+        if not counters:  # the home page itself; /my/counters must answer counters only
+            values["is_aftersales_dealer"] = bool(dealer)
         if "aftersales_machine_count" in counters:
             values["aftersales_machine_count"] = (
                 request.env["stock.lot"].search_count(self._aftersales_machine_domain(dealer))

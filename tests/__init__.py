@@ -13,3 +13,4 @@ from . import test_claim_access
 from . import test_claim_reports
 from . import test_claim_ui
 from . import test_portal
+from . import test_portal_ui
