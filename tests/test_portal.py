@@ -23,20 +23,20 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         cls.dealer_list = company.aftersales_dealer_pricelist_id
         cls.market_list = company.aftersales_market_pricelist_id
         (cls.dealer_a | cls.dealer_b)._aftersales_sync_pricelist()
-        cls.part.standard_price = 7.77  # a cost the portal must never show
-        cls.module.standard_price = 123.45
+        cls.part.standard_price = 777.31  # a cost the portal must never show
+        cls.module.standard_price = 613.29
         cls.part.default_code = "FLT-01"
         Item = cls.env["product.pricelist.item"]
         Item.create([
             {"pricelist_id": cls.dealer_list.id, "applied_on": "0_product_variant",
              "product_id": product.id, "product_tmpl_id": product.product_tmpl_id.id,
              "compute_price": "fixed", "fixed_price": price}
-            for product, price in ((cls.part, 16.25), (cls.module, 240.0), (cls.core_ip, 999.99))
+            for product, price in ((cls.part, 16.25), (cls.module, 240.0), (cls.core_ip, 919.73))
         ] + [
             {"pricelist_id": cls.market_list.id, "applied_on": "0_product_variant",
              "product_id": product.id, "product_tmpl_id": product.product_tmpl_id.id,
              "compute_price": "fixed", "fixed_price": price}
-            for product, price in ((cls.part, 21.13), (cls.module, 312.0), (cls.core_ip, 888.88))
+            for product, price in ((cls.part, 21.13), (cls.module, 312.0), (cls.core_ip, 871.37))
         ])
         cls.lot_a2 = cls.env["stock.lot"].create({
             "name": "SN-A-2", "product_id": cls.machine.id, "dealer_id": cls.dealer_a.id,
@@ -85,10 +85,15 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
             "/my/counters",
             {"counters": ["aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count"]},
         )
-        # SN-A-1, SN-A-2 and SN-A-OLD; claim_a; filter, module, fuse (never the IP controller)
+        # SN-A-1, SN-A-2 and SN-A-OLD; claim_a; the serviceable parts, never the IP controller
         self.assertEqual(counters["aftersales_machine_count"], 3)
         self.assertEqual(counters["aftersales_claim_count"], 1)
-        self.assertEqual(counters["aftersales_part_count"], 3)
+        catalogue = self.env["product.product"].search([
+            ("is_serviceable_part", "=", True), ("aftersales_part_class", "!=", "core_ip"),
+            ("sale_ok", "=", True), ("company_id", "in", [False, self.env.company.id])])
+        self.assertIn(self.part, catalogue)
+        self.assertNotIn(self.core_ip, catalogue)
+        self.assertEqual(counters["aftersales_part_count"], len(catalogue))
 
     def test_end_user_portal_sees_nothing(self):
         self.authenticate("portal_eu", "portal_eu")
@@ -205,8 +210,8 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         form = self._get("/my/claims/new?serial=SN-A-1").text
         self.assertIn("Test Engine Module", form)  # service BOM parts at the dealer's price
         self.assertIn("240.00", form)
-        self.assertNotIn("999.99", form)  # the core IP part is listed without a price
-        self.assertNotIn("123.45", form)
+        self.assertNotIn("919.73", form)  # the core IP part is listed without a price
+        self.assertNotIn("613.29", form)
         data = {
             "serial": "SN-A-1", "failure_date": str(self.failure_date), "usage": "120",
             "usage_unit": "hours", "claim_type": "warranty", "symptom": "Stops", "cause_category": "material",
@@ -281,7 +286,7 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
             f"/my/parts?pricelist_id={self.market_list.id}&fields=standard_price",
         ):
             text = self._get(url).text
-            for secret in ("Test Controller", "999.99", "888.88", "7.77", "123.45", "Test Generator"):
+            for secret in ("Test Controller", "919.73", "871.37", "777.31", "613.29", "Test Generator"):
                 self.assertNotIn(secret, text, url)
         orders = self.env["sale.order"].search_count([])
         response = self._post("/my/parts/quote", {f"qty_{self.core_ip.id}": "1", f"qty_{self.part.id}": "1"})
