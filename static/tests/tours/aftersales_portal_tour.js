@@ -31,8 +31,22 @@ registry.category("web_tour.tours").add("aftersales_portal_claim_tour", {
             trigger: '.o_aftersales_success:contains("warranty has started")',
         },
         {
-            content: "File a warranty claim for it",
+            content: "Now under warranty, the machine can be claimed",
             trigger: 'a:contains("File a Warranty Claim")',
+        },
+        {
+            content: "Back to the portal home",
+            trigger: '.o_portal_submenu a[href="/my/home"]',
+            run: "click",
+        },
+        {
+            content: "Open the warranty claims",
+            trigger: '.o_portal_index_card a[href="/my/claims"]',
+            run: "click",
+        },
+        {
+            content: "File a new claim",
+            trigger: ".o_aftersales_new_claim",
             run: "click",
         },
         {
