@@ -8,8 +8,8 @@ a portal user, 400 registered machines, 2,000 claims of 3 lines in every state a
 5,000 parts (one in eleven a core IP part) priced in the dealer and market guide price lists,
 plus 30 confirmed sales orders so Odoo's own /my/orders page has something to list. Then it
 starts Odoo on 127.0.0.1 only (``--workers`` processes, no cron), logs 20 portal sessions in and
-sends a bounded number of requests (``--requests`` per page, shuffled) from ``--clients``
-concurrent threads. It prints, per page, the median and 95th-percentile latency, the errors
+sends a bounded number of requests: ``--sequential`` per page from one client (what a page costs
+without queueing), then ``--requests`` per page, shuffled, from ``--clients`` concurrent threads. It prints, per page, the median and 95th-percentile latency, the errors
 (anything but a 200 of the page itself) and the median as a ratio to /my/orders, then stops the
 server and drops the database.
 """
@@ -184,7 +184,8 @@ def drive(base, pages, clients, per_page):
     sessions = [login(base) for _ in range(clients)]
     for label, url in pages:  # warm-up: first renders compile templates and assets
         response = sessions[0].get(base + url, timeout=120)
-        print(f"warm-up {label}: HTTP {response.status_code}", flush=True)
+        if response.status_code != 200:
+            print(f"warm-up {label}: HTTP {response.status_code}", flush=True)
     tasks = [(label, url) for label, url in pages for _ in range(per_page)]
     random.Random(1).shuffle(tasks)
     local = threading.local()
@@ -222,6 +223,8 @@ def main():
     parser.add_argument("--parts", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--sequential", type=int, default=20,
+                        help="requests per page from a single client first (0: skip)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("HTTP_PORT", 8469)))
     parser.add_argument("--workers", type=int, default=2, help="Odoo worker processes (0: threaded)")
     args = parser.parse_args()
@@ -246,13 +249,22 @@ def main():
         ]
         server, base = start_server(db, args.port, args.workers)
         try:
-            results, wall, total = drive(base, pages, args.clients, args.requests)
+            # one client: what a page costs the server, without waiting behind other requests
+            single = drive(base, pages, 1, args.sequential) if args.sequential else None
+            loaded = drive(base, pages, args.clients, args.requests)
         finally:
             stop_server(server)
 
+    if single:
+        report(pages, *single, 1, args.workers)
+    errors = report(pages, *loaded, args.clients, args.workers)
+    print(f"errors: {errors}")
+
+
+def report(pages, results, wall, total, clients, workers):
     baseline = statistics.median(results[pages[0][0]][0])
-    print(f"\n{total} requests from {args.clients} concurrent clients in {wall:.1f} s "
-          f"({total / wall:.1f} requests/s), Odoo with {args.workers} workers")
+    print(f"\n{total} requests from {clients} concurrent client{'s' if clients > 1 else ''} in {wall:.1f} s "
+          f"({total / wall:.1f} requests/s), Odoo with {workers} workers")
     print(f"{'page':<28} {'requests':>8} {'errors':>6} {'median ms':>10} {'p95 ms':>8} {'vs /my/orders':>14}")
     errors_total = 0
     for label, _url in pages:
@@ -263,7 +275,7 @@ def main():
               f"{percentile(latencies, 95):>8.0f} {median / baseline:>13.2f}x")
         if errors:
             print(f"    errors: {sorted(set(errors))}")
-    print(f"errors: {errors_total}")
+    return errors_total
 
 
 if __name__ == "__main__":

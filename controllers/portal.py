@@ -5,6 +5,7 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
+from odoo.tools import format_date
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -101,14 +102,14 @@ class AftersalesPortal(CustomerPortal):
                 "after that date can only be claimed as goodwill.",
                 serial=serial,
                 product=lot.product_id.display_name,
-                end=lot.warranty_end_date,
+                end=format_date(request.env, lot.warranty_end_date),
             )
         return lot, "success", _(
             "%(product)s, serial %(serial)s, of %(end_user)s: under warranty until %(end)s.",
             product=lot.product_id.display_name,
             serial=serial,
             end_user=lot.end_user_id.name,
-            end=lot.warranty_end_date,
+            end=format_date(request.env, lot.warranty_end_date),
         )
 
     def _aftersales_float(self, value, default=0.0):

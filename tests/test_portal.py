@@ -188,6 +188,23 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         self.assertIn("SN-A-3", machines)
         self.assertIn("New Farm", machines)
 
+    def test_list_options(self):
+        """Every sort, filter and search of the lists answers, unknown ones fall back to defaults."""
+        self.authenticate("portal_a", "portal_a")
+        for url in (
+            "/my/machines?sortby=warranty&filterby=under_warranty&search=SN",
+            "/my/machines?sortby=delivery&filterby=expired",
+            "/my/machines?sortby=standard_price&filterby=nonsense",
+            "/my/claims?sortby=amount&filterby=approved",
+            "/my/claims?sortby=name&filterby=draft&search_in=name&search=CLM",
+            "/my/claims?sortby=state&search_in=nonsense&search=x",
+            "/my/parts?sortby=code&search=FLT",
+            "/my/parts/page/99",
+        ):
+            self._get(url)
+        self.assertIn(self.claim_a.name, self._get("/my/claims?sortby=amount").text)
+        self.assertIn("Test Filter", self._get("/my/parts?search=FLT-01").text)
+
     # --------------------------------------------------------------------- claims
     def test_check_serial(self):
         self.authenticate("portal_a", "portal_a")
