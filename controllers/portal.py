@@ -5,7 +5,7 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import format_amount, format_date
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -583,6 +583,11 @@ class AftersalesPortal(CustomerPortal):
         # Only what the dealer may see leaves this method: no record of product or price list.
         class_labels = dict(Product._fields["aftersales_part_class"]._description_selection(request.env))
         prices = self._aftersales_prices(dealer, products)
+        currency = request.env.company.currency_id
+
+        def money(amount):  # formatted here: 80 monetary widgets cost more than the page's queries
+            return "" if amount is None else format_amount(request.env, amount, currency)
+
         rows = [
             {
                 "id": product.id,
@@ -590,8 +595,8 @@ class AftersalesPortal(CustomerPortal):
                 "name": product.name,
                 "class": class_labels.get(product.aftersales_part_class, ""),
                 "uom": product.uom_id.name,
-                "dealer_price": prices[product.id][0],
-                "market_price": prices[product.id][1],
+                "dealer_price": money(prices[product.id][0]),
+                "market_price": money(prices[product.id][1]),
             }
             for product in products
         ]
