@@ -82,6 +82,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "wizard/aftersales_statement_generate_views.xml",
         "views/aftersales_statement_views.xml",
         "views/portal_statement_templates.xml",
+        "views/portal_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -94,6 +95,9 @@ After-sales service for a manufacturer that sells machines through dealers.
         "demo/aftersales_statement_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "aftersales/static/src/js/portal_claim.js",
+        ],
         "web.assets_tests": [
             "aftersales/static/tests/tours/*.js",
         ],

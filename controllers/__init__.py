@@ -1,1 +1,2 @@
 from . import portal_statement
+from . import portal

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 WARRANTY_STATES = [
     ("not_registered", "Not yet registered"),
@@ -195,3 +195,31 @@ class StockLot(models.Model):
         if not end_user.aftersales_dealer_id and len(self.dealer_id) == 1:
             end_user.aftersales_dealer_id = self.dealer_id
         return True
+
+    def _register_end_user_details(self, details, registration_date, end_user=None):
+        """Register the machine to ``end_user``, or to a new end user made from ``details``
+        (name, phone, email, street, city, zip, country_id). Details given for an existing end
+        user correct the end-user archive. The one place back office (registration wizard) and
+        dealer portal create or update end users when registering a machine."""
+        self.ensure_one()
+        details = {key: value for key, value in details.items() if value}
+        if not end_user:
+            if not (details.get("name") or "").strip():
+                raise UserError(
+                    _("Choose an existing end user or enter the new end user's name.")
+                )
+            end_user = self.env["res.partner"].create(
+                dict(details, is_end_user=True, aftersales_dealer_id=self.dealer_id.id)
+            )
+        else:
+            updates = {
+                field: value
+                for field, value in details.items()
+                if field in ("phone", "email", "street", "city", "zip", "country_id")
+                and value != (end_user[field].id if field == "country_id" else end_user[field])
+            }
+            if updates:
+                end_user.write(updates)
+        self._register_end_user(end_user, registration_date)
+        return end_user
+

@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 
 class StockLotRegister(models.TransientModel):
@@ -37,29 +36,11 @@ class StockLotRegister(models.TransientModel):
             "city": self.city,
             "zip": self.zip,
             "country_id": self.country_id.id,
-            "is_end_user": True,
-            "aftersales_dealer_id": self.lot_id.dealer_id.id,
         }
 
     def action_register(self):
         self.ensure_one()
-        end_user = self.end_user_id
-        if not end_user:
-            if not self.name:
-                raise UserError(
-                    _("Choose an existing end user or enter the new end user's name.")
-                )
-            end_user = self.env["res.partner"].create(self._prepare_end_user_vals())
-        else:
-            # Details corrected during registration update the end-user archive.
-            updates = {
-                field: self[field]
-                for field in ("phone", "email", "street", "city", "zip")
-                if self[field] and self[field] != end_user[field]
-            }
-            if self.country_id and self.country_id != end_user.country_id:
-                updates["country_id"] = self.country_id.id
-            if updates:
-                end_user.write(updates)
-        self.lot_id._register_end_user(end_user, self.registration_date)
+        self.lot_id._register_end_user_details(
+            self._prepare_end_user_vals(), self.registration_date, self.end_user_id
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,362 @@
+import base64
+from datetime import timedelta
+
+from odoo import Command, http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common_claim import AftersalesClaimCommon
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase, AftersalesClaimCommon):
+    """Dealer portal routes: ownership on every record, the catalogue's fixed scope, claims filed
+    and answered through the claim's own checks, parts quotes in the standard quotations."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        cls.dealer_list = company.aftersales_dealer_pricelist_id
+        cls.market_list = company.aftersales_market_pricelist_id
+        (cls.dealer_a | cls.dealer_b)._aftersales_sync_pricelist()
+        cls.part.standard_price = 777.31  # a cost the portal must never show
+        cls.module.standard_price = 613.29
+        cls.part.default_code = "FLT-01"
+        Item = cls.env["product.pricelist.item"]
+        Item.create([
+            {"pricelist_id": cls.dealer_list.id, "applied_on": "0_product_variant",
+             "product_id": product.id, "product_tmpl_id": product.product_tmpl_id.id,
+             "compute_price": "fixed", "fixed_price": price}
+            for product, price in ((cls.part, 16.25), (cls.module, 240.0), (cls.core_ip, 919.73))
+        ] + [
+            {"pricelist_id": cls.market_list.id, "applied_on": "0_product_variant",
+             "product_id": product.id, "product_tmpl_id": product.product_tmpl_id.id,
+             "compute_price": "fixed", "fixed_price": price}
+            for product, price in ((cls.part, 21.13), (cls.module, 312.0), (cls.core_ip, 871.37))
+        ])
+        cls.lot_a2 = cls.env["stock.lot"].create({
+            "name": "SN-A-2", "product_id": cls.machine.id, "dealer_id": cls.dealer_a.id,
+            "dealer_delivery_date": cls.today - timedelta(days=30),
+        })
+        cls.lot_old = cls.env["stock.lot"].create({
+            "name": "SN-A-OLD", "product_id": cls.machine.id, "dealer_id": cls.dealer_a.id,
+            "dealer_delivery_date": cls.today - timedelta(days=900),
+        })
+        cls._register(cls.lot_old, cls.end_user_a, 800)
+        cls.claim_a = cls._create_claim()
+        cls.claim_b = cls._create_claim(dealer=cls.dealer_b, lot=cls.lot_b)
+        cls.order_b = cls.env["sale.order"].create({
+            "partner_id": cls.contact_b.id,
+            "order_line": [Command.create({"product_id": cls.part.id, "product_uom_qty": 1})],
+        })
+        cls.order_b.action_quotation_sent()
+        end_user_contact = cls.env["res.partner"].create(
+            {"name": "Portal End User", "is_end_user": True, "email": "peu@example.com",
+             "aftersales_dealer_id": cls.dealer_a.id}
+        )
+        cls.portal_end_user = new_test_user(
+            cls.env, login="portal_eu", groups="base.group_portal", partner_id=end_user_contact.id
+        )
+
+    def _post(self, url, data=None, files=None):
+        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
+        return self.url_open(url, data=data, files=files, allow_redirects=True)
+
+    def _get(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, response.text[-3000:])
+        return response
+
+    def assertRedirectedHome(self, response, secret):
+        self.assertTrue(response.url.rstrip("/").endswith("/my"), response.url)
+        self.assertNotIn(secret, response.text)
+
+    # ------------------------------------------------------------- home/counters
+    def test_home_entries_and_counters(self):
+        self.authenticate("portal_a", "portal_a")
+        home = self._get("/my")
+        for url in ("/my/machines", "/my/claims", "/my/parts"):
+            self.assertIn(f'href="{url}"', home.text)
+        counters = self.make_jsonrpc_request(
+            "/my/counters",
+            {"counters": ["aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count"]},
+        )
+        # SN-A-1, SN-A-2 and SN-A-OLD; claim_a; the serviceable parts, never the IP controller
+        self.assertEqual(counters["aftersales_machine_count"], 3)
+        self.assertEqual(counters["aftersales_claim_count"], 1)
+        catalogue = self.env["product.product"].search([
+            ("is_serviceable_part", "=", True), ("aftersales_part_class", "!=", "core_ip"),
+            ("sale_ok", "=", True), ("company_id", "in", [False, self.env.company.id])])
+        self.assertIn(self.part, catalogue)
+        self.assertNotIn(self.core_ip, catalogue)
+        self.assertEqual(counters["aftersales_part_count"], len(catalogue))
+
+    def test_end_user_portal_sees_nothing(self):
+        self.authenticate("portal_eu", "portal_eu")
+        home = self._get("/my")
+        for url in ("/my/machines", "/my/claims", "/my/parts"):
+            self.assertNotIn(f'href="{url}"', home.text)
+            self.assertRedirectedHome(self.url_open(url), "SN-A-1")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["aftersales_machine_count", "aftersales_claim_count"]}
+        )
+        self.assertEqual(counters["aftersales_machine_count"], 0)
+        self.assertEqual(counters["aftersales_claim_count"], 0)
+        self.assertRedirectedHome(self.url_open(f"/my/claims/{self.claim_a.id}"), self.claim_a.name)
+        self.assertEqual(
+            self.make_jsonrpc_request("/my/claims/check_serial", {"serial": "SN-A-1"})["level"], "danger"
+        )
+
+    # ------------------------------------------------------- another dealer's data
+    def test_other_dealers_records(self):
+        self.authenticate("portal_a", "portal_a")
+        self.assertRedirectedHome(self.url_open(f"/my/claims/{self.claim_b.id}"), self.claim_b.name)
+        self.assertRedirectedHome(
+            self.url_open(f"/my/claims/{self.claim_b.id}?report_type=pdf&download=1"), self.claim_b.name
+        )
+        self.assertRedirectedHome(self.url_open(f"/my/machines/{self.lot_b.id}"), "SN-B-1")
+        self.assertRedirectedHome(self.url_open(f"/my/machines/{self.lot_stock.id}"), "SN-STOCK-1")
+        self.assertRedirectedHome(self.url_open(f"/my/orders/{self.order_b.id}"), self.order_b.name)
+        self.assertRedirectedHome(self.url_open("/my/claims/999999"), "Traceback")
+        self.assertNotIn("SN-B-1", self._get("/my/machines?search=SN").text)
+        self.assertNotIn(self.claim_b.name, self._get("/my/claims?filterby=all&search=SN").text)
+        self.assertNotIn(self.order_b.name, self._get("/my/quotes").text)
+        # actions on B's records change nothing
+        self.assertRedirectedHome(self._post(f"/my/claims/{self.claim_b.id}/submit"), self.claim_b.name)
+        self.assertEqual(self.claim_b.state, "draft")
+        self.assertRedirectedHome(
+            self._post(f"/my/claims/{self.claim_b.id}/upload", files={"photos": ("x.png", PNG, "image/png")}),
+            self.claim_b.name,
+        )
+        self.assertFalse(self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.claim"), ("res_id", "=", self.claim_b.id)]))
+        lot_b2 = self.env["stock.lot"].create({
+            "name": "SN-B-2", "product_id": self.machine.id, "dealer_id": self.dealer_b.id,
+            "dealer_delivery_date": self.today - timedelta(days=5),
+        })
+        self._post(f"/my/machines/{lot_b2.id}/register",
+                   {"name": "Intruder", "phone": "1", "registration_date": str(self.today)})
+        self.assertFalse(lot_b2.end_user_id)
+        # a claim on B's machine is refused before anything is written
+        claims = self.env["aftersales.claim"].search_count([])
+        response = self._post("/my/claims/new", {"serial": "SN-B-1", "failure_date": str(self.today),
+                                                 "submit": "1"})
+        self.assertIn("was not delivered to you", response.text)
+        self.assertNotIn(self.end_user_b.name, response.text)
+        self.assertEqual(self.env["aftersales.claim"].search_count([]), claims)
+
+    # ------------------------------------------------------------------- machines
+    def test_register_machine(self):
+        self.authenticate("portal_a", "portal_a")
+        page = self._get(f"/my/machines/{self.lot_a2.id}")
+        self.assertIn("Register to an End User", page.text)
+        # no phone nor e-mail: refused, nothing written
+        response = self._post(f"/my/machines/{self.lot_a2.id}/register",
+                              {"name": "New Farm", "registration_date": str(self.today)})
+        self.assertIn("phone number or e-mail", response.text)
+        self.assertFalse(self.lot_a2.end_user_id)
+        # before the delivery to the dealer: the archive's own check
+        response = self._post(f"/my/machines/{self.lot_a2.id}/register", {
+            "name": "New Farm", "email": "farm@example.com",
+            "registration_date": str(self.today - timedelta(days=60))})
+        self.assertIn("before the machine was delivered", response.text)
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "farm@example.com")]))
+        response = self._post(f"/my/machines/{self.lot_a2.id}/register", {
+            "name": "New Farm", "email": "farm@example.com", "city": "Springfield",
+            "registration_date": str(self.today)})
+        self.assertIn("warranty has started", response.text)
+        end_user = self.lot_a2.end_user_id
+        self.assertEqual(end_user.name, "New Farm")
+        self.assertTrue(end_user.is_end_user)
+        self.assertEqual(end_user.aftersales_dealer_id, self.dealer_a)
+        self.assertEqual(self.lot_a2.warranty_state, "under_warranty")
+        # the same end user again (same e-mail) is updated, not duplicated
+        lot_a3 = self.env["stock.lot"].create({
+            "name": "SN-A-3", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.today - timedelta(days=3),
+        })
+        self._post(f"/my/machines/{lot_a3.id}/register", {
+            "name": "New Farm", "email": "FARM@example.com", "phone": "+1 555 0199",
+            "registration_date": str(self.today)})
+        self.assertEqual(lot_a3.end_user_id, end_user)
+        self.assertEqual(end_user.phone, "+1 555 0199")
+        machines = self._get("/my/machines?search=SN-A-").text
+        self.assertIn("SN-A-3", machines)
+        self.assertIn("New Farm", machines)
+
+    def test_list_options(self):
+        """Every sort, filter and search of the lists answers, unknown ones fall back to defaults."""
+        self.authenticate("portal_a", "portal_a")
+        for url in (
+            "/my/machines?sortby=warranty&filterby=under_warranty&search=SN",
+            "/my/machines?sortby=delivery&filterby=expired",
+            "/my/machines?sortby=standard_price&filterby=nonsense",
+            "/my/claims?sortby=amount&filterby=approved",
+            "/my/claims?sortby=name&filterby=draft&search_in=name&search=CLM",
+            "/my/claims?sortby=state&search_in=nonsense&search=x",
+            "/my/parts?sortby=code&search=FLT",
+            "/my/parts/page/99",
+        ):
+            self._get(url)
+        self.assertIn(self.claim_a.name, self._get("/my/claims?sortby=amount").text)
+        self.assertIn("Test Filter", self._get("/my/parts?search=FLT-01").text)
+
+    # --------------------------------------------------------------------- claims
+    def test_check_serial(self):
+        self.authenticate("portal_a", "portal_a")
+
+        def check(serial):
+            return self.make_jsonrpc_request("/my/claims/check_serial", {"serial": serial})
+
+        self.assertIn("not in the product archive", check("NOPE-1")["message"])
+        result = check("SN-B-1")
+        self.assertEqual(result["level"], "danger")
+        self.assertNotIn(self.end_user_b.name, result["message"])
+        self.assertIn("not registered", check("SN-A-2")["message"])
+        self.assertEqual(check("SN-A-OLD")["level"], "warning")
+        result = check(" SN-A-1 ")
+        self.assertEqual(result["level"], "success")
+        self.assertTrue(result["ok"])
+
+    def test_file_and_submit_claim(self):
+        self.authenticate("portal_a", "portal_a")
+        form = self._get("/my/claims/new?serial=SN-A-1").text
+        self.assertIn("Test Engine Module", form)  # service BOM parts at the dealer's price
+        self.assertIn("240.00", form)
+        self.assertNotIn("919.73", form)  # the core IP part is listed without a price
+        self.assertNotIn("613.29", form)
+        data = {
+            "serial": "SN-A-1", "failure_date": str(self.failure_date), "usage": "120",
+            "usage_unit": "hours", "claim_type": "warranty", "symptom": "Stops", "cause_category": "material",
+            f"part_qty_{self.module.id}": "1", f"fee_qty_{self.fee_labour.id}": "2", "submit": "1",
+        }
+        # a failure date in the future is refused by the claim's own check: nothing written
+        response = self._post("/my/claims/new", dict(data, failure_date=str(self.today + timedelta(days=3))))
+        self.assertIn("lies in the future", response.text)
+        self.assertEqual(self.env["aftersales.claim"].search_count([("dealer_id", "=", self.dealer_a.id)]), 1)
+        # same machine and failure date as claim_a (submitted): refused with the duplicate check
+        self.claim_a.action_submit()
+        response = self._post("/my/claims/new", data)
+        self.assertIn("a failure is claimed once", response.text)
+        data["failure_date"] = str(self.failure_date - timedelta(days=1))
+        response = self._post("/my/claims/new", data, files={"photos": ("failure.png", PNG, "image/png")})
+        claim = self.env["aftersales.claim"].search(
+            [("dealer_id", "=", self.dealer_a.id), ("id", "!=", self.claim_a.id)])
+        self.assertEqual(claim.state, "submitted")
+        self.assertIn(f"/my/claims/{claim.id}", response.url)
+        self.assertEqual(claim.amount_claimed, 240.0 + 2 * 45.0)
+        self.assertEqual(claim.end_user_id, self.end_user_a)
+        self.assertEqual(
+            self.env["ir.attachment"].search_count([("res_model", "=", "aftersales.claim"), ("res_id", "=", claim.id)]), 1)
+        listing = self._get("/my/claims?filterby=submitted&search=SN-A-1&search_in=serial").text
+        self.assertIn(claim.name, listing)
+        self.assertNotIn(claim.name, self._get("/my/claims?filterby=draft").text)
+        pdf = self.url_open(f"/my/claims/{claim.id}?report_type=pdf&download=1")
+        self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+
+    def test_uploads_limited(self):
+        self.authenticate("portal_a", "portal_a")
+        url = f"/my/claims/{self.claim_a.id}/upload"
+        response = self._post(url, files={"photos": ("script.html", b"<html><script>1</script></html>", "image/png")})
+        self.assertIn("not a photo or a PDF", response.text)
+        big = PNG + b"\0" * (10 * 1024 * 1024)
+        response = self._post(url, files={"photos": ("huge.png", big, "image/png")})
+        # refused by the route (over 10 MB), or by the web server's own 10 MB limit on a form part
+        self.assertTrue(
+            "larger than 10 MB" in response.text or "Request Entity Too Large" in response.text)
+        domain = [("res_model", "=", "aftersales.claim"), ("res_id", "=", self.claim_a.id)]
+        self.assertFalse(self.env["ir.attachment"].search(domain))
+        self._post(url, files={"photos": ("photo.png", PNG, "image/png")})
+        self.assertEqual(self.env["ir.attachment"].search(domain).mimetype, "image/png")
+
+    def test_answer_sent_back_question(self):
+        self.claim_a.action_submit()
+        self.claim_a.with_user(self.as_user)._action_send_back("Which filter did you fit?")
+        self.assertEqual(self.claim_a.state, "draft")
+        self.authenticate("portal_a", "portal_a")
+        page = self._get(f"/my/claims/{self.claim_a.id}").text
+        self.assertIn("Which filter did you fit?", page)
+        response = self._post(f"/my/claims/{self.claim_a.id}/submit", {"answer": "The FLT-01 filter."})
+        self.assertIn("submitted for review", response.text)
+        self.assertEqual(self.claim_a.state, "submitted")
+        self.assertTrue(self.claim_a.message_ids.filtered(lambda m: "The FLT-01 filter." in m.body))
+        # submitting again is refused by the claim's own gate
+        response = self._post(f"/my/claims/{self.claim_a.id}/submit")
+        self.assertIn("cannot be submitted", response.text)
+
+    # ---------------------------------------------------------------------- parts
+    def test_parts_catalogue_scope(self):
+        self.authenticate("portal_a", "portal_a")
+        page = self._get("/my/parts").text
+        self.assertIn("Test Filter", page)
+        self.assertIn("16.25", page)  # dealer price
+        self.assertIn("21.13", page)  # market guide price
+        for url in (
+            "/my/parts",
+            "/my/parts?search=Controller",
+            "/my/parts?sortby=standard_price",
+            "/my/parts?domain=[]&aftersales_part_class=core_ip&search_in=standard_price",
+            f"/my/parts?pricelist_id={self.market_list.id}&fields=standard_price",
+        ):
+            text = self._get(url).text
+            for secret in ("Test Controller", "919.73", "871.37", "777.31", "613.29", "Test Generator"):
+                self.assertNotIn(secret, text, url)
+        orders = self.env["sale.order"].search_count([])
+        response = self._post("/my/parts/quote", {f"qty_{self.core_ip.id}": "1", f"qty_{self.part.id}": "1"})
+        self.assertIn("cannot be quoted to you", response.text)
+        self.assertEqual(self.env["sale.order"].search_count([]), orders)
+
+    def test_parts_quote(self):
+        self.authenticate("portal_a", "portal_a")
+        response = self._post("/my/parts/quote", {f"qty_{self.part.id}": "3", f"qty_{self.module.id}": "1"})
+        order = self.env["sale.order"].search([("partner_id", "=", self.contact_a.id)])
+        self.assertEqual(order.state, "sent")
+        self.assertEqual(order.pricelist_id, self.dealer_list)
+        self.assertAlmostEqual(order.parts_amount, 3 * 16.25 + 240.0)
+        self.assertIn(f"/my/orders/{order.id}", response.url)
+        self.assertIn("o_aftersales_parts_quote", response.text)
+        self.assertIn(order.name, self._get("/my/quotes").text)
+
+    # ---------------------------------------------------------------- query counts
+    def _count_queries(self, url):
+        self.url_open(url)  # warm the caches
+        before = self.env.cr.sql_log_count
+        self.assertEqual(self.url_open(url).status_code, 200)
+        return self.env.cr.sql_log_count - before
+
+    def _add_records(self, start, count):
+        """``count`` more claims of dealer A and priced parts (sorted after the test parts)."""
+        self.env["aftersales.claim"].create([
+            {"dealer_id": self.dealer_a.id, "lot_id": self.lot_a.id,
+             "failure_date": self.failure_date - timedelta(days=n), "line_ids": self._lines()}
+            for n in range(start, start + count)
+        ])
+        parts = self.env["product.product"].create([
+            {"name": f"Zz Bulk Part {n:03d}", "type": "consu", "aftersales_part_class": "standard",
+             "is_serviceable_part": True}
+            for n in range(start, start + count)
+        ])
+        self.env["product.pricelist.item"].create([
+            {"pricelist_id": pricelist.id, "applied_on": "0_product_variant",
+             "product_id": part.id, "compute_price": "fixed", "fixed_price": price}
+            for part in parts
+            for pricelist, price in ((self.dealer_list, 3.0), (self.market_list, 3.9))
+        ])
+
+    def test_query_counts_constant(self):
+        self.authenticate("portal_a", "portal_a")
+        self._add_records(1, 5)
+        claims_small = self._count_queries("/my/claims")
+        parts_small = self._count_queries("/my/parts")
+        self._add_records(6, 60)  # more than a page of each
+        self.assertEqual(self._count_queries("/my/claims"), claims_small)
+        self.assertEqual(self._count_queries("/my/parts"), parts_small)
+        self.assertEqual(self._count_queries("/my/claims/page/2"), claims_small)
+        with self.assertQueryCount(claims_small):
+            self.url_open("/my/claims")
+        with self.assertQueryCount(parts_small):
+            self.url_open("/my/parts")
