@@ -1,1 +1,2 @@
 from . import stock_lot_register
+from . import aftersales_stock_aging_overview
