@@ -6,5 +6,6 @@ from . import test_partner_archive
 from . import test_product_archive
 from . import test_purchase_loop
 from . import test_reserve_plan
+from . import test_stock_access
 from . import test_stock_aging
 from . import test_ui

@@ -123,13 +123,16 @@ class TestCoreIpDocuments(AftersalesStockCommon):
         })
 
     def test_sale_line_refused(self):
+        Order = self.env["sale.order"]
         with self.assertRaisesMessage(UserError, r"Sales order .*Test ECU"):
             self._order(self.customer, self.core_ip_part)
+        self.assertFalse(Order.search([("partner_id", "=", self.customer.id)]))
         order = self._order(self.customer, self.wear_part)
         with self.assertRaisesMessage(UserError, "Test ECU"):
             order.write({"order_line": [Command.create({"product_id": self.core_ip_part.id})]})
         with self.assertRaisesMessage(UserError, "Test ECU"):
             order.order_line.product_id = self.core_ip_part
+        self.assertEqual(order.order_line.product_id, self.wear_part)
 
     def test_dealer_buys_only_serviceable_parts(self):
         with self.assertRaisesMessage(UserError, r"not serviceable.*Dealer A|Dealer A.*not serviceable"):
@@ -157,6 +160,7 @@ class TestCoreIpDocuments(AftersalesStockCommon):
             with self.subTest(move_type=move_type), \
                     self.assertRaisesMessage(UserError, r"Customer invoice .*Test ECU"):
                 self._invoice(move_type, self.customer, self.core_ip_part)
+        self.assertFalse(self.env["account.move"].search([("partner_id", "=", self.customer.id)]))
         invoice = self._invoice("out_invoice", self.customer, self.wear_part)
         with self.assertRaisesMessage(UserError, "Test ECU"):
             invoice.invoice_line_ids.product_id = self.core_ip_part
@@ -187,6 +191,8 @@ class TestCoreIpDocuments(AftersalesStockCommon):
             pricelist.write({"item_ids": [Command.create({
                 "applied_on": "0_product_variant", "product_id": self.core_ip_part.id, "fixed_price": 1,
             })]})
+        self.assertEqual(pricelist.item_ids, item)
+        self.assertEqual(item.product_tmpl_id, self.wear_part.product_tmpl_id)
 
     def test_pricelist_import_refused(self):
         pricelist = self.env["product.pricelist"].create({"name": "Market Guide"})

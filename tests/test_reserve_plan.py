@@ -205,16 +205,19 @@ class TestReservePlan(AftersalesStockCommon):
 
     def test_bad_parameters(self):
         Plan = self.env["aftersales.reserve.plan"]
+        count = Plan.search_count([])
         with self.assertRaisesMessage(ValidationError, "at least one month"):
             Plan.create({"months": 0})
         for level in (0, 100, -5, 120):
             with self.subTest(level=level), self.assertRaisesMessage(ValidationError, "service level"):
                 Plan.create({"service_level": level})
+        self.assertEqual(Plan.search_count([]), count)
         plan = Plan.create({"service_level": 99.5})
         with self.assertRaisesMessage(ValidationError, "at least one month"):
             plan.months = -3
         with self.assertRaisesMessage(ValidationError, "coverage"):
             plan.coverage_months = 0
+        self.assertEqual((plan.months, plan.coverage_months), (12, 3))
 
     def test_applied_plan_is_history(self):
         plan = self._plan()
