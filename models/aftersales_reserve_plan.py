@@ -278,8 +278,8 @@ class AftersalesReservePlan(models.Model):
         )
 
     def _get_parts(self):
-        """The serviceable, storable parts the company can stock, with the fields the plan
-        reads fetched in one query."""
+        """The serviceable, storable parts the company can stock, with the template fields the
+        lines read loaded up front."""
         self.ensure_one()
         products = self.env["product.product"].search_fetch(
             [
