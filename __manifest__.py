@@ -1,10 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "After-Sales Service",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/After-Sales",
-    "summary": "Machine archive by serial number, end users, dealers, warranty and "
-    "the service fee schedule for a manufacturer's after-sales service",
+    "summary": "Machine archive by serial number, end users, dealers, warranty, the service fee "
+    "schedule and spare-parts stock for a manufacturer's after-sales service",
     "description": """
 After-sales service for a manufacturer that sells machines through dealers.
 
@@ -14,17 +14,22 @@ After-sales service for a manufacturer that sells machines through dealers.
 * Part classes on products (finished product, module, standard part, wear part,
   core IP part), serviceable-part flag, warranty months, service cost amplification.
 * Service charge standard: the printable fee schedule (labour, travel, inspection...).
+* Spare-parts stock: core IP parts never leave the company nor get a price, only serviceable
+  parts are sold to dealers, a claimed-parts room per warehouse, the purchase-to-consumption
+  chain of every part with the open-loop exceptions, reserve plans that set the reordering
+  rules from the service history, and the stock aging against the 80%-within-3-months target.
 """,
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty", "purchase_stock"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
         "security/ir.model.access.csv",
         "security/aftersales_security.xml",
         "data/product_data.xml",
+        "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/stock_data.xml",
         "data/pricing_data.xml",
@@ -45,6 +50,10 @@ After-sales service for a manufacturer that sells machines through dealers.
         "wizard/aftersales_claim_reject_views.xml",
         "wizard/aftersales_claim_send_back_views.xml",
         "wizard/aftersales_claim_partial_approve_views.xml",
+        "reports/aftersales_stock_aging_reports.xml",
+        "reports/aftersales_stock_aging_templates.xml",
+        "wizard/stock_lot_register_views.xml",
+        "wizard/aftersales_stock_aging_overview_views.xml",
         "views/aftersales_dealer_level_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
@@ -83,6 +92,11 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/aftersales_statement_views.xml",
         "views/portal_statement_templates.xml",
         "views/portal_templates.xml",
+        "views/stock_quant_views.xml",
+        "views/aftersales_reserve_plan_views.xml",
+        "views/aftersales_stock_aging_report_views.xml",
+        "views/aftersales_purchase_exception_report_views.xml",
+        "views/res_config_settings_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -93,6 +107,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "demo/aftersales_satisfaction_demo.xml",
         "demo/aftersales_kpi_demo.xml",
         "demo/aftersales_statement_demo.xml",
+        "demo/aftersales_stock_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -61,3 +61,17 @@ from . import loyalty_history
 from . import aftersales_claim_settlement
 from . import stock_picking_settlement
 from . import sale_order_settlement
+from . import product_product
+from . import product_pricelist_item
+from . import stock_location
+from . import stock_move
+from . import stock_move_line
+from . import stock_quant
+from . import stock_warehouse_orderpoint
+from . import sale_order_line
+from . import account_move
+from . import account_move_line
+from . import aftersales_reserve_plan
+from . import aftersales_reserve_plan_line
+from . import aftersales_stock_aging_report
+from . import aftersales_purchase_exception_report

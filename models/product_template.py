@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -93,6 +95,77 @@ class ProductTemplate(models.Model):
             finished = Bom.browse(boms_by_part.get(product, ())).product_tmpl_id
             product.used_in_product_ids = finished
             product.used_in_count = len(finished)
+    # The purchase-to-consumption chain of a spare part, shown on its form.
+    aftersales_purchase_line_count = fields.Integer(
+        string="Purchase Lines", compute="_compute_aftersales_purchase_chain",
+        groups="purchase.group_purchase_user",
+    )
+    aftersales_receipt_count = fields.Integer(
+        string="Receipts", compute="_compute_aftersales_stock_chain", groups="stock.group_stock_user"
+    )
+    aftersales_claimed_qty = fields.Float(
+        string="In Claimed Parts Rooms", compute="_compute_aftersales_stock_chain",
+        digits="Product Unit of Measure", groups="stock.group_stock_user",
+    )
+    aftersales_consumed_qty = fields.Float(
+        string="Consumed (12 months)", compute="_compute_aftersales_stock_chain",
+        digits="Product Unit of Measure", groups="stock.group_stock_user",
+    )
+    aftersales_exception_count = fields.Integer(
+        string="Loop Exceptions", compute="_compute_aftersales_purchase_chain",
+        groups="purchase.group_purchase_user",
+    )
+
+    @api.depends_context("company")
+    def _compute_aftersales_purchase_chain(self):
+        domain = self._aftersales_variant_domain()
+        purchase_lines = self._aftersales_count_by_template(
+            "purchase.order.line", domain + [("state", "in", ("purchase", "done"))]
+        )
+        exceptions = self._aftersales_count_by_template("aftersales.purchase.exception.report", domain)
+        for template in self:
+            template.aftersales_purchase_line_count = purchase_lines.get(template.id, 0)
+            template.aftersales_exception_count = exceptions.get(template.id, 0)
+
+    @api.depends_context("company")
+    def _compute_aftersales_stock_chain(self):
+        domain = self._aftersales_variant_domain()
+        receipts = self._aftersales_count_by_template(
+            "stock.move", domain + self._aftersales_receipt_domain()
+        )
+        claimed = self._aftersales_sum_by_template(
+            "stock.quant", domain + [("location_id.is_aftersales_claimed_parts", "=", True)], "quantity"
+        )
+        since = fields.Datetime.now() - relativedelta(months=12)
+        consumed = self._aftersales_sum_by_template(
+            "stock.move",
+            domain + self.env["stock.move"]._get_aftersales_consumption_domain(date_from=since),
+            "product_qty",
+        )
+        for template in self:
+            template.aftersales_receipt_count = receipts.get(template.id, 0)
+            template.aftersales_claimed_qty = claimed.get(template.id, 0.0)
+            template.aftersales_consumed_qty = consumed.get(template.id, 0.0)
+
+    def _aftersales_count_by_template(self, model, domain):
+        counts = {}
+        for product, count in self.env[model]._read_group(domain, ["product_id"], ["__count"]):
+            counts[product.product_tmpl_id.id] = counts.get(product.product_tmpl_id.id, 0) + count
+        return counts
+
+    def _aftersales_sum_by_template(self, model, domain, field):
+        sums = {}
+        for product, total in self.env[model]._read_group(domain, ["product_id"], [f"{field}:sum"]):
+            sums[product.product_tmpl_id.id] = sums.get(product.product_tmpl_id.id, 0.0) + total
+        return sums
+
+    @api.model
+    def _aftersales_receipt_domain(self):
+        return [
+            ("state", "=", "done"),
+            ("location_id.usage", "=", "supplier"),
+            ("location_dest_id.usage", "=", "internal"),
+        ]
 
     @api.constrains("warranty_months", "service_cost_factor")
     def _check_aftersales_figures(self):
@@ -161,6 +234,51 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_template_action_finished")
         action["domain"] = [("id", "in", self.used_in_product_ids.ids)]
+    def _aftersales_variant_domain(self):
+        return [("product_id", "in", self.with_context(active_test=False).product_variant_ids.ids)]
+
+    def action_view_aftersales_purchases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.action_purchase_history")
+        action["domain"] = self._aftersales_variant_domain() + [("state", "in", ("purchase", "done"))]
+        action["context"] = {"search_default_groupby_supplier": 1}
+        action["display_name"] = _("Purchases of %(part)s", part=self.display_name)
+        return action
+
+    def action_view_aftersales_receipts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
+        action["domain"] = self._aftersales_variant_domain() + self._aftersales_receipt_domain()
+        action["context"] = {"create": False}
+        action["display_name"] = _("Receipts of %(part)s", part=self.display_name)
+        return action
+
+    def action_view_aftersales_claimed_parts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.stock_quant_action_claimed_parts")
+        action["domain"] = self._aftersales_variant_domain() + [
+            ("location_id.is_aftersales_claimed_parts", "=", True)
+        ]
+        return action
+
+    def action_view_aftersales_consumption(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
+        since = fields.Datetime.to_string(fields.Datetime.now() - relativedelta(months=12))
+        action["domain"] = (
+            self._aftersales_variant_domain()
+            + self.env["stock.move"]._get_aftersales_consumption_domain(date_from=since)
+        )
+        action["context"] = {"create": False}
+        action["display_name"] = _("Consumption of %(part)s (12 months)", part=self.display_name)
+        return action
+
+    def action_view_aftersales_exceptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.aftersales_purchase_exception_report_action"
+        )
+        action["domain"] = self._aftersales_variant_domain()
         return action
 
     def action_print_fee_schedule(self):

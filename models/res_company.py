@@ -44,6 +44,12 @@ class ResCompany(models.Model):
         "product.pricelist", string="Market Guide Price List", check_company=True
     )
 
+    aftersales_default_lead_days = fields.Integer(
+        string="Default Part Lead Time (days)",
+        default=30,
+        help="Lead time the reserve plan assumes for a spare part without a vendor.",
+    )
+
     def _get_aftersales_zero_profit_classes(self):
         self.ensure_one()
         classes = set()

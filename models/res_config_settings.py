@@ -27,4 +27,6 @@ class ResConfigSettings(models.TransientModel):
     aftersales_market_pricelist_id = fields.Many2one(
         related="company_id.aftersales_market_pricelist_id", readonly=False
     )
-
+    aftersales_default_lead_days = fields.Integer(
+        related="company_id.aftersales_default_lead_days", readonly=False
+    )

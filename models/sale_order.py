@@ -54,6 +54,12 @@ class SaleOrder(models.Model):
                 order.logistics_amount = sum(logistics.mapped("price_subtotal"))
             order.parts_tax_amount = order.amount_tax
 
+    @api.constrains("partner_id")
+    def _check_aftersales_dealer_parts(self):
+        # The dealer rule depends on the customer too: changing the customer of an order with
+        # non-serviceable parts to a dealer is refused like adding the parts would be.
+        self.order_line._check_aftersales_parts()
+
     @api.constrains("partner_id", "order_line", "aftersales_channel_override")
     def _check_parts_channel(self):
         for order in self.sudo():

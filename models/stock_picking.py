@@ -6,6 +6,12 @@ from odoo import fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    def _sanity_check(self, separate_pickings=True):
+        # Refuse core IP parts before any backorder or lot wizard asks the user for more; the
+        # move lines check it again when the quantities are finally moved.
+        self.move_line_ids._check_aftersales_core_ip_leaving()
+        return super()._sanity_check(separate_pickings=separate_pickings)
+
     def _action_done(self):
         res = super()._action_done()
         self._record_dealer_deliveries()

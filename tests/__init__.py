@@ -22,3 +22,9 @@ from . import test_kpi_access
 from . import test_statement
 from . import test_portal
 from . import test_portal_ui
+from . import test_claimed_parts
+from . import test_core_ip
+from . import test_purchase_loop
+from . import test_reserve_plan
+from . import test_stock_access
+from . import test_stock_aging

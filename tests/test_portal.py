@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.aftersales.models.bulk_sql import bulk_insert
+
 from .common_claim import AftersalesClaimCommon
 
 PNG = base64.b64decode(
@@ -28,16 +30,28 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         cls.part.default_code = "FLT-01"
         Item = cls.env["product.pricelist.item"]
         Item.create([
-            {"pricelist_id": cls.dealer_list.id, "applied_on": "0_product_variant",
+            {"pricelist_id": pricelist.id, "applied_on": "0_product_variant",
              "product_id": product.id, "product_tmpl_id": product.product_tmpl_id.id,
              "compute_price": "fixed", "fixed_price": price}
-            for product, price in ((cls.part, 16.25), (cls.module, 240.0), (cls.core_ip, 919.73))
-        ] + [
-            {"pricelist_id": cls.market_list.id, "applied_on": "0_product_variant",
-             "product_id": product.id, "product_tmpl_id": product.product_tmpl_id.id,
-             "compute_price": "fixed", "fixed_price": price}
-            for product, price in ((cls.part, 21.13), (cls.module, 312.0), (cls.core_ip, 871.37))
+            for pricelist, product, price in (
+                (cls.dealer_list, cls.part, 16.25), (cls.dealer_list, cls.module, 240.0),
+                (cls.market_list, cls.part, 21.13), (cls.market_list, cls.module, 312.0),
+            )
         ])
+        # The core IP guard refuses any price on a core IP part; plant two anyway, as data from
+        # before the guard would be, to prove the portal never shows them.
+        bulk_insert(cls.env, "product_pricelist_item", [
+            ("pricelist_id", "int4", [cls.dealer_list.id, cls.market_list.id]),
+            ("product_id", "int4", [cls.core_ip.id] * 2),
+            ("product_tmpl_id", "int4", [cls.core_ip.product_tmpl_id.id] * 2),
+            ("applied_on", "varchar", ["0_product_variant"] * 2),
+            ("display_applied_on", "varchar", ["1_product"] * 2),
+            ("base", "varchar", ["list_price"] * 2),
+            ("compute_price", "varchar", ["fixed"] * 2),
+            ("fixed_price", "numeric", [919.73, 871.37]),
+            ("min_quantity", "numeric", [0, 0]),
+        ])
+        Item.invalidate_model()
         cls.lot_a2 = cls.env["stock.lot"].create({
             "name": "SN-A-2", "product_id": cls.machine.id, "dealer_id": cls.dealer_a.id,
             "dealer_delivery_date": cls.today - timedelta(days=30),

@@ -1,0 +1,553 @@
+import math
+from collections import defaultdict
+from datetime import datetime, time
+from statistics import NormalDist
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round
+
+# A month of lead time is counted as 30 days, the convention of purchase lead times.
+DAYS_PER_MONTH = 30.0
+
+
+class AftersalesReservePlan(models.Model):
+    """A spare-parts reserve plan: min/max proposals per serviceable part and warehouse computed
+    from the consumption history, reviewed by staff and applied as reordering rules."""
+
+    _name = "aftersales.reserve.plan"
+    _description = "Spare-Parts Reserve Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default=lambda self: _("New")
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date = fields.Date(
+        string="Plan Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        help="The history window is made of the full months before this date's month.",
+    )
+    months = fields.Integer(
+        string="History (months)",
+        required=True,
+        default=12,
+        tracking=True,
+        help="Number of full calendar months of consumption the plan is computed from.",
+    )
+    service_level = fields.Float(
+        string="Service Level (%)",
+        required=True,
+        default=95.0,
+        digits=(5, 2),
+        tracking=True,
+        help="Probability of not running out during a replenishment lead time. It sets the "
+        "safety stock: 95% covers 1.645 standard deviations of the lead-time demand.",
+    )
+    coverage_months = fields.Float(
+        string="Maximum Coverage (months)",
+        required=True,
+        default=3.0,
+        digits=(4, 1),
+        tracking=True,
+        help="The maximum quantity is capped at this many months of average demand. Three "
+        "months keeps 80% of the parts' stock younger than three months.",
+    )
+    default_lead_days = fields.Integer(
+        string="Default Lead Time (days)",
+        required=True,
+        default=lambda self: self.env.company.aftersales_default_lead_days,
+        help="Lead time used for parts without a vendor.",
+    )
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Warehouses",
+        check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)]
+        ),
+        help="Warehouses to plan for. Leave empty for all the company's warehouses.",
+    )
+    date_from = fields.Date(string="History From", compute="_compute_window", store=True)
+    date_to = fields.Date(
+        string="History To",
+        compute="_compute_window",
+        store=True,
+        help="Last day of the history window: the end of the month before the plan date.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("applied", "Applied"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    applied_date = fields.Datetime(readonly=True, copy=False)
+    applied_uid = fields.Many2one("res.users", string="Applied By", readonly=True, copy=False)
+    line_ids = fields.One2many("aftersales.reserve.plan.line", "plan_id", string="Lines", copy=False)
+    line_count = fields.Integer(compute="_compute_line_counts")
+    create_count = fields.Integer(string="New Rules", compute="_compute_line_counts")
+    update_count = fields.Integer(string="Rules to Update", compute="_compute_line_counts")
+    keep_count = fields.Integer(string="Rules Unchanged", compute="_compute_line_counts")
+    stop_count = fields.Integer(string="Stop Stocking", compute="_compute_line_counts")
+    default_lead_count = fields.Integer(string="Without Vendor", compute="_compute_line_counts")
+    note = fields.Html()
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("date", "months")
+    def _compute_window(self):
+        for plan in self:
+            if plan.date and plan.months > 0:
+                month_start = plan.date.replace(day=1)
+                plan.date_from = month_start - relativedelta(months=plan.months)
+                plan.date_to = month_start - relativedelta(days=1)
+            else:
+                plan.date_from = plan.date_to = False
+
+    def _compute_line_counts(self):
+        Line = self.env["aftersales.reserve.plan.line"]
+        groups = Line._read_group([("plan_id", "in", self.ids)], ["plan_id", "proposal"], ["__count"])
+        counts = defaultdict(int)
+        for plan, proposal, count in groups:
+            counts[plan, proposal] = count
+        no_vendor = dict(
+            Line._read_group(
+                [("plan_id", "in", self.ids), ("lead_source", "=", "default"), ("proposal", "!=", "stop")],
+                ["plan_id"],
+                ["__count"],
+            )
+        )
+        for plan in self:
+            plan.create_count = counts[plan, "create"]
+            plan.update_count = counts[plan, "update"]
+            plan.keep_count = counts[plan, "keep"]
+            plan.stop_count = counts[plan, "stop"]
+            plan.line_count = sum(counts[plan, key] for key in ("create", "update", "keep", "stop"))
+            plan.default_lead_count = no_vendor.get(plan, 0)
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("months", "service_level", "coverage_months", "default_lead_days")
+    def _check_parameters(self):
+        for plan in self:
+            if plan.months < 1:
+                raise ValidationError(
+                    _(
+                        "Reserve plan %(plan)s: the history window must cover at least one month "
+                        "(it is %(months)s).",
+                        plan=plan.display_name,
+                        months=plan.months,
+                    )
+                )
+            if not 0.0 < plan.service_level < 100.0:
+                raise ValidationError(
+                    _(
+                        "Reserve plan %(plan)s: the service level must lie strictly between 0 and "
+                        "100 %% (it is %(level)s %%). 95 %% is usual for spare parts.",
+                        plan=plan.display_name,
+                        level=plan.service_level,
+                    )
+                )
+            if plan.coverage_months <= 0:
+                raise ValidationError(
+                    _(
+                        "Reserve plan %(plan)s: the maximum coverage must be more than zero months.",
+                        plan=plan.display_name,
+                    )
+                )
+            if plan.default_lead_days < 0:
+                raise ValidationError(
+                    _(
+                        "Reserve plan %(plan)s: the default lead time cannot be negative.",
+                        plan=plan.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("aftersales.reserve.plan") or _("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_applied(self):
+        for plan in self.filtered(lambda plan: plan.state == "applied"):
+            raise UserError(
+                _(
+                    "Reserve plan %(plan)s was applied: it is kept for history and cannot be "
+                    "deleted.",
+                    plan=plan.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_compute(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    _(
+                        "Reserve plan %(plan)s is %(state)s: only draft plans are recomputed. "
+                        "Create a new plan instead.",
+                        plan=plan.display_name,
+                        state=dict(plan._fields["state"]._description_selection(self.env))[plan.state],
+                    )
+                )
+            plan.line_ids.unlink()
+            self.env["aftersales.reserve.plan.line"].create(plan._prepare_line_vals())
+        return True
+
+    def action_apply(self):
+        """Create or update the reordering rules of the lines with demand. Applying again
+        changes nothing: rules already matching their line are left untouched."""
+        for plan in self:
+            if plan.state == "cancel":
+                raise UserError(
+                    _("Reserve plan %(plan)s is cancelled and cannot be applied.", plan=plan.display_name)
+                )
+            if not plan.line_ids:
+                raise UserError(
+                    _(
+                        "Reserve plan %(plan)s has no lines: compute it first.",
+                        plan=plan.display_name,
+                    )
+                )
+            summary = plan._apply_lines()
+            if plan.state == "draft":
+                plan.write(
+                    {"state": "applied", "applied_date": fields.Datetime.now(), "applied_uid": self.env.uid}
+                )
+            plan.message_post(
+                body=_(
+                    "Applied: %(created)s reordering rules created, %(updated)s updated, "
+                    "%(unchanged)s already up to date; %(stop)s parts without demand got no rule.",
+                    **summary,
+                )
+            )
+        return True
+
+    def action_cancel(self):
+        if any(plan.state == "applied" for plan in self):
+            raise UserError(_("An applied reserve plan is kept for history and cannot be cancelled."))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        self.filtered(lambda plan: plan.state == "cancel").write({"state": "draft"})
+        return True
+
+    def action_view_lines(self, proposal=None):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_reserve_plan_line_action")
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"search_default_group_proposal": 1}
+        if proposal:
+            action["domain"].append(("proposal", "=", proposal))
+        return action
+
+    def action_view_stop_candidates(self):
+        return self.action_view_lines("stop")
+
+    def action_view_orderpoints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_orderpoint")
+        action["domain"] = [("id", "in", self.line_ids.orderpoint_id.ids)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------ business methods
+
+    def _get_warehouses(self):
+        self.ensure_one()
+        return self.warehouse_ids or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+
+    def _get_parts(self):
+        """The serviceable, storable parts the company can stock, with the template fields the
+        lines read loaded up front."""
+        self.ensure_one()
+        products = self.env["product.product"].search_fetch(
+            [
+                ("is_serviceable_part", "=", True),
+                ("is_storable", "=", True),
+                ("company_id", "in", [False, self.company_id.id]),
+            ],
+            ["product_tmpl_id"],
+        )
+        # One query for all templates, not one per 1000 parts as prefetching would.
+        products.product_tmpl_id.fetch(["uom_id", "company_id", "aftersales_part_class"])
+        return products
+
+    def _get_vendor_lead_times(self, products):
+        """``{product_id: (vendor partner id, delay in days)}`` of each part's first vendor,
+        chosen as Odoo chooses a vendor (sequence, then larger minimum quantity, then price)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        sellers = self.env["product.supplierinfo"].search_fetch(
+            [
+                ("product_tmpl_id", "in", products.product_tmpl_id.ids),
+                ("company_id", "in", [False, self.company_id.id]),
+                "|", ("date_start", "=", False), ("date_start", "<=", today),
+                "|", ("date_end", "=", False), ("date_end", ">=", today),
+            ],
+            ["product_tmpl_id", "product_id", "partner_id", "delay", "sequence", "min_qty", "price"],
+            order="sequence, min_qty desc, price, id",
+        )
+        by_template = defaultdict(list)
+        for seller in sellers:
+            by_template[seller.product_tmpl_id.id].append(seller)
+        result = {}
+        for product in products:
+            for seller in by_template.get(product.product_tmpl_id.id, ()):
+                if not seller.product_id or seller.product_id == product:
+                    result[product.id] = (seller.partner_id.id, seller.delay)
+                    break
+        return result
+
+    def _get_stock_levels(self, products, warehouses):
+        """``{(product_id, warehouse_id): on hand}`` in the warehouses' stock, outside the
+        claimed-parts rooms."""
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("location_id.usage", "=", "internal"),
+                ("location_id.warehouse_id", "in", warehouses.ids),
+                ("location_id.is_aftersales_claimed_parts", "=", False),
+            ],
+            ["product_id", "warehouse_id"],
+            ["quantity:sum"],
+        )
+        return {(product.id, warehouse.id): quantity for product, warehouse, quantity in groups}
+
+    def _get_existing_orderpoints(self, products, warehouses):
+        """``{(product_id, location_id): orderpoint}`` on the warehouses' stock locations,
+        archived ones included (the rule is unique per product and location)."""
+        orderpoints = self.env["stock.warehouse.orderpoint"].with_context(active_test=False).search_fetch(
+            [
+                ("product_id", "in", products.ids),
+                ("location_id", "in", warehouses.lot_stock_id.ids),
+                ("company_id", "=", self.company_id.id),
+            ],
+            ["product_id", "location_id", "product_min_qty", "product_max_qty", "trigger", "active", "snoozed_until"],
+        )
+        return {(op.product_id.id, op.location_id.id): op for op in orderpoints}
+
+    @api.model
+    def _compute_reserve_figures(self, mean, std, lead_days, service_level, coverage_months, rounding):
+        """The plan's arithmetic, for one part in one warehouse.
+
+        :param mean: average monthly demand, zero months included
+        :param std: standard deviation of the monthly demand
+        :param lead_days: replenishment lead time in days
+        :return: dict with safety stock, minimum (reorder point) and maximum, rounded up to the
+            unit of measure, and whether the maximum was capped by the coverage
+        """
+        z = NormalDist().inv_cdf(service_level / 100.0)
+        lead_months = lead_days / DAYS_PER_MONTH
+        safety = max(z * std * math.sqrt(lead_months), 0.0)
+        minimum = mean * lead_months + safety
+        # Reorder up to one more month of demand, but never above the coverage cap: stock that
+        # covers at most ~3 months of demand is what keeps 80% of it younger than 3 months.
+        cap = mean * coverage_months
+        maximum = min(minimum + mean, cap)
+        capped = minimum + mean > cap
+        above_cap = maximum < minimum
+        if above_cap:
+            maximum = minimum
+
+        def round_up(quantity):
+            return float_round(quantity, precision_rounding=rounding, rounding_method="UP")
+
+        return {
+            "safety_qty": round_up(safety),
+            "min_qty": round_up(minimum),
+            "max_qty": round_up(maximum),
+            "is_capped": capped,
+            "is_above_cap": above_cap,
+        }
+
+    def _prepare_line_vals(self):
+        """Values of the plan's lines: every part and warehouse with consumption in the window,
+        plus the stocked ones without any (candidates to stop stocking). The number of queries
+        does not depend on the number of parts."""
+        self.ensure_one()
+        warehouses = self._get_warehouses()
+        products = self._get_parts()
+        if not products or not warehouses:
+            return []
+        date_from = datetime.combine(self.date_from, time.min)
+        date_to = datetime.combine(self.date_to + relativedelta(days=1), time.min)
+        demand = self.env["stock.move"]._get_aftersales_monthly_demand(
+            products, warehouses, date_from, date_to
+        )
+        vendors = self._get_vendor_lead_times(products)
+        stock = self._get_stock_levels(products, warehouses)
+        orderpoints = self._get_existing_orderpoints(products, warehouses)
+        products.uom_id.fetch(["rounding", "category_id"])  # few units: one query
+        unit_category = self.env.ref("uom.product_uom_categ_unit", raise_if_not_found=False)
+
+        vals_list = []
+        for product in products:
+            # Parts counted in units are planned in whole units, not in hundredths of a unit.
+            rounding = product.uom_id.rounding
+            if product.uom_id.category_id == unit_category:
+                rounding = max(rounding, 1.0)
+            vendor_id, lead_days = vendors.get(product.id, (False, None))
+            lead_source = "vendor"
+            if vendor_id is False:
+                lead_days, lead_source = self.default_lead_days, "default"
+            for warehouse in warehouses:
+                location = warehouse.lot_stock_id
+                total, squares = demand.get((product.id, warehouse.id), (0.0, 0.0))
+                orderpoint = orderpoints.get((product.id, location.id))
+                on_hand = stock.get((product.id, warehouse.id), 0.0)
+                if total <= 0 and not on_hand and not (orderpoint and orderpoint.active):
+                    continue  # neither consumed nor stocked here: nothing to plan
+                mean = total / self.months
+                variance = max(squares / self.months - mean * mean, 0.0)
+                std = math.sqrt(variance)
+                vals = {
+                    "plan_id": self.id,
+                    "product_id": product.id,
+                    "warehouse_id": warehouse.id,
+                    "location_id": location.id,
+                    "demand_qty": total,
+                    "monthly_demand": mean,
+                    "demand_std": std,
+                    "vendor_id": vendor_id,
+                    "lead_days": lead_days,
+                    "lead_source": lead_source,
+                    "qty_on_hand": on_hand,
+                    "orderpoint_id": orderpoint.id if orderpoint else False,
+                    "has_rule": bool(orderpoint),
+                    "current_min_qty": orderpoint.product_min_qty if orderpoint else 0.0,
+                    "current_max_qty": orderpoint.product_max_qty if orderpoint else 0.0,
+                    "current_active": bool(orderpoint and orderpoint.active and orderpoint.trigger == "auto"),
+                }
+                if total > 0:
+                    vals.update(
+                        self._compute_reserve_figures(
+                            mean, std, lead_days, self.service_level, self.coverage_months, rounding
+                        )
+                    )
+                vals_list.append(vals)
+        return vals_list
+
+    def _apply_lines(self):
+        """Bring the reordering rules in line with the plan, writing only what differs."""
+        self.ensure_one()
+        Orderpoint = self.env["stock.warehouse.orderpoint"].with_company(self.company_id)
+        Line = self.env["aftersales.reserve.plan.line"]
+        lines = Line.search_fetch(
+            [("plan_id", "=", self.id)],
+            ["product_id", "warehouse_id", "location_id", "company_id", "min_qty", "max_qty",
+             "proposal", "result", "orderpoint_id"],
+        )
+        to_plan = lines.filtered(lambda line: line.proposal != "stop")
+        existing = self._get_existing_orderpoints(to_plan.product_id, to_plan.warehouse_id)
+        summary = {"created": 0, "updated": 0, "unchanged": 0, "stop": len(lines) - len(to_plan)}
+        to_create, lines_to_link = [], []
+        updates = defaultdict(list)  # {orderpoint values: orderpoint ids}
+        results = []  # [(line, result, orderpoint id)]
+        digits = Line._get_quantity_digits()
+        for line in to_plan:
+            orderpoint = existing.get((line.product_id.id, line.location_id.id))
+            if not orderpoint:
+                to_create.append(line._prepare_orderpoint_vals())
+                lines_to_link.append(line)
+                continue
+            vals = line._get_orderpoint_changes(orderpoint, digits)
+            if vals:
+                updates[tuple(sorted(vals.items()))].append(orderpoint.id)
+                summary["updated"] += 1
+                results.append((line, "updated", orderpoint.id))
+            else:
+                summary["unchanged"] += 1
+                if not line.result or line.orderpoint_id != orderpoint:
+                    results.append((line, "unchanged", orderpoint.id))
+        for vals, orderpoint_ids in updates.items():
+            Orderpoint.browse(orderpoint_ids).write(dict(vals))
+        if to_create:
+            # Creating rules reads the parts' templates, categories and vendors: fetch them for
+            # all parts in one go rather than by prefetch batches of 1000.
+            templates = Orderpoint.product_id.browse(vals["product_id"] for vals in to_create).product_tmpl_id
+            templates.fetch(["categ_id", "uom_id", "company_id", "seller_ids"])
+            to_plan.location_id.fetch(["company_id"])
+            to_plan.warehouse_id.fetch(["company_id"])
+            names = Orderpoint._aftersales_next_names(len(to_create))
+            for vals, name in zip(to_create, names):
+                vals["name"] = name
+            created = Orderpoint.create(to_create)
+            summary["created"] = len(created)
+            results += [
+                (line, "created", orderpoint.id) for line, orderpoint in zip(lines_to_link, created)
+            ]
+        self._write_line_results(results)
+        lines.filtered(lambda line: line.proposal == "stop" and not line.result).write(
+            {"result": "no_rule"}
+        )
+        return summary
+
+    def _write_line_results(self, results):
+        """Record on the lines the rule each one created or checked, and how.
+
+        One UPDATE for all lines: a plan links thousands of lines to as many different rules,
+        and a write per line would cost more than creating the rules themselves. Nothing
+        depends on these two fields, so the cache is simply invalidated.
+        """
+        if not results:
+            return
+        Line = self.env["aftersales.reserve.plan.line"]
+        Line.browse(line.id for line, _result, _op in results).check_access("write")
+        Line.flush_model(["orderpoint_id", "result"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE aftersales_reserve_plan_line AS line
+                      SET orderpoint_id = todo.orderpoint_id, result = todo.result,
+                          write_uid = %s, write_date = %s
+                     FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS todo(id, orderpoint_id, result)
+                    WHERE line.id = todo.id""",
+                self.env.uid,
+                self.env.cr.now(),
+                [line.id for line, _result, _op in results],
+                [orderpoint_id for _line, _result, orderpoint_id in results],
+                [result for _line, result, _op in results],
+            )
+        )
+        Line.browse(line.id for line, _result, _op in results).invalidate_recordset(
+            ["orderpoint_id", "result", "write_uid", "write_date"]
+        )
+
+    @api.model
+    def _cron_draft_reserve_plan(self):
+        """Monthly: draft a plan for every company with warehouses, for staff to review."""
+        plans = self.browse()
+        warehouses = self.env["stock.warehouse"].search([])
+        for company in warehouses.company_id:
+            plan = self.with_company(company).create(
+                {
+                    "company_id": company.id,
+                    "default_lead_days": company.aftersales_default_lead_days,
+                    "warehouse_ids": [
+                        Command.set(warehouses.filtered(lambda w: w.company_id == company).ids)
+                    ],
+                }
+            )
+            plan.action_compute()
+            plans |= plan
+        return plans

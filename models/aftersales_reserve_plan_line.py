@@ -1,0 +1,202 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare, float_is_zero
+
+PROPOSALS = [
+    ("create", "Create rule"),
+    ("update", "Update rule"),
+    ("keep", "Rule up to date"),
+    ("stop", "Stop stocking?"),
+]
+
+RESULTS = [
+    ("created", "Rule created"),
+    ("updated", "Rule updated"),
+    ("unchanged", "Rule unchanged"),
+    ("no_rule", "No rule (no demand)"),
+]
+
+
+class AftersalesReservePlanLine(models.Model):
+    _name = "aftersales.reserve.plan.line"
+    _description = "Spare-Parts Reserve Plan Line"
+    _order = "plan_id, warehouse_id, product_id"
+
+    plan_id = fields.Many2one(
+        "aftersales.reserve.plan", required=True, index=True, ondelete="cascade"
+    )
+    # precompute: filled before the INSERT rather than by an UPDATE of every new line
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True, precompute=True)
+    state = fields.Selection(related="plan_id.state", string="Plan Status")
+    # Lines are only made by their plan, from the plan's company warehouses and parts: no
+    # company check per line (it costs more than the plan's arithmetic on thousands of lines).
+    product_id = fields.Many2one("product.product", string="Part", required=True, index=True)
+    part_class = fields.Selection(
+        related="product_id.product_tmpl_id.aftersales_part_class", store=True, precompute=True
+    )
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True)
+    location_id = fields.Many2one("stock.location", required=True)
+    # The read-only figures are stored as computed (already rounded to the part's unit where it
+    # matters): a named precision costs a lookup per value, i.e. most of the time of a plan
+    # with thousands of lines.
+    demand_qty = fields.Float(
+        string="Consumed",
+        readonly=True,
+        help="Consumption over the plan's history window.",
+    )
+    monthly_demand = fields.Float(
+        string="Monthly Demand",
+        digits=(16, 2),
+        readonly=True,
+        help="Average consumption per month, months without consumption included.",
+    )
+    demand_std = fields.Float(
+        string="Variability",
+        digits=(16, 2),
+        readonly=True,
+        help="Standard deviation of the monthly consumption.",
+    )
+    vendor_id = fields.Many2one("res.partner", string="Vendor", readonly=True)
+    lead_days = fields.Integer(string="Lead Time (days)", readonly=True)
+    lead_source = fields.Selection(
+        [("vendor", "Vendor"), ("default", "Company default")],
+        string="Lead Time From",
+        readonly=True,
+    )
+    qty_on_hand = fields.Float(
+        string="On Hand", readonly=True,
+        help="Stock in the warehouse when the plan was computed.",
+    )
+    safety_qty = fields.Float(string="Safety Stock", readonly=True)
+    min_qty = fields.Float(
+        string="Min", digits="Product Unit of Measure",
+        help="Proposed minimum (reorder point). You may correct it before applying the plan.",
+    )
+    max_qty = fields.Float(
+        string="Max", digits="Product Unit of Measure",
+        help="Proposed maximum. You may correct it before applying the plan.",
+    )
+    is_capped = fields.Boolean(
+        string="Capped", readonly=True,
+        help="The maximum was lowered to the plan's coverage (three months of demand).",
+    )
+    is_above_cap = fields.Boolean(
+        string="Lead Time Beyond Cap", readonly=True,
+        help="The lead-time demand alone exceeds the coverage cap: the maximum equals the "
+        "minimum and stock will be older than the target.",
+    )
+    # The rule is created by the plan for the plan's company and warehouse.
+    orderpoint_id = fields.Many2one("stock.warehouse.orderpoint", string="Reordering Rule", readonly=True)
+    has_rule = fields.Boolean(
+        string="Had a Rule", readonly=True,
+        help="A reordering rule existed for the part in the warehouse when the plan was computed.",
+    )
+    current_min_qty = fields.Float(string="Current Min", readonly=True)
+    current_max_qty = fields.Float(string="Current Max", readonly=True)
+    current_active = fields.Boolean(readonly=True)
+    proposal = fields.Selection(
+        PROPOSALS, compute="_compute_proposal", store=True, index=True, precompute=True
+    )
+    result = fields.Selection(RESULTS, readonly=True, copy=False)
+    note = fields.Char(compute="_compute_note")
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends(
+        "demand_qty", "min_qty", "max_qty", "has_rule", "current_min_qty",
+        "current_max_qty", "current_active",
+    )
+    def _compute_proposal(self):
+        digits = self._get_quantity_digits()
+        for line in self:
+            if line.demand_qty <= 0 or float_is_zero(line.demand_qty, precision_digits=digits):
+                line.proposal = "stop"
+            elif not line.has_rule:
+                line.proposal = "create"
+            elif (
+                line.current_active
+                and float_compare(line.min_qty, line.current_min_qty, precision_digits=digits) == 0
+                and float_compare(line.max_qty, line.current_max_qty, precision_digits=digits) == 0
+            ):
+                line.proposal = "keep"
+            else:
+                line.proposal = "update"
+
+    @api.depends("lead_source", "lead_days", "is_capped", "is_above_cap", "proposal", "plan_id.months")
+    def _compute_note(self):
+        for line in self:
+            notes = []
+            if line.proposal == "stop":
+                notes.append(
+                    _("No consumption in %(months)s months: candidate to stop stocking.", months=line.plan_id.months)
+                )
+            if line.lead_source == "default":
+                notes.append(
+                    _("No vendor: company default lead time of %(days)s days used.", days=line.lead_days)
+                )
+            if line.is_above_cap:
+                notes.append(_("Lead-time demand exceeds the coverage cap."))
+            elif line.is_capped:
+                notes.append(_("Maximum capped at the coverage."))
+            line.note = " ".join(notes)
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("min_qty", "max_qty")
+    def _check_min_max(self):
+        digits = self._get_quantity_digits()
+        for line in self:
+            if line.min_qty < 0 or line.max_qty < 0:
+                raise ValidationError(
+                    _("%(part)s in %(warehouse)s: minimum and maximum cannot be negative.",
+                      part=line.product_id.display_name, warehouse=line.warehouse_id.display_name)
+                )
+            if float_compare(line.min_qty, line.max_qty, precision_digits=digits) > 0:
+                raise ValidationError(
+                    _(
+                        "%(part)s in %(warehouse)s: the minimum (%(min)s) cannot exceed the "
+                        "maximum (%(max)s).",
+                        part=line.product_id.display_name,
+                        warehouse=line.warehouse_id.display_name,
+                        min=line.min_qty,
+                        max=line.max_qty,
+                    )
+                )
+
+    # ------------------------------------------------------------------ business methods
+
+    def _get_quantity_digits(self):
+        # Quantities are compared at the precision they are stored with, not per unit of
+        # measure, so that thousands of lines are compared without reading their products.
+        return self.env["decimal.precision"].precision_get("Product Unit of Measure")
+
+    def _prepare_orderpoint_vals(self):
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "warehouse_id": self.warehouse_id.id,
+            "location_id": self.location_id.id,
+            "company_id": self.company_id.id,
+            "product_min_qty": self.min_qty,
+            "product_max_qty": self.max_qty,
+            "trigger": "auto",
+        }
+
+    def _get_orderpoint_changes(self, orderpoint, digits=None):
+        """The values to write on ``orderpoint`` so that it matches the line; empty when it
+        already does, which is what makes applying a plan twice a no-op."""
+        self.ensure_one()
+        digits = digits if digits is not None else self._get_quantity_digits()
+        vals = {}
+        if float_compare(orderpoint.product_min_qty, self.min_qty, precision_digits=digits):
+            vals["product_min_qty"] = self.min_qty
+        if float_compare(orderpoint.product_max_qty, self.max_qty, precision_digits=digits):
+            vals["product_max_qty"] = self.max_qty
+        if not orderpoint.active:
+            vals["active"] = True
+        if orderpoint.trigger != "auto":
+            vals["trigger"] = "auto"
+            if orderpoint.snoozed_until:
+                vals["snoozed_until"] = False
+        return vals

@@ -1,0 +1,48 @@
+from odoo import _, models
+from odoo.exceptions import UserError
+
+SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
+SALEABLE_PART_CLASSES = ("module", "standard", "wear")
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def _check_aftersales_core_ip(self, where):
+        """The one guard of the IP protection rule: core IP parts are never priced, sold or
+        shipped out of the company. Call it with the products a document is about to price, sell
+        or send out and ``where``, the document's name as the user knows it ("Delivery
+        WH/OUT/00012"); raises when any of them is a core IP part.
+        """
+        core_ip = self.filtered(lambda p: p.aftersales_part_class == "core_ip")
+        if core_ip:
+            raise UserError(
+                _(
+                    "%(document)s: %(parts)s carry the company's intellectual property (core IP "
+                    "parts). They are never priced, never sold and never leave the company: "
+                    "they may only be received, moved between the company's own locations, used "
+                    "in manufacturing or scrapped.",
+                    document=where,
+                    parts=", ".join(core_ip.mapped("display_name")),
+                )
+            )
+
+    def _check_aftersales_dealer_sale(self, partner, where):
+        """Only serviceable parts are sold to dealers: refuse modules, standard and wear parts
+        that are not flagged serviceable when ``partner`` belongs to a dealer."""
+        if not partner.commercial_partner_id.is_dealer:
+            return
+        refused = self.filtered(
+            lambda p: p.aftersales_part_class in SALEABLE_PART_CLASSES and not p.is_serviceable_part
+        )
+        if refused:
+            raise UserError(
+                _(
+                    "%(document)s: %(parts)s cannot be sold to dealer %(dealer)s because they are "
+                    "not serviceable parts. Only parts flagged 'Serviceable Part' are sold to "
+                    "dealers; tick the flag on the part if it should be.",
+                    document=where,
+                    parts=", ".join(refused.mapped("display_name")),
+                    dealer=partner.commercial_partner_id.display_name,
+                )
+            )

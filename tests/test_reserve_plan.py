@@ -1,0 +1,274 @@
+from datetime import date
+from unittest.mock import patch
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .stock_common import AftersalesStockCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReservePlanArithmetic(AftersalesStockCommon):
+    def _figures(self, mean, std, lead_days, level=95.0, coverage=3.0, rounding=1.0):
+        return self.env["aftersales.reserve.plan"]._compute_reserve_figures(
+            mean, std, lead_days, level, coverage, rounding
+        )
+
+    def test_hand_checked(self):
+        # mean 20/month, sd 10, 15 days = 0.5 month, z(95%) = 1.6449:
+        # safety 1.6449 x 10 x sqrt(0.5) = 11.63 -> 12; min 20 x 0.5 + 11.63 = 21.63 -> 22;
+        # max 21.63 + 20 = 41.63 (under the 3-month cap of 60) -> 42.
+        figures = self._figures(20, 10, 15)
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (12, 22, 42))
+        self.assertFalse(figures["is_capped"])
+        self.assertFalse(figures["is_above_cap"])
+        # Finer rounding keeps the decimals.
+        figures = self._figures(20, 10, 15, rounding=0.01)
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (11.64, 21.64, 41.64))
+
+    def test_higher_service_level_more_safety(self):
+        self.assertEqual(self._figures(20, 10, 15, level=99.0)["safety_qty"], 17)  # 2.3263 x 7.07 = 16.45
+        self.assertEqual(self._figures(20, 10, 15, level=50.0)["safety_qty"], 0)
+
+    def test_max_capped_at_three_months(self):
+        # 60 days of lead time: min 20 x 2 + 1.6449 x 5 x 1.414 = 51.63; min + 20 = 71.63 > 60.
+        figures = self._figures(20, 5, 60)
+        self.assertEqual((figures["min_qty"], figures["max_qty"]), (52, 60))
+        self.assertTrue(figures["is_capped"])
+        self.assertFalse(figures["is_above_cap"])
+
+    def test_lead_time_beyond_cap(self):
+        # 120 days: the lead-time demand alone (80) exceeds 3 months (60): max = min.
+        figures = self._figures(20, 0, 120)
+        self.assertEqual((figures["min_qty"], figures["max_qty"]), (80, 80))
+        self.assertTrue(figures["is_above_cap"])
+
+
+@tagged("post_install", "-at_install")
+class TestReservePlan(AftersalesStockCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan_date = date(2025, 7, 15)  # window of 6 months: January to June 2025
+        cls.env["product.supplierinfo"].create([
+            {"partner_id": cls.vendor.id, "product_tmpl_id": cls.wear_part.product_tmpl_id.id, "delay": 15},
+            {"partner_id": cls.vendor.id, "product_tmpl_id": cls.module_part.product_tmpl_id.id, "delay": 60},
+        ])
+        cls.env.company.aftersales_default_lead_days = 30
+        # Monthly deliveries of the wear part: 10, 30, 10, 30, 10, 30 -> mean 20, sd 10.
+        for month, quantity in enumerate([10, 30, 10, 30, 10, 30], start=1):
+            partner_location = cls.customer_location
+            cls._done_move(cls.wear_part, quantity, cls.stock_location, partner_location, date(2025, month, 10))
+        # Outside the window: before it and in the plan's own month.
+        cls._done_move(cls.wear_part, 500, cls.stock_location, cls.customer_location, date(2024, 12, 31))
+        cls._done_move(cls.wear_part, 500, cls.stock_location, cls.customer_location, date(2025, 7, 2))
+        # Not demand: internal transfer, scrap, shipment out of the claimed-parts room.
+        cls._done_move(cls.wear_part, 40, cls.stock_location, cls.claimed_location, date(2025, 3, 3))
+        scrap_location = cls.env["stock.location"].search(
+            [("scrap_location", "=", True), ("company_id", "in", [cls.env.company.id, False])], limit=1
+        )
+        cls._done_move(cls.wear_part, 40, cls.stock_location, scrap_location, date(2025, 3, 3))
+        cls._done_move(cls.wear_part, 40, cls.claimed_location, cls.customer_location, date(2025, 3, 3))
+        # The standard part has no vendor: 6 a month.
+        for month in range(1, 7):
+            cls._done_move(cls.standard_part, 6, cls.stock_location, cls.customer_location, date(2025, month, 20))
+        # The module is stocked but never consumed; the non-serviceable module is consumed but
+        # not planned; the core IP part is never planned.
+        cls._put_in_stock(cls.module_part, 4)
+        cls._done_move(cls.internal_module, 5, cls.stock_location, cls.customer_location, date(2025, 2, 1))
+        cls._put_in_stock(cls.core_ip_part, 4)
+        cls.parts = cls.wear_part | cls.standard_part | cls.module_part | cls.internal_module | cls.core_ip_part
+
+    def _plan(self, **vals):
+        plan = self.env["aftersales.reserve.plan"].create(dict(
+            {"date": self.plan_date, "months": 6, "warehouse_ids": [Command.set(self.warehouse.ids)]}, **vals
+        ))
+        plan.action_compute()
+        return plan
+
+    def _line(self, plan, product):
+        return plan.line_ids.filtered(lambda line: line.product_id == product)
+
+    def test_window(self):
+        plan = self._plan()
+        self.assertTrue(plan.name.startswith("RP/"))
+        self.assertEqual((plan.date_from, plan.date_to), (date(2025, 1, 1), date(2025, 6, 30)))
+
+    def test_planning_from_history(self):
+        plan = self._plan()
+        line = self._line(plan, self.wear_part)
+        self.assertEqual(line.warehouse_id, self.warehouse)
+        self.assertEqual(line.location_id, self.stock_location)
+        self.assertEqual(line.demand_qty, 120)
+        self.assertAlmostEqual(line.monthly_demand, 20)
+        self.assertAlmostEqual(line.demand_std, 10)
+        self.assertEqual((line.vendor_id, line.lead_days, line.lead_source), (self.vendor, 15, "vendor"))
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty), (12, 22, 42))
+        self.assertEqual(line.proposal, "create")
+        self.assertFalse(line.note)
+
+    def test_part_without_vendor(self):
+        plan = self._plan()
+        line = self._line(plan, self.standard_part)
+        self.assertFalse(line.vendor_id)
+        self.assertEqual((line.lead_days, line.lead_source), (30, "default"))
+        self.assertIn("No vendor", line.note)
+        self.assertIn("30 days", line.note)
+        # Steady 6 a month, 1 month of lead time: min 6, max 12 (within 18).
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty), (0, 6, 12))
+        self.assertEqual(plan.default_lead_count, 1)
+        plan_45 = self._plan(default_lead_days=45)
+        self.assertEqual(self._line(plan_45, self.standard_part).min_qty, 9)
+
+    def test_no_demand_is_candidate_to_stop(self):
+        plan = self._plan()
+        line = self._line(plan, self.module_part)
+        self.assertEqual(line.proposal, "stop")
+        self.assertEqual(line.qty_on_hand, 4)
+        self.assertIn("stop stocking", line.note)
+        self.assertFalse(self._line(plan, self.internal_module))
+        self.assertFalse(self._line(plan, self.core_ip_part))
+        self.assertEqual(plan.stop_count, 1)
+        plan.action_apply()
+        self.assertEqual(line.result, "no_rule")
+        self.assertFalse(line.orderpoint_id)
+        self.assertFalse(self.env["stock.warehouse.orderpoint"].search([("product_id", "=", self.module_part.id)]))
+
+    def test_apply_creates_then_changes_nothing(self):
+        plan = self._plan()
+        plan.action_apply()
+        self.assertEqual(plan.state, "applied")
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        orderpoints = Orderpoint.search([("product_id", "in", self.parts.ids)])
+        self.assertEqual(orderpoints.product_id, self.wear_part | self.standard_part)
+        rule = orderpoints.filtered(lambda op: op.product_id == self.wear_part)
+        self.assertEqual((rule.product_min_qty, rule.product_max_qty), (22, 42))
+        self.assertEqual((rule.trigger, rule.location_id, rule.warehouse_id), ("auto", self.stock_location, self.warehouse))
+        self.assertTrue(rule.name.startswith("OP/"))
+        self.assertNotEqual(orderpoints[0].name, orderpoints[1].name)
+        line = self._line(plan, self.wear_part)
+        self.assertEqual((line.result, line.orderpoint_id), ("created", rule))
+        self.assertEqual(line.proposal, "create")  # the proposal stays what was reviewed
+        self.assertEqual(Orderpoint.search(plan.action_view_orderpoints()["domain"]), orderpoints)
+        stop_lines = self.env["aftersales.reserve.plan.line"].search(plan.action_view_stop_candidates()["domain"])
+        self.assertEqual(stop_lines.product_id, self.module_part)
+
+        # Applying again changes nothing: no rule is created or written.
+        with patch.object(type(Orderpoint), "write", autospec=True) as write, \
+                patch.object(type(Orderpoint), "create", autospec=True) as create:
+            plan.action_apply()
+        write.assert_not_called()
+        create.assert_not_called()
+        self.assertEqual(Orderpoint.search([("product_id", "in", self.parts.ids)]), orderpoints)
+        self.assertEqual(line.result, "created")
+        self.assertIn("0 reordering rules created, 0 updated, 2 already up to date", plan.message_ids[0].body)
+
+        # A later plan on the same history finds the rules up to date.
+        again = self._plan()
+        self.assertEqual(self._line(again, self.wear_part).proposal, "keep")
+        self.assertEqual(again.keep_count, 2)
+
+    def test_apply_updates_existing_rules(self):
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        rule = Orderpoint.create({
+            "product_id": self.wear_part.id, "location_id": self.stock_location.id,
+            "product_min_qty": 5, "product_max_qty": 100,
+        })
+        manual = Orderpoint.create({
+            "product_id": self.standard_part.id, "location_id": self.stock_location.id,
+            "trigger": "manual", "product_min_qty": 0, "product_max_qty": 0, "active": False,
+        })
+        plan = self._plan()
+        line = self._line(plan, self.wear_part)
+        self.assertEqual((line.orderpoint_id, line.current_min_qty, line.current_max_qty), (rule, 5, 100))
+        self.assertEqual(line.proposal, "update")
+        # Staff correct the proposal before applying.
+        line.max_qty = 40
+        plan.action_apply()
+        self.assertEqual((rule.product_min_qty, rule.product_max_qty), (22, 40))
+        self.assertEqual(line.result, "updated")
+        self.assertTrue(manual.active)
+        self.assertEqual((manual.trigger, manual.product_min_qty, manual.product_max_qty), ("auto", 6, 12))
+        self.assertEqual(Orderpoint.with_context(active_test=False).search_count(
+            [("product_id", "in", self.parts.ids)]), 2)
+
+    def test_review_rules(self):
+        plan = self._plan()
+        line = self._line(plan, self.wear_part)
+        with self.assertRaises(ValidationError):
+            line.min_qty = 50  # above the max
+        with self.assertRaises(ValidationError):
+            line.write({"min_qty": -1, "max_qty": 10})
+
+    def test_bad_parameters(self):
+        Plan = self.env["aftersales.reserve.plan"]
+        count = Plan.search_count([])
+        with self.assertRaisesMessage(ValidationError, "at least one month"):
+            Plan.create({"months": 0})
+        for level in (0, 100, -5, 120):
+            with self.subTest(level=level), self.assertRaisesMessage(ValidationError, "service level"):
+                Plan.create({"service_level": level})
+        self.assertEqual(Plan.search_count([]), count)
+        plan = Plan.create({"service_level": 99.5})
+        with self.assertRaisesMessage(ValidationError, "at least one month"):
+            plan.months = -3
+        with self.assertRaisesMessage(ValidationError, "coverage"):
+            plan.coverage_months = 0
+        self.assertEqual((plan.months, plan.coverage_months), (12, 3))
+
+    def test_applied_plan_is_history(self):
+        plan = self._plan()
+        plan.action_apply()
+        with self.assertRaises(UserError):
+            plan.action_compute()
+        with self.assertRaises(UserError):
+            plan.action_cancel()
+        with self.assertRaises(UserError):
+            plan.unlink()
+        draft = self._plan()
+        draft.action_cancel()
+        with self.assertRaises(UserError):
+            draft.action_apply()
+
+    def test_recompute_replaces_lines(self):
+        plan = self._plan()
+        first = plan.line_ids
+        plan.action_compute()
+        self.assertFalse(first.exists())
+        self.assertEqual(len(plan.line_ids), len(first))
+
+    def test_cron_drafts_monthly_plan(self):
+        plans = self.env["aftersales.reserve.plan"]._cron_draft_reserve_plan()
+        plan = plans.filtered(lambda p: p.company_id == self.env.company)
+        self.assertEqual(plan.state, "draft")
+        self.assertEqual(plan.months, 12)
+        self.assertIn(self.warehouse, plan.warehouse_ids)
+
+    def test_queries_do_not_grow_with_parts(self):
+        def count_queries(n_parts):
+            parts = self.env["product.product"].create([
+                {"name": f"Bulk part {n_parts}-{i}", "type": "consu", "is_storable": True,
+                 "aftersales_part_class": "wear", "is_serviceable_part": True}
+                for i in range(n_parts)
+            ])
+            for part in parts:
+                self._done_move(part, 3, self.stock_location, self.customer_location, date(2025, 4, 5))
+            plan = self.env["aftersales.reserve.plan"].create(
+                {"date": self.plan_date, "months": 6, "warehouse_ids": [Command.set(self.warehouse.ids)]}
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            plan.action_compute()
+            plan.action_apply()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start, len(plan.line_ids)
+
+        count_queries(1)  # warm the registry caches
+        few, few_lines = count_queries(2)
+        many, many_lines = count_queries(12)
+        self.assertGreater(many_lines, few_lines + 9)
+        self.assertEqual(many, few)
