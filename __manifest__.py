@@ -52,7 +52,6 @@ After-sales service for a manufacturer that sells machines through dealers.
         "wizard/aftersales_claim_partial_approve_views.xml",
         "reports/aftersales_stock_aging_reports.xml",
         "reports/aftersales_stock_aging_templates.xml",
-        "wizard/stock_lot_register_views.xml",
         "wizard/aftersales_stock_aging_overview_views.xml",
         "views/aftersales_dealer_level_views.xml",
         "views/res_partner_views.xml",
@@ -96,7 +95,6 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/aftersales_reserve_plan_views.xml",
         "views/aftersales_stock_aging_report_views.xml",
         "views/aftersales_purchase_exception_report_views.xml",
-        "views/res_config_settings_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [

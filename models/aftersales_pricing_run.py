@@ -89,7 +89,7 @@ class AftersalesPricingRun(models.Model):
     product_line_ids = fields.One2many(
         "aftersales.pricing.run.product", "run_id", string="Finished Products", readonly=True
     )
-    part_count = fields.Integer(string="Parts", compute="_compute_counts")
+    part_count = fields.Integer(string="Priced Parts", compute="_compute_counts")
     out_of_tolerance_count = fields.Integer(string="Out of Tolerance", compute="_compute_counts")
     can_be_computed = fields.Boolean(compute="_compute_can_be")
     can_be_applied = fields.Boolean(compute="_compute_can_be")
