@@ -848,8 +848,9 @@ class AftersalesRequest(models.Model):
                 "res_model_id": model_id,
                 "res_id": request.id,
                 "activity_type_id": activity_type.id if activity_type else False,
-                "summary": _("Remind %(customer)s of the maintenance",
-                             customer=request.end_user_id.name or request.lot_id.name),
+                # env._: a comprehension's frame has no env for _() to find the language in
+                "summary": self.env._("Remind %(customer)s of the maintenance",
+                                      customer=request.end_user_id.name or request.lot_id.name),
                 "date_deadline": request.maintenance_due_date,
                 "user_id": request.user_id.id,
             }
