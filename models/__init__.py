@@ -40,6 +40,7 @@ from . import product_template_satisfaction
 from . import aftersales_callback
 from . import aftersales_claim_callback
 from . import aftersales_service_cost
+from . import aftersales_report_nojit_mixin
 from . import aftersales_satisfaction_report
 from . import aftersales_cost_report
 from . import hr_employee

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from .aftersales_satisfaction_report import WEIGHT_SQL
@@ -32,6 +32,7 @@ class AftersalesCostReport(models.Model):
     """
 
     _name = "aftersales.cost.report"
+    _inherit = ["aftersales.report.nojit.mixin"]
     _description = "Customer-Satisfaction Cost Analysis"
     _auto = False
     _order = "month desc, product_id"
@@ -114,14 +115,6 @@ class AftersalesCostReport(models.Model):
         string="Satisfaction Cost per Machine", readonly=True, aggregator="avg",
         help="Customer-satisfaction cost per machine in the field.",
     )
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # The planner's estimates for this view (grouped facts, a series of months) are far
-        # too high, so PostgreSQL would JIT-compile a query that runs in a fraction of a
-        # second, for up to seconds of compilation; JIT never pays off for these queries.
-        self.env.cr.execute("SET LOCAL jit = off")
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

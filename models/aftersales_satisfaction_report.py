@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 from odoo.tools import SQL
 
 # The weight w of a product: its category's own weight, else its company's.
@@ -11,6 +11,7 @@ class AftersalesSatisfactionReport(models.Model):
     satisfaction = product-quality score x w + service-quality score x (1 - w)."""
 
     _name = "aftersales.satisfaction.report"
+    _inherit = ["aftersales.report.nojit.mixin"]
     _description = "Customer Satisfaction Analysis"
     _auto = False
     _order = "month desc, product_id, dealer_id"
@@ -54,14 +55,6 @@ class AftersalesSatisfactionReport(models.Model):
         string="Too Few Answers", readonly=True,
         help="Fewer answers than the company's minimum: the figure says little.",
     )
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # The planner's estimates for this view (grouped facts, a series of months) are far
-        # too high, so PostgreSQL would JIT-compile a query that runs in a fraction of a
-        # second, for up to seconds of compilation; JIT never pays off for these queries.
-        self.env.cr.execute("SET LOCAL jit = off")
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
