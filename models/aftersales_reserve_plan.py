@@ -9,6 +9,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round
 
+from .bulk_sql import bulk_create, bulk_update_rows
+
 # A month of lead time is counted as 30 days, the convention of purchase lead times.
 DAYS_PER_MONTH = 30.0
 
@@ -208,8 +210,26 @@ class AftersalesReservePlan(models.Model):
                     )
                 )
             plan.line_ids.unlink()
-            self.env["aftersales.reserve.plan.line"].create(plan._prepare_line_vals())
+            plan._create_lines(plan._prepare_line_vals())
         return True
+
+    def _create_lines(self, vals_list):
+        """Insert the plan's lines in one statement (the ORM would insert them 100 at a time,
+        so its statements would grow with the parts). The lines are the plan's arithmetic: they
+        meet their constraints by construction; their stored computations are done here."""
+        self.ensure_one()
+        Line = self.env["aftersales.reserve.plan.line"]
+        digits = Line._get_quantity_digits()
+        for vals in vals_list:
+            vals["company_id"] = self.company_id.id
+            vals["proposal"] = Line._get_proposal(
+                vals["demand_qty"], vals.get("min_qty", 0.0), vals.get("max_qty", 0.0),
+                vals["has_rule"], vals["current_active"], vals["current_min_qty"],
+                vals["current_max_qty"], digits,
+            )
+        lines = bulk_create(Line, vals_list)
+        self.invalidate_recordset(["line_ids"])
+        return lines
 
     def action_apply(self):
         """Create or update the reordering rules of the lines with demand. Applying again
@@ -424,6 +444,7 @@ class AftersalesReservePlan(models.Model):
                 vals = {
                     "plan_id": self.id,
                     "product_id": product.id,
+                    "part_class": product.product_tmpl_id.aftersales_part_class,
                     "warehouse_id": warehouse.id,
                     "location_id": location.id,
                     "demand_qty": total,
@@ -449,7 +470,8 @@ class AftersalesReservePlan(models.Model):
         return vals_list
 
     def _apply_lines(self):
-        """Bring the reordering rules in line with the plan, writing only what differs."""
+        """Bring the reordering rules in line with the plan, writing only what differs, in a
+        fixed number of statements whatever the number of lines."""
         self.ensure_one()
         Orderpoint = self.env["stock.warehouse.orderpoint"].with_company(self.company_id)
         Line = self.env["aftersales.reserve.plan.line"]
@@ -462,49 +484,36 @@ class AftersalesReservePlan(models.Model):
         existing = self._get_existing_orderpoints(to_plan.product_id, to_plan.warehouse_id)
         summary = {"created": 0, "updated": 0, "unchanged": 0, "stop": len(lines) - len(to_plan)}
         to_create, lines_to_link = [], []
-        updates = defaultdict(list)  # {orderpoint values: orderpoint ids}
-        results = []  # [(line, result, orderpoint id)]
+        to_update = []  # [(orderpoint, line)]
+        results = [(line, "no_rule", None) for line in lines - to_plan if not line.result]
         digits = Line._get_quantity_digits()
         for line in to_plan:
             orderpoint = existing.get((line.product_id.id, line.location_id.id))
             if not orderpoint:
                 to_create.append(line._prepare_orderpoint_vals())
                 lines_to_link.append(line)
-                continue
-            vals = line._get_orderpoint_changes(orderpoint, digits)
-            if vals:
-                updates[tuple(sorted(vals.items()))].append(orderpoint.id)
-                summary["updated"] += 1
+            elif line._get_orderpoint_changes(orderpoint, digits):
+                to_update.append((orderpoint, line))
                 results.append((line, "updated", orderpoint.id))
             else:
                 summary["unchanged"] += 1
                 if not line.result or line.orderpoint_id != orderpoint:
                     results.append((line, "unchanged", orderpoint.id))
-        for vals, orderpoint_ids in updates.items():
-            Orderpoint.browse(orderpoint_ids).write(dict(vals))
+        if to_update:
+            Orderpoint._aftersales_bulk_update_rules(to_update)
+            summary["updated"] = len(to_update)
         if to_create:
-            # Creating rules reads the parts' templates, categories and vendors: fetch them for
-            # all parts in one go rather than by prefetch batches of 1000.
-            templates = Orderpoint.product_id.browse(vals["product_id"] for vals in to_create).product_tmpl_id
-            templates.fetch(["categ_id", "uom_id", "company_id", "seller_ids"])
-            to_plan.location_id.fetch(["company_id"])
-            to_plan.warehouse_id.fetch(["company_id"])
-            names = Orderpoint._aftersales_next_names(len(to_create))
-            for vals, name in zip(to_create, names):
-                vals["name"] = name
-            created = Orderpoint.create(to_create)
+            created = Orderpoint._aftersales_bulk_create_rules(to_create)
             summary["created"] = len(created)
             results += [
                 (line, "created", orderpoint.id) for line, orderpoint in zip(lines_to_link, created)
             ]
         self._write_line_results(results)
-        lines.filtered(lambda line: line.proposal == "stop" and not line.result).write(
-            {"result": "no_rule"}
-        )
         return summary
 
     def _write_line_results(self, results):
-        """Record on the lines the rule each one created or checked, and how.
+        """Record on the lines the rule each one created or checked, and how (``no_rule``
+        lines, without demand, keep the rule they may have had).
 
         One UPDATE for all lines: a plan links thousands of lines to as many different rules,
         and a write per line would cost more than creating the rules themselves. Nothing
@@ -518,7 +527,7 @@ class AftersalesReservePlan(models.Model):
         self.env.cr.execute(
             SQL(
                 """UPDATE aftersales_reserve_plan_line AS line
-                      SET orderpoint_id = todo.orderpoint_id, result = todo.result,
+                      SET orderpoint_id = COALESCE(todo.orderpoint_id, line.orderpoint_id), result = todo.result,
                           write_uid = %s, write_date = %s
                      FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS todo(id, orderpoint_id, result)
                     WHERE line.id = todo.id""",

@@ -110,18 +110,26 @@ class AftersalesReservePlanLine(models.Model):
     def _compute_proposal(self):
         digits = self._get_quantity_digits()
         for line in self:
-            if line.demand_qty <= 0 or float_is_zero(line.demand_qty, precision_digits=digits):
-                line.proposal = "stop"
-            elif not line.has_rule:
-                line.proposal = "create"
-            elif (
-                line.current_active
-                and float_compare(line.min_qty, line.current_min_qty, precision_digits=digits) == 0
-                and float_compare(line.max_qty, line.current_max_qty, precision_digits=digits) == 0
-            ):
-                line.proposal = "keep"
-            else:
-                line.proposal = "update"
+            line.proposal = self._get_proposal(
+                line.demand_qty, line.min_qty, line.max_qty, line.has_rule, line.current_active,
+                line.current_min_qty, line.current_max_qty, digits,
+            )
+
+    @api.model
+    def _get_proposal(self, demand_qty, min_qty, max_qty, has_rule, current_active,
+                      current_min_qty, current_max_qty, digits):
+        """What applying the line does: also used by the plan, which inserts its lines in bulk."""
+        if demand_qty <= 0 or float_is_zero(demand_qty, precision_digits=digits):
+            return "stop"
+        if not has_rule:
+            return "create"
+        if (
+            current_active
+            and float_compare(min_qty, current_min_qty, precision_digits=digits) == 0
+            and float_compare(max_qty, current_max_qty, precision_digits=digits) == 0
+        ):
+            return "keep"
+        return "update"
 
     @api.depends("lead_source", "lead_days", "is_capped", "is_above_cap", "proposal", "plan_id.months")
     def _compute_note(self):
