@@ -191,7 +191,7 @@ class AftersalesPortal(CustomerPortal):
 
     # ---------------------------------------------------------------- machines
     def _aftersales_machine_domain(self, dealer):
-        return [("is_machine", "=", True), ("dealer_id", "child_of", dealer.id)]
+        return [("is_machine", "=", True), ("dealer_id.commercial_partner_id", "=", dealer.id)]
 
     @http.route(["/my/machines", "/my/machines/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_machines(self, page=1, search=None, filterby="all", sortby="serial", **kw):
