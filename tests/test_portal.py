@@ -374,3 +374,26 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
             self.url_open("/my/claims")
         with self.assertQueryCount(parts_small):
             self.url_open("/my/parts")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalMoney(AftersalesClaimCommon):
+    def test_money_formatter_is_format_amount(self):
+        """The catalogue formats its prices with a formatter built once per page: it must print
+        what Odoo's format_amount prints, in every language and currency position."""
+        from odoo.tools import format_amount
+
+        from odoo.addons.aftersales.controllers.portal import money_formatter
+
+        self.env["res.lang"]._activate_lang("fr_FR")
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        amounts = [0.0, 0.005, 7.5, -1234.567, 1234567.891, 99999999.999]
+        for lang in ("en_US", "fr_FR"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            for currency in (self.env.company.currency_id, eur):
+                money = money_formatter(env, currency)
+                for amount in amounts:
+                    with self.subTest(lang=lang, currency=currency.name, amount=amount):
+                        self.assertEqual(money(amount), format_amount(env, amount, currency))
+                self.assertEqual(money(None), "")
