@@ -146,6 +146,21 @@ class TestPriceListModes(PricingCommon):
         self.assertAlmostEqual(self.dealer_list._get_product_price(self.w1, 1.0), 10.0, places=2)
         self.assertEqual(self.dealer_a.property_product_pricelist, self.dealer_list)
 
+    def test_fast_price_reader_uses_list_and_part_index(self):
+        """Reading a page of parts' prices finds the items by list and part, not by scanning
+        every item of a large list."""
+        self._run().action_apply()
+        self.env.flush_all()
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")  # a test database is too small to prefer an index
+        self.addCleanup(self.env.cr.execute, "SET LOCAL enable_seqscan = on")
+        self.env.cr.execute(
+            """EXPLAIN SELECT id FROM product_pricelist_item
+                WHERE pricelist_id = %s AND product_id = ANY(%s)""",
+            [self.dealer_list.id, [self.m1.id, self.w1.id]],
+        )
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("product_pricelist_item_pricelist_product_index", plan)
+
     def test_fast_price_reader_matches_odoo_engine(self):
         self._run().action_apply()
         Item = self.env["product.pricelist.item"]
