@@ -230,6 +230,9 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.assertIn("Dealer B", html)
 
     def test_overview_reads_in_constant_queries(self):
+        self.env["product.template"].create([
+            {"name": f"Another machine {i}", "aftersales_part_class": "finished"} for i in range(3)
+        ])
         templates = self.env["product.template"].search([("aftersales_part_class", "=", "finished")])
         counts = []
         for products in (templates[:1], templates[:1], templates):  # the first warms up
@@ -271,6 +274,8 @@ class TestSatisfaction(AftersalesClaimCommon):
     # ---------------------------------------------------------------- access
     def test_access(self):
         self._settle_claim()
+        self._answer(self.lot_a, 4, 5)  # the satisfaction report lists answered call-backs
+        self.env["aftersales.service.cost"].create({"product_id": self.machine.id, "amount": 10.0})
         self.env.flush_all()
         for model in ("aftersales.satisfaction.report", "aftersales.cost.report",
                       "aftersales.callback", "aftersales.service.cost"):
