@@ -16,6 +16,20 @@ In a throw-away database (aftersales installed without demo data, generic chart 
 Then it times the statement run for all dealers twice, at half and at full volume, to show the
 query count does not grow with the journal items, a redraw (idempotent), and the PDF rendering of
 50 statements with wkhtmltopdf. Prints seconds and SQL query counts, then drops the database.
+
+Target (issue 7): every run under 60 s, queries flat in the journal items. Figures on the 2-core
+development machine, other jobs running (load ~3-4), before -> after the perf-settlement branch:
+
+    statement run, 500 dealers, ~50,000 journal items       14.6 s, 1348 q  ->  3.4 s, 1340 q
+    redraw at 99,500 journal items (every statement changed) 39.1 s,  304 q  ->  3.6 s,  287 q
+    redraw with nothing changed                              56.8 s,   46 q  ->  1.2 s,   27 q
+    PDF of 50 statements, one each (wkhtmltopdf)            ~110 s (unchanged, ~2 s a statement)
+
+Where the time went: the gift credit's read group joined the journal items with their invoices
+and, on entries the database has no statistics for yet (all of them here: one transaction), looped
+over the company's journal items once per invoice (38 s of the redraw); then ~33,000 account.move
+records fetched and every line rewritten on each redraw. The first run's queries are mostly the
+creation of the 500 statements (one sequence number each) and of the dealers' eWallet cards.
 """
 import argparse
 import os
@@ -173,8 +187,8 @@ def main():
                     "aftersales.action_report_aftersales_statement", statement.ids
                 )
                 size += len(pdf)
-        print(f"PDF: {size // 1024} KiB in all; target: run under 60 s -> "
-              f"{'met' if max(run1.seconds, run2.seconds) < 60 else 'MISSED'}")
+        print(f"PDF: {size // 1024} KiB in all; target: every run under 60 s -> "
+              f"{'met' if max(run1.seconds, run2.seconds, run3.seconds) < 60 else 'MISSED'}")
 
 
 if __name__ == "__main__":

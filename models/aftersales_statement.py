@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import datetime, time
 
 import pytz
@@ -23,6 +23,13 @@ FROZEN_WRITABLE = {
     "state", "dispute_message", "confirm_date", "close_date", "message_main_attachment_id",
     "access_token",
 }
+
+# A journal entry of a statement's period as the statement run reads it: the dealer's balance on
+# it and the entry's columns the statement lines show
+PeriodEntry = namedtuple("PeriodEntry", [
+    "partner_id", "account_id", "move_id", "balance", "date", "name", "ref", "invoice_origin",
+    "move_type", "origin_payment_id", "statement_line_id", "invoice_date_due",
+])
 
 
 class AftersalesStatement(models.Model):
@@ -431,20 +438,10 @@ class AftersalesStatement(models.Model):
         serviceable parts of invoices not rewarded yet; redrawing adjusts the top-up."""
         if not self:
             return
+        self._check_not_frozen()
         program = self._get_gift_program()
         Card = self.env["loyalty.card"].sudo()
         History = self.env["loyalty.history"].sudo()
-        AML = self.env["account.move.line"].sudo()
-        Move = self.env["account.move"].sudo()
-        # invoices already rewarded by these statements are counted again from scratch; the
-        # link is a technical marker: set in one statement, not through account.move.write,
-        # whose per-entry checks would cost queries per invoice
-        self.env.cr.execute(SQL(
-            "UPDATE account_move SET aftersales_gift_statement_id = NULL "
-            "WHERE aftersales_gift_statement_id IN %s", tuple(self.ids),
-        ))
-        Move.invalidate_model(["aftersales_gift_statement_id"])
-        rewarded = {}
         cards = {
             card.partner_id: card
             for card in Card.search([("program_id", "=", program.id), ("partner_id", "in", self.dealer_id.ids)])
@@ -456,31 +453,8 @@ class AftersalesStatement(models.Model):
                 for dealer in missing
             ]):
                 cards[card.partner_id] = card
-        max_to = max(self.mapped("date_to"))
-        paid = AML._read_group(
-            [
-                ("company_id", "=", self.env.company.id),
-                ("move_id.move_type", "=", "out_invoice"),
-                ("parent_state", "=", "posted"),
-                ("move_id.payment_state", "in", ("paid", "in_payment")),
-                ("move_id.aftersales_gift_statement_id", "=", False),
-                ("move_id.commercial_partner_id", "in", self.dealer_id.ids),
-                ("move_id.invoice_date", "<=", max_to),
-                ("display_type", "=", "product"),
-                ("product_id.is_serviceable_part", "=", True),
-            ],
-            ["move_id"],
-            ["balance:sum"],
-        )
-        base_by_dealer = defaultdict(float)
-        moves_by_dealer = defaultdict(list)
-        by_dealer = {s.dealer_id: s for s in self}
-        for move, balance in paid:
-            dealer = move.commercial_partner_id
-            statement = by_dealer.get(dealer)
-            if statement and move.invoice_date <= statement.date_to:
-                base_by_dealer[dealer] -= balance
-                moves_by_dealer[dealer].append(move.id)
+        rewarded, base_by_statement = self._get_gift_rewarded_invoices()
+        self._mark_gift_invoices(rewarded)
         histories = {
             h.order_id: h
             for h in History.search([
@@ -489,16 +463,18 @@ class AftersalesStatement(models.Model):
         }
         spent = self._get_gift_spent(cards)
         history_vals = []
+        gift_vals = {}
         for statement in self:
             dealer = statement.dealer_id
             card = cards[dealer]
             rate = dealer.dealer_level_id.gift_rate
-            base = statement.currency_id.round(base_by_dealer.get(dealer, 0.0))
+            base = statement.currency_id.round(base_by_statement.get(statement, 0.0))
             earned = statement.currency_id.round(base * rate / 100.0)
             history = histories.get(statement.id)
             delta = earned - (history.issued if history else 0.0)
             if history:
-                history.issued = earned
+                if history.issued != earned:
+                    history.issued = earned
             elif earned:
                 history_vals.append({
                     "card_id": card.id,
@@ -509,20 +485,84 @@ class AftersalesStatement(models.Model):
                 })
             if delta:
                 card.with_context(loyalty_no_mail=True).points += delta
-            for move_id in moves_by_dealer.get(dealer, []):
-                rewarded[move_id] = statement.id
-            statement.write({
+            gift_vals[statement] = {
                 "gift_card_id": card.id,
                 "gift_rate": rate,
                 "gift_base": base,
                 "gift_earned": earned,
                 "gift_spent": spent.get(statement.id, 0.0),
                 "gift_balance": card.points,
-            })
+            }
         if history_vals:
             History.create(history_vals)
-        bulk_update(self.env, "account_move", "aftersales_gift_statement_id", "int4", rewarded)
-        Move.invalidate_model(["aftersales_gift_statement_id"])
+        self._write_changed(gift_vals)
+
+    def _get_gift_rewarded_invoices(self):
+        """The invoices each statement rewards and the untaxed serviceable parts on them: the
+        dealer's posted customer invoices, paid, dated up to the statement's end and not rewarded
+        by another statement (those these statements rewarded before count again from scratch).
+
+        Returns ``({invoice id: statement id}, {statement: untaxed parts})``. Two aggregates: the
+        invoices (one table), then the parts lines of those invoices. Joined in one query, the
+        database may loop over the journal items once per invoice when its statistics predate
+        the month's entries (a fresh month, or a benchmark in one transaction)."""
+        Move = self.env["account.move"].sudo()
+        AML = self.env["account.move.line"].sudo()
+        by_dealer = {s.dealer_id: s for s in self}
+        statement_of_move = {}
+        for dealer, invoice_date, move_ids in Move._read_group(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("paid", "in_payment")),
+                ("aftersales_gift_statement_id", "in", [False, *self.ids]),
+                ("commercial_partner_id", "in", self.dealer_id.ids),
+                ("invoice_date", "<=", max(self.mapped("date_to"))),
+            ],
+            ["commercial_partner_id", "invoice_date:day"],
+            ["id:array_agg"],
+        ):
+            statement = by_dealer.get(dealer)
+            if statement and invoice_date <= statement.date_to:
+                statement_of_move.update(dict.fromkeys(move_ids, statement))
+        rewarded = {}
+        base_by_statement = defaultdict(float)
+        if statement_of_move:
+            for move, balance in AML._read_group(
+                [
+                    ("move_id", "in", list(statement_of_move)),
+                    ("display_type", "=", "product"),
+                    ("product_id.is_serviceable_part", "=", True),
+                ],
+                ["move_id"],
+                ["balance:sum"],
+            ):
+                statement = statement_of_move[move.id]
+                base_by_statement[statement] -= balance
+                rewarded[move.id] = statement.id
+        return rewarded, base_by_statement
+
+    def _mark_gift_invoices(self, rewarded):
+        """Link each rewarded invoice to its statement (``{invoice id: statement id}``) and
+        unlink the invoices these statements rewarded before and no longer do. The link is a
+        technical marker: only the links that change are written, in one statement, not through
+        account.move.write, whose per-entry checks would cost queries per invoice."""
+        Move = self.env["account.move"].sudo()
+        linked = {}
+        for statement, move_ids in Move._read_group(
+            [("aftersales_gift_statement_id", "in", self.ids)],
+            ["aftersales_gift_statement_id"],
+            ["id:array_agg"],
+        ):
+            linked.update(dict.fromkeys(move_ids, statement.id))
+        changes = {move_id: None for move_id in linked if move_id not in rewarded}
+        changes.update({
+            move_id: statement_id for move_id, statement_id in rewarded.items()
+            if linked.get(move_id) != statement_id
+        })
+        bulk_update(self.env, "account_move", "aftersales_gift_statement_id", "int4", changes)
+        Move.invalidate_model(["aftersales_gift_statement_id", "write_uid", "write_date"])
 
     def _get_gift_spent(self, cards):
         """Gift credit the dealers spent in each statement's period (orders confirmed in it,
@@ -546,9 +586,12 @@ class AftersalesStatement(models.Model):
     def _draw_from_ledger(self):
         """Opening balance and one line per posted journal entry of the period on the dealer's
         receivable account: aggregates only, so the number of queries does not depend on the
-        number of journal items."""
+        number of journal items. A statement whose lines come out as they are stored keeps
+        them: a redraw rewrites the statements that changed, with the same result as drawing
+        every statement afresh."""
         if not self:
             return
+        self._check_not_frozen()
         AML = self.env["account.move.line"].sudo()
         company = self.env.company
         accounts = {
@@ -556,7 +599,8 @@ class AftersalesStatement(models.Model):
         }
         account_ids = list({a.id for a in accounts.values()})
         now = fields.Datetime.now()
-        line_vals = []
+        drawn_lines = {}
+        header_vals = {}
         for (date_from, date_to), statements in self.grouped(lambda s: (s.date_from, s.date_to)).items():
             base = [
                 ("company_id", "=", company.id),
@@ -570,45 +614,33 @@ class AftersalesStatement(models.Model):
                     base + [("date", "<", date_from)], ["partner_id", "account_id"], ["balance:sum"]
                 )
             }
-            period = AML._read_group(
-                base + [("date", ">=", date_from), ("date", "<=", date_to)],
-                ["partner_id", "account_id", "move_id"],
-                ["balance:sum"],
-            )
-            moves = self.env["account.move"].sudo().browse({m.id for _p, _a, m, _b in period})
-            moves.fetch(["name", "ref", "date", "move_type", "invoice_origin", "origin_payment_id", "statement_line_id",
-                         "invoice_date_due"])
             per_statement = defaultdict(list)
             by_key = {(s.dealer_id.id, accounts[s].id): s for s in statements}
-            for partner, account, move, balance in period:
-                statement = by_key.get((partner.id, account.id))
+            for entry in self._read_period_entries(
+                company, statements.dealer_id.ids, account_ids, date_from, date_to
+            ):
+                statement = by_key.get((entry.partner_id, entry.account_id))
                 if statement:
-                    per_statement[statement].append((move, balance))
-            statements._delete_lines()
+                    per_statement[statement].append(entry)
             for statement in statements:
                 account = accounts[statement]
                 running = opening.get((statement.dealer_id.id, account.id), 0.0)
                 totals = defaultdict(float)
-                entries = sorted(per_statement[statement], key=lambda mb: (mb[0].date, mb[0].id))
-                for sequence, (move, balance) in enumerate(entries, start=1):
-                    kind = statement._get_line_type(move)
-                    totals[kind] += balance
-                    running += balance
-                    line_vals.append({
-                        "statement_id": statement.id,
-                        "company_id": statement.company_id.id,
-                        "dealer_id": statement.dealer_id.id,
-                        "sequence": sequence,
-                        "move_id": move.id,
-                        "date": move.date,
-                        "line_type": kind,
-                        "name": move.name,
-                        "ref": move.ref or move.invoice_origin or False,
-                        "date_maturity": move.invoice_date_due,
-                        "balance": balance,
-                        "cumulated_balance": running,
-                    })
-                statement.write({
+                rows = []
+                entries = sorted(per_statement[statement], key=lambda e: (e.date, e.move_id))
+                for sequence, entry in enumerate(entries, start=1):
+                    kind = statement._get_line_type(entry)
+                    totals[kind] += entry.balance
+                    running += entry.balance
+                    # in LINE_COLUMNS order
+                    rows.append((
+                        statement.id, statement.company_id.id, statement.dealer_id.id, sequence,
+                        entry.move_id, entry.date, kind, entry.name,
+                        entry.ref or entry.invoice_origin or None, entry.invoice_date_due,
+                        entry.balance, running,
+                    ))
+                drawn_lines[statement.id] = rows
+                header_vals[statement] = {
                     "account_id": account.id,
                     "opening_balance": opening.get((statement.dealer_id.id, account.id), 0.0),
                     "invoiced_amount": totals["invoice"],
@@ -617,8 +649,62 @@ class AftersalesStatement(models.Model):
                     "other_amount": totals["other"],
                     "closing_balance": running,
                     "generate_date": now,
-                })
-        self._insert_lines(line_vals)
+                }
+        stored_lines = self._read_lines()
+        changed = self.filtered(lambda s: stored_lines.get(s.id, []) != drawn_lines[s.id])
+        changed._delete_lines()
+        changed._insert_lines([row for statement in changed for row in drawn_lines[statement.id]])
+        self._write_changed(header_vals)
+
+    @api.model
+    def _read_period_entries(self, company, partner_ids, account_ids, date_from, date_to):
+        """One row per partner, receivable account and posted journal entry of the period: the
+        balance of the entry's lines and the entry's columns, in one query that returns plain
+        values (a read group by entry would then fetch tens of thousands of account.move
+        records)."""
+        account_ids = [account_id for account_id in account_ids if account_id]
+        if not partner_ids or not account_ids:
+            return []
+        self.env["account.move.line"].flush_model([
+            "company_id", "parent_state", "partner_id", "account_id", "date", "move_id", "balance",
+        ])
+        self.env["account.move"].flush_model([
+            "date", "name", "ref", "invoice_origin", "move_type", "origin_payment_id",
+            "statement_line_id", "invoice_date_due",
+        ])
+        self.env.cr.execute(SQL(
+            """SELECT line.partner_id, line.account_id, move.id, SUM(line.balance), move.date,
+                      move.name, move.ref, move.invoice_origin, move.move_type,
+                      move.origin_payment_id, move.statement_line_id, move.invoice_date_due
+                 FROM account_move_line line
+                 JOIN account_move move ON move.id = line.move_id
+                WHERE line.company_id = %(company)s
+                  AND line.parent_state = 'posted'
+                  AND line.partner_id = ANY(%(partners)s)
+                  AND line.account_id = ANY(%(accounts)s)
+                  AND line.date >= %(date_from)s
+                  AND line.date <= %(date_to)s
+             GROUP BY line.partner_id, line.account_id, move.id""",
+            company=company.id, partners=list(partner_ids), accounts=account_ids,
+            date_from=date_from, date_to=date_to,
+        ))
+        return [PeriodEntry(*row) for row in self.env.cr.fetchall()]
+
+    def _write_changed(self, vals_by_statement):
+        """Write on each statement the values that differ from its stored ones
+        (``{statement: vals}``): a redraw that changes nothing writes nothing (no update, no
+        tracking), and statements with the same changes are written together."""
+        groups = defaultdict(list)
+        for statement, vals in vals_by_statement.items():
+            changes = {
+                fname: value for fname, value in vals.items()
+                if statement._fields[fname].convert_to_cache(value, statement)
+                != statement._fields[fname].convert_to_cache(statement[fname], statement)
+            }
+            if changes:
+                groups[tuple(sorted(changes.items()))].append(statement.id)
+        for changes, ids in groups.items():
+            self.browse(ids).write(dict(changes))
 
     # The lines of a run are tens of thousands of rows of a report drawn from the ledger (no
     # computed stored field, no business logic): they are replaced in one statement each way, as
@@ -630,13 +716,34 @@ class AftersalesStatement(models.Model):
         ("balance", "numeric"), ("cumulated_balance", "numeric"),
     ]
 
-    def _delete_lines(self):
+    def _check_not_frozen(self):
         frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
         if frozen:
             raise UserError(_(
                 "Statement %(statement)s is frozen: its lines cannot change.",
                 statement=frozen[0].display_name,
             ))
+
+    def _read_lines(self):
+        """The stored lines of each statement, ``{statement id: [row in LINE_COLUMNS order]}``."""
+        if not self:
+            return {}
+        self.env["aftersales.statement.line"].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT %s FROM aftersales_statement_line WHERE statement_id IN %s "
+            "ORDER BY statement_id, sequence, id",
+            SQL(", ").join(SQL.identifier(name) for name, _type in self.LINE_COLUMNS),
+            tuple(self.ids),
+        ))
+        lines = defaultdict(list)
+        for row in self.env.cr.fetchall():
+            lines[row[0]].append(row)
+        return lines
+
+    def _delete_lines(self):
+        if not self:
+            return
+        self._check_not_frozen()
         self.env["aftersales.statement.line"].flush_model()
         self.env.cr.execute(SQL(
             "DELETE FROM aftersales_statement_line WHERE statement_id IN %s", tuple(self.ids)
@@ -644,17 +751,19 @@ class AftersalesStatement(models.Model):
         self.env["aftersales.statement.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
 
-    def _insert_lines(self, line_vals):
-        if not line_vals:
+    def _insert_lines(self, rows):
+        """Insert statement lines given as rows in LINE_COLUMNS order."""
+        if not rows:
             return
         bulk_insert(self.env, "aftersales_statement_line", [
-            (name, sql_type, [None if vals.get(name) is False else vals.get(name) for vals in line_vals])
-            for name, sql_type in self.LINE_COLUMNS
+            (name, sql_type, list(values))
+            for (name, sql_type), values in zip(self.LINE_COLUMNS, zip(*rows))
         ])
         self.invalidate_recordset(["line_ids"])
 
     @api.model
     def _get_line_type(self, move):
+        """The line type of a journal entry (an account.move, or a PeriodEntry row)."""
         if move.move_type == "out_invoice":
             return "invoice"
         if move.move_type == "out_refund":

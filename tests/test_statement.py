@@ -151,6 +151,72 @@ class TestStatement(AftersalesStatementCommon):
             second.line_ids[0].balance = 3.0
         self.assertEqual(second.closing_balance, 600.0 - refund.amount_total)
 
+    def _drawn(self, statements):
+        """What a statement shows: header amounts and lines, without ids and dates of writing."""
+        statements.invalidate_recordset()
+        return [
+            (
+                statement.dealer_id.id, statement.account_id.id, statement.opening_balance,
+                statement.invoiced_amount, statement.credited_amount, statement.paid_amount,
+                statement.other_amount, statement.closing_balance, statement.gift_earned,
+                statement.gift_balance,
+                statement.line_ids.mapped(lambda l: (
+                    l.sequence, l.move_id.id, l.date, l.line_type, l.name, l.ref, l.date_maturity,
+                    l.balance, l.cumulated_balance, l.company_id.id, l.dealer_id.id,
+                )),
+            )
+            for statement in statements.sorted("id")
+        ]
+
+    def test_redraw_rewrites_only_what_changed(self):
+        self._stage_month()
+        self._invoice(self.dealer_b, 70.0, self.date_from + relativedelta(days=6))
+        statements = self._generate(self.dealer_a | self.dealer_b)
+        stm_a = statements.filtered(lambda s: s.dealer_id == self.dealer_a)
+        stm_b = statements - stm_a
+        line_ids = {s: s.line_ids.ids for s in statements}
+        drawn = self._drawn(statements)
+        # nothing changed in the ledger: the lines stay as they are
+        self.assertEqual(self._generate(self.dealer_a | self.dealer_b), statements)
+        self.assertEqual({s: s.line_ids.ids for s in statements}, line_ids)
+        self.assertEqual(self._drawn(statements), drawn)
+        # a back-dated invoice of dealer A: only A's statement is drawn again
+        self._invoice(self.dealer_a, 50.0, self.date_from + relativedelta(days=1))
+        self._generate(self.dealer_a | self.dealer_b)
+        self.assertEqual(stm_b.line_ids.ids, line_ids[stm_b])
+        self.assertFalse(set(stm_a.line_ids.ids) & set(line_ids[stm_a]))
+        self.assertEqual(stm_a.line_ids.mapped("cumulated_balance"), [150.0, 1150.0, 950.0, 650.0])
+        self.assertEqual(stm_a.closing_balance, 650.0)
+        # the same as drawing every line afresh
+        drawn = self._drawn(statements)
+        statements._delete_lines()
+        self._generate(self.dealer_a | self.dealer_b)
+        self.assertEqual(self._drawn(statements), drawn)
+
+    def test_gift_credit_redraw_follows_payments(self):
+        invoice = self._invoice(self.dealer_a, 1000.0, self.date_from + relativedelta(days=2))
+        payment = self._pay(invoice, 1000.0, self.date_from + relativedelta(days=3))
+        statement = self._generate()
+        card = statement.sudo().gift_card_id
+        self.assertEqual(invoice.aftersales_gift_statement_id, statement)
+        self.assertEqual((statement.gift_earned, card.points), (50.0, 50.0))
+        # the payment is cancelled: the redraw takes the reward back
+        payment.action_draft()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self._generate()
+        self.assertFalse(invoice.aftersales_gift_statement_id)
+        self.assertEqual((statement.gift_base, statement.gift_earned, card.points), (0.0, 0.0, 0.0))
+        # paid again: rewarded once
+        payment.action_post()
+        (payment.move_id.line_ids | invoice.line_ids).filtered(
+            lambda l: l.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        self._generate()
+        self._generate()
+        self.assertEqual(invoice.aftersales_gift_statement_id, statement)
+        self.assertEqual((statement.gift_earned, card.points), (50.0, 50.0))
+        self.assertEqual(len(self.env["loyalty.history"].search([("card_id", "=", card.id)])), 1)
+
     def test_bad_input(self):
         with self.assertRaisesMessage(ValidationError, "End User of A: not a dealer"):
             self._generate(self.end_user_a)
