@@ -260,6 +260,31 @@ class AftersalesStatement(models.Model):
                     "Statement %(statement)s was sent to the dealer: it cannot be deleted.",
                     statement=statement.display_name,
                 ))
+        self._take_back_gift_credit()
+
+    def _take_back_gift_credit(self):
+        """A deleted draft statement gives back the gift credit it topped up: its invoices lose
+        their reward link, so the next statement run rewards them again and must not find the
+        credit granted twice. Credit already spent cannot be taken back: the statement is then
+        kept (regenerate it instead)."""
+        histories = self.env["loyalty.history"].sudo().search(
+            [("order_model", "=", self._name), ("order_id", "in", self.ids), ("issued", "!=", 0.0)]
+        )
+        for history in histories:
+            card = history.card_id
+            if card.currency_id.compare_amounts(card.points, history.issued) < 0:
+                statement = self.browse(history.order_id)
+                raise UserError(_(
+                    "Statement %(statement)s gave dealer %(dealer)s %(earned)s of gift credit, of "
+                    "which only %(left)s is left: the rest was spent, so the statement cannot be "
+                    "deleted. Regenerate it instead.",
+                    statement=statement.display_name,
+                    dealer=card.partner_id.display_name,
+                    earned=statement._format_amount(history.issued),
+                    left=statement._format_amount(card.points),
+                ))
+            card.with_context(loyalty_no_mail=True).points -= history.issued
+        histories.unlink()
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -217,6 +217,27 @@ class TestStatement(AftersalesStatementCommon):
         self.assertEqual((statement.gift_earned, card.points), (50.0, 50.0))
         self.assertEqual(len(self.env["loyalty.history"].search([("card_id", "=", card.id)])), 1)
 
+    def test_deleted_draft_gives_gift_credit_back(self):
+        invoice = self._invoice(self.dealer_a, 1000.0, self.date_from + relativedelta(days=2))
+        self._pay(invoice, 1000.0, self.date_from + relativedelta(days=3))
+        statement = self._generate()
+        card = statement.sudo().gift_card_id
+        self.assertEqual(card.points, 50.0)
+        statement.unlink()
+        self.assertEqual(card.points, 0.0)
+        self.assertFalse(self.env["loyalty.history"].search([("card_id", "=", card.id)]))
+        # drawn again: the invoice is rewarded once
+        again = self._generate()
+        self.assertEqual((again.gift_earned, card.points), (50.0, 50.0))
+        self.assertEqual(invoice.aftersales_gift_statement_id, again)
+        # credit spent: the statement cannot go, and nothing changes
+        card.points = 20.0
+        with self.assertRaisesMessage(UserError, "only .*20.00.* is left: the rest was spent"):
+            again.unlink()
+        self.assertTrue(again.exists())
+        self.assertEqual(card.points, 20.0)
+        self.assertEqual(len(self.env["loyalty.history"].search([("card_id", "=", card.id)])), 1)
+
     def test_bad_input(self):
         with self.assertRaisesMessage(ValidationError, "End User of A: not a dealer"):
             self._generate(self.end_user_a)
