@@ -4,7 +4,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, groupby
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -939,9 +939,10 @@ class AftersalesClaim(models.Model):
                         product=claim.product_id.display_name,
                     )
                 )
-        for line, amount in amounts.items():
-            line.sudo().amount_approved = amount  # the lines refuse more than claimed
-        now = fields.Datetime.now()
+        # one write per amount rather than per line; the lines refuse more than claimed
+        for amount, lines in groupby(amounts, key=amounts.get):
+            self.env["aftersales.claim.line"].concat(*lines).sudo().amount_approved = amount
+        partial_ids = set()
         for claim in self:
             partial = any(
                 claim.currency_id.compare_amounts(line.amount_approved, line.amount_claimed) < 0
@@ -962,17 +963,23 @@ class AftersalesClaim(models.Model):
                         claim=claim.display_name,
                     )
                 )
-            claim.write({
-                "state": "partially_approved" if partial else "approved",
-                "review_date": now,
-                "reviewer_id": self.env.uid,
-                "review_note": reason if partial else False,
-            })
             if partial:
-                claim.message_post(
-                    body=_("Partially approved: %(reason)s", reason=reason),
-                    subtype_xmlid="mail.mt_comment",
-                )
+                partial_ids.add(claim.id)
+        partially = self.filtered(lambda claim: claim.id in partial_ids)
+        now = fields.Datetime.now()
+        for claims, partial in ((self - partially, False), (partially, True)):
+            if claims:
+                claims.write({
+                    "state": "partially_approved" if partial else "approved",
+                    "review_date": now,
+                    "reviewer_id": self.env.uid,
+                    "review_note": reason if partial else False,
+                })
+        for claim in partially:
+            claim.message_post(
+                body=_("Partially approved: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_comment",
+            )
         self._after_approval()
 
     def _after_approval(self):
