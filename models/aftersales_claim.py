@@ -1098,7 +1098,7 @@ class AftersalesClaim(models.Model):
             for claim, move in zip(claims, new_moves):
                 claim.refund_move_id = move.id
             moves |= new_moves
-        moves.action_post()
+        moves._post_aftersales_refunds()
         self.write({"state": "settled", "settle_date": fields.Datetime.now()})
         # the credit note itself shows on the chatter through the tracking of refund_move_id
         for claim in self - to_credit:

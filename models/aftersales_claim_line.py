@@ -358,6 +358,11 @@ class AftersalesClaimLine(models.Model):
             "quantity": quantity,
             "product_uom_id": self.product_uom_id.id,
             "price_unit": price_unit,
+            # The amount the line credits, in the company currency of the credit note. Odoo
+            # computes it again with the taxes when it creates the credit note, and corrects it
+            # if it differs (tax included in the price); given, the line is not written twice.
+            "amount_currency": self.amount_approved,
+            "balance": self.amount_approved,
         }
         if self.company_id.claim_account_id:
             vals["account_id"] = self.company_id.claim_account_id.id
