@@ -82,6 +82,8 @@ class Bench:
         self.args = args
         self.today = date.today()
         self.rng = random.Random(5)
+        # looked up once: env.ref per claim would add a query per claim to the figures
+        self.labour = env.ref("aftersales.product_fee_labour")
 
     def build_archive(self):
         """Dealers, end users, products and machines, created in batches."""
@@ -141,7 +143,7 @@ class Bench:
               f"{len(self.lots)} machines in {time.perf_counter() - started:.1f} s")
 
     def claim_vals(self, lot, lines):
-        labour = self.env.ref("aftersales.product_fee_labour")
+        labour = self.labour
         parts = self.rng.sample(list(self.parts), lines - 1)
         return {
             "dealer_id": lot.dealer_id.id,
