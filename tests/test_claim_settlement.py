@@ -70,6 +70,12 @@ class TestClaimSettlement(AftersalesClaimCommon):
         self.part.taxes_id = excluded
         self.module.taxes_id = included
         self.fee_labour.taxes_id = False
+        # anglo-saxon accounting: posting adds the cost of goods sold lines of the module
+        self.company.anglo_saxon_accounting = True
+        self.module.categ_id = self.env["product.category"].create({
+            "name": "Real-time valued modules", "property_valuation": "real_time",
+        })
+        self.module.standard_price = 120.0
         self.dealer_a.property_payment_term_id = self.env.ref("account.account_payment_term_30days")
         claim = self._approve(self._create_claim(
             line_ids=self._lines([(self.part, 2.0), (self.module, 1.0)], hours=1.5)))
@@ -89,6 +95,8 @@ class TestClaimSettlement(AftersalesClaimCommon):
             )
 
         self.assertEqual(lines(move), lines(reference))
+        self.assertEqual(move.line_ids.filtered(lambda line: line.display_type == "cogs")
+                         .mapped("balance"), [120.0, -120.0])
         for fname in ("state", "amount_untaxed", "amount_tax", "amount_total",
                       "amount_residual", "invoice_date_due", "payment_state"):
             self.assertEqual(move[fname], reference[fname], fname)
