@@ -10,8 +10,9 @@ class AccountMoveLine(models.Model):
             lambda line: line.display_type == "product"
             and line.move_id.move_type in ("out_invoice", "out_refund")
         )
-        for move in lines.move_id:
-            products = lines.filtered(lambda line: line.move_id == move).product_id
+        # grouped, not filtered per move: a batch of credit notes is checked in linear time
+        for move, move_lines in lines.grouped("move_id").items():
+            products = move_lines.product_id
             where = _("Customer invoice %(invoice)s", invoice=move.display_name)
             products._check_aftersales_core_ip(where)
             if move.move_type == "out_invoice":

@@ -236,13 +236,21 @@ class AftersalesCallback(models.Model):
             )
         # before the insert, so that the user reads this rather than a database error
         self._check_claims_called_once(claims)
+        new_name = _("New")
+        sequences = {}  # what next_by_code would look up, once per company for the batch
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", new_name) == new_name:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("aftersales.callback")
-                    or _("New")
-                )
+                if company not in sequences:
+                    domain = [
+                        ("code", "=", "aftersales.callback"),
+                        ("company_id", "in", [company.id, False]),
+                    ]
+                    sequences[company] = self.env["ir.sequence"].with_company(company).search(
+                        domain, order="company_id", limit=1
+                    )
+                sequence = sequences[company]
+                vals["name"] = sequence and sequence.next_by_id() or new_name
         return super().create(vals_list)
 
     # ----------------------------------------------------------------- actions
@@ -306,16 +314,29 @@ class AftersalesCallback(models.Model):
                 )
 
     def _schedule_activities(self):
-        for callback in self:
-            callback.activity_schedule(
-                "aftersales.mail_activity_type_satisfaction_callback",
-                date_deadline=callback.due_date,
-                user_id=callback.user_id.id or self.env.uid,
-                note=_(
+        """A call-back activity for the agent of each call-back. What ``activity_schedule``
+        creates, but in one batch: the notes differ per call-back, and one activity per call
+        would subscribe the agent and notify once per call-back."""
+        if not self or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        activity_type = self.env.ref("aftersales.mail_activity_type_satisfaction_callback")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        return self.env["mail.activity"].create([
+            {
+                "activity_type_id": activity_type.id,
+                "summary": activity_type.summary,
+                "automated": True,
+                "note": _(
                     "Call %(end_user)s (%(contact)s) about %(machine)s: product quality and "
                     "service quality, 1 to 5.",
                     end_user=callback.end_user_id.display_name,
                     contact=callback.phone or callback.mobile or callback.email or _("no contact"),
                     machine=callback.lot_id.display_name or callback.product_id.display_name,
                 ),
-            )
+                "date_deadline": callback.due_date,
+                "res_model_id": model_id,
+                "res_id": callback.id,
+                "user_id": callback.user_id.id or self.env.uid,
+            }
+            for callback in self
+        ])

@@ -4,7 +4,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, groupby
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -436,14 +436,22 @@ class AftersalesClaim(models.Model):
     # -------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        new_name = _("New")
+        sequences = {}  # what next_by_code would look up, once per company for the batch
         for vals in vals_list:
             self._resolve_serial_number(vals)
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", new_name) == new_name:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("aftersales.claim")
-                    or _("New")
-                )
+                if company not in sequences:
+                    domain = [
+                        ("code", "=", "aftersales.claim"),
+                        ("company_id", "in", [company.id, False]),
+                    ]
+                    sequences[company] = self.env["ir.sequence"].with_company(company).search(
+                        domain, order="company_id", limit=1
+                    )
+                sequence = sequences[company]
+                vals["name"] = sequence and sequence.next_by_id() or new_name
         return super().create(vals_list)
 
     def write(self, vals):
@@ -939,9 +947,10 @@ class AftersalesClaim(models.Model):
                         product=claim.product_id.display_name,
                     )
                 )
-        for line, amount in amounts.items():
-            line.sudo().amount_approved = amount  # the lines refuse more than claimed
-        now = fields.Datetime.now()
+        # one write per amount rather than per line; the lines refuse more than claimed
+        for amount, lines in groupby(amounts, key=amounts.get):
+            self.env["aftersales.claim.line"].concat(*lines).sudo().amount_approved = amount
+        partial_ids = set()
         for claim in self:
             partial = any(
                 claim.currency_id.compare_amounts(line.amount_approved, line.amount_claimed) < 0
@@ -962,17 +971,23 @@ class AftersalesClaim(models.Model):
                         claim=claim.display_name,
                     )
                 )
-            claim.write({
-                "state": "partially_approved" if partial else "approved",
-                "review_date": now,
-                "reviewer_id": self.env.uid,
-                "review_note": reason if partial else False,
-            })
             if partial:
-                claim.message_post(
-                    body=_("Partially approved: %(reason)s", reason=reason),
-                    subtype_xmlid="mail.mt_comment",
-                )
+                partial_ids.add(claim.id)
+        partially = self.filtered(lambda claim: claim.id in partial_ids)
+        now = fields.Datetime.now()
+        for claims, partial in ((self - partially, False), (partially, True)):
+            if claims:
+                claims.write({
+                    "state": "partially_approved" if partial else "approved",
+                    "review_date": now,
+                    "reviewer_id": self.env.uid,
+                    "review_note": reason if partial else False,
+                })
+        for claim in partially:
+            claim.message_post(
+                body=_("Partially approved: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_comment",
+            )
         self._after_approval()
 
     def _after_approval(self):
@@ -1091,7 +1106,7 @@ class AftersalesClaim(models.Model):
             for claim, move in zip(claims, new_moves):
                 claim.refund_move_id = move.id
             moves |= new_moves
-        moves.action_post()
+        moves._post_aftersales_refunds()
         self.write({"state": "settled", "settle_date": fields.Datetime.now()})
         # the credit note itself shows on the chatter through the tracking of refund_move_id
         for claim in self - to_credit:

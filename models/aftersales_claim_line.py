@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -130,12 +131,17 @@ class AftersalesClaimLine(models.Model):
         "claim_id.dealer_id",
     )
     def _compute_price_unit(self):
+        parts = self.filtered(
+            lambda line: line.product_id
+            and line.line_type == "part"
+            and line.product_id.aftersales_part_class != "core_ip"
+        )
+        part_prices = parts._get_part_unit_prices()
         for line in self:
             if not line.product_id:
                 line.price_unit = 0.0
             elif line.line_type == "part":
-                core_ip = line.product_id.aftersales_part_class == "core_ip"
-                line.price_unit = 0.0 if core_ip else line._get_part_unit_price()
+                line.price_unit = part_prices.get(line, 0.0)  # core IP parts carry no price
             else:
                 line.price_unit = line._get_fee_unit_price()
 
@@ -269,17 +275,39 @@ class AftersalesClaimLine(models.Model):
     # -------------------------------------------------------- business methods
     def _get_part_unit_price(self):
         """Unit price of a replaced part: the dealer settlement price list at the claim date,
-        or the product's sales price when the dealer has no price list. The one place the
-        pricing rules of dealer settlement plug into claims."""
+        or the product's sales price when the dealer has no price list."""
         self.ensure_one()
-        claim = self.claim_id
-        date = claim.date or fields.Date.context_today(self)
-        pricelist = claim.dealer_id.property_product_pricelist
-        if not pricelist:
-            return self.product_id.lst_price
-        price = pricelist._get_product_price(self.product_id, self.quantity or 1.0, date=date)
-        company = claim.company_id or self.env.company
-        return pricelist.currency_id._convert(price, company.currency_id, company, date)
+        return self._get_part_unit_prices()[self]
+
+    def _get_part_unit_prices(self):
+        """{line: unit price} of these part lines: the dealer settlement price list at the claim
+        date, or the product's sales price when the dealer has no price list. The one place the
+        pricing rules of dealer settlement plug into claims.
+
+        The lines sharing a price list, a date and a quantity are priced together (one search
+        of the price list's rules for all their parts), as the price list prices a sales order.
+        """
+        today = fields.Date.context_today(self)
+        prices = {}
+        groups = defaultdict(list)
+        for line in self:
+            claim = line.claim_id
+            pricelist = claim.dealer_id.property_product_pricelist
+            if not pricelist:
+                prices[line] = line.product_id.lst_price
+                continue
+            date = claim.date or today
+            company = claim.company_id or self.env.company
+            groups[pricelist, date, line.quantity or 1.0, company].append(line)
+        for (pricelist, date, quantity, company), lines in groups.items():
+            lines = self.browse().concat(*lines)
+            rule_prices = pricelist._compute_price_rule(lines.product_id, quantity, date=date)
+            for line in lines:
+                price = rule_prices[line.product_id.id][0]
+                prices[line] = pricelist.currency_id._convert(
+                    price, company.currency_id, company, date
+                )
+        return prices
 
     def _get_fee_unit_price(self):
         """Rate of a labour, travel or other fee: the published service charge standard."""
@@ -330,6 +358,11 @@ class AftersalesClaimLine(models.Model):
             "quantity": quantity,
             "product_uom_id": self.product_uom_id.id,
             "price_unit": price_unit,
+            # The amount the line credits, in the company currency of the credit note. Odoo
+            # computes it again with the taxes when it creates the credit note, and corrects it
+            # if it differs (tax included in the price); given, the line is not written twice.
+            "amount_currency": self.amount_approved,
+            "balance": self.amount_approved,
         }
         if self.company_id.claim_account_id:
             vals["account_id"] = self.company_id.claim_account_id.id

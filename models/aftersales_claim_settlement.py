@@ -39,7 +39,7 @@ class AftersalesClaim(models.Model):
                 ],
             })
             move = move.with_company(first.company_id).create(vals)
-            move.action_post()
+            move._post_aftersales_refunds()
             to_credit.write({"refund_move_id": move.id})
         claims.write({"state": "settled", "settle_date": fields.Datetime.now()})
         return move

@@ -57,6 +57,52 @@ class TestClaimSettlement(AftersalesClaimCommon):
                          [("refund_move_id", "=", move.id)])
         self.assertEqual(claim.action_view_refund()["res_id"], move.id)
 
+    def test_credit_note_as_odoo_computes_it(self):
+        """The credited amounts given with the lines and the posting without resynchronisation
+        leave the credit note exactly as Odoo's own creation and posting make it, taxes and
+        payment terms included; a tax included in the price corrects the given amount."""
+        Tax = self.env["account.tax"]
+        excluded, included = Tax.create([
+            {"name": "Test 15%", "amount": 15.0, "type_tax_use": "sale"},
+            {"name": "Test 20% incl.", "amount": 20.0, "type_tax_use": "sale",
+             "price_include_override": "tax_included"},
+        ])
+        self.part.taxes_id = excluded
+        self.module.taxes_id = included
+        self.fee_labour.taxes_id = False
+        # anglo-saxon accounting: posting adds the cost of goods sold lines of the module
+        self.company.anglo_saxon_accounting = True
+        self.module.categ_id = self.env["product.category"].create({
+            "name": "Real-time valued modules", "property_valuation": "real_time",
+        })
+        self.module.standard_price = 120.0
+        self.dealer_a.property_payment_term_id = self.env.ref("account.account_payment_term_30days")
+        claim = self._approve(self._create_claim(
+            line_ids=self._lines([(self.part, 2.0), (self.module, 1.0)], hours=1.5)))
+        move = claim.refund_move_id
+        vals = claim._prepare_refund_vals()
+        for command in vals["invoice_line_ids"]:
+            del command[2]["amount_currency"], command[2]["balance"]
+        reference = self.env["account.move"].create(vals)
+        reference.action_post()
+        fields = ["display_type", "product_id", "account_id", "tax_ids", "tax_line_id",
+                  "tax_tag_ids", "quantity", "price_unit", "amount_currency", "balance",
+                  "price_subtotal", "price_total", "tax_base_amount", "date_maturity"]
+
+        def lines(move):
+            return sorted(
+                (tuple(line[fname] for fname in fields) for line in move.line_ids), key=str
+            )
+
+        self.assertEqual(lines(move), lines(reference))
+        self.assertEqual(move.line_ids.filtered(lambda line: line.display_type == "cogs")
+                         .mapped("balance"), [120.0, -120.0])
+        for fname in ("state", "amount_untaxed", "amount_tax", "amount_total",
+                      "amount_residual", "invoice_date_due", "payment_state"):
+            self.assertEqual(move[fname], reference[fname], fname)
+        self.assertEqual(move.amount_untaxed, 40.0 + 250.0 + 67.5, "300 incl. 20% is 250")
+        self.assertEqual(move.amount_tax, 6.0 + 50.0)
+
     def test_warranty_cost_account(self):
         account = self.env["account.account"].create({
             "name": "Warranty costs", "code": "611900", "account_type": "expense",

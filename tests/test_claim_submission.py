@@ -259,6 +259,40 @@ class TestClaimSubmission(AftersalesClaimCommon):
         self.assertEqual(part.price_unit, 16.0, "re-priced at the new claim date")
         self.assertEqual(claim.amount_claimed, 32.0 + 67.5 + 60.0)
 
+    def test_prices_of_a_batch_of_claims(self):
+        """Claims filed together are priced as if filed one by one: each line at its own
+        dealer's price list, claim date and quantity."""
+        Item = Command.create
+        pricelist_a, pricelist_b = self.env["product.pricelist"].create([
+            {"name": "Dealer A settlement", "item_ids": [
+                Item({"applied_on": "0_product_variant", "product_id": self.part.id,
+                      "compute_price": "fixed", "fixed_price": 15.0}),
+                Item({"applied_on": "0_product_variant", "product_id": self.part.id,
+                      "compute_price": "fixed", "fixed_price": 12.0, "min_quantity": 3}),
+            ]},
+            {"name": "Dealer B settlement", "item_ids": [
+                Item({"applied_on": "3_global", "compute_price": "percentage",
+                      "percent_price": 10.0}),
+            ]},
+        ])
+        self.dealer_a.property_product_pricelist = pricelist_a
+        self.dealer_b.property_product_pricelist = pricelist_b
+        claim_a, claim_b = self.env["aftersales.claim"].create([
+            {"dealer_id": self.dealer_a.id, "lot_id": self.lot_a.id,
+             "failure_date": self.failure_date,
+             "line_ids": self._lines([(self.part, 1.0), (self.part, 4.0), (self.module, 1.0)])},
+            {"dealer_id": self.dealer_b.id, "lot_id": self.lot_b.id,
+             "failure_date": self.failure_date,
+             "line_ids": self._lines([(self.part, 1.0), (self.module, 2.0)])},
+        ])
+        parts_a = claim_a.line_ids.filtered(lambda line: line.line_type == "part")
+        parts_b = claim_b.line_ids.filtered(lambda line: line.line_type == "part")
+        self.assertEqual(parts_a.mapped("price_unit"), [15.0, 12.0, 300.0],
+                         "4 filters reach the quantity price; the module has no dealer A rule")
+        self.assertEqual(parts_b.mapped("price_unit"), [18.0, 270.0], "10% off for dealer B")
+        for line in parts_a | parts_b:
+            self.assertEqual(line._get_part_unit_price(), line.price_unit, "priced alone alike")
+
     def test_part_price_without_any_pricelist(self):
         self.env["product.pricelist"].search([]).action_archive()
         self.env.invalidate_all()

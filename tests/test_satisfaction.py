@@ -78,6 +78,26 @@ class TestSatisfaction(AftersalesClaimCommon):
         other = self._settle_claim(lot_id=self.lot_b.id, dealer_id=self.dealer_b.id)
         self.assertEqual(other.callback_ids.user_id, self.as_manager)
 
+    def test_callbacks_of_a_batch_of_claims(self):
+        """Claims approved together get one call-back each, each with its own activity for
+        the reviewer who approved them."""
+        claims = self._create_claim() | self._create_claim(
+            lot_id=self.lot_b.id, dealer_id=self.dealer_b.id)
+        claims.with_user(self.as_user).action_submit()
+        claims.with_user(self.as_user).action_approve()
+        self.assertEqual(claims.mapped("state"), ["settled", "settled"])
+        for claim, end_user in zip(claims, (self.end_user_a, self.end_user_b)):
+            activity = claim.callback_ids.activity_ids
+            self.assertRecordValues(activity, [{
+                "activity_type_id": self.env.ref(
+                    "aftersales.mail_activity_type_satisfaction_callback").id,
+                "user_id": self.as_user.id,
+                "date_deadline": self.today + timedelta(days=3),
+                "automated": True,
+            }])
+            self.assertIn(end_user.name, str(activity.note))
+            self.assertIn(self.as_user.partner_id, claim.callback_ids.message_partner_ids)
+
     def test_settled_on_receipt_by_a_storekeeper(self):
         """The storekeeper receiving the returned parts settles the claim without any right on
         call-backs: the call-back is scheduled all the same, for the reviewer."""
