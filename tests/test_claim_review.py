@@ -154,6 +154,33 @@ class TestClaimReview(AftersalesClaimCommon):
         self.assertEqual(claim.state, "approved")
         self.assertEqual(claim.reviewer_id, self.as_manager)
 
+    def test_approve_selected_claims_from_the_list(self):
+        """The claims list's Approve button acts on the selection: all approved, or, when one
+        of them cannot be, none (the message names it)."""
+        list_view = self.env.ref("aftersales.aftersales_claim_view_list")
+        self.assertIn('name="action_approve"', list_view.arch)
+        old = self.env["stock.lot"].create({
+            "name": "SN-A-OLD2", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.today - timedelta(days=500),
+        })
+        self._register(old, self.end_user_a, 450)
+        other = self.env["stock.lot"].create({
+            "name": "SN-A-2", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.lot_a.dealer_delivery_date,
+        })
+        self._register(other, self.end_user_a, 100)
+        first = self._submitted()
+        second = self._submitted(lot=other)
+        goodwill = self._submitted(lot=old, claim_type="goodwill",
+                                   failure_date=self.today - timedelta(days=20))
+        selection = (first | second | goodwill).with_user(self.as_user)
+        with self.assertRaisesMessage(UserError, f"{goodwill.name}.*goodwill claim: only an After-Sales manager"):
+            selection.action_approve()
+        self.assertEqual(set(selection.mapped("state")), {"submitted"})
+        (first | second).with_user(self.as_user).action_approve()
+        self.assertEqual((first | second).mapped("state"), ["approved", "approved"])
+        self.assertEqual((first | second).mapped("amount_approved"), [130.0, 130.0])
+
     def test_part_outside_service_bom_needs_confirmation(self):
         claim = self._submitted(line_ids=self._lines([(self.part, 1.0), (self.off_bom_part, 1.0)]))
         fuse_line = claim.line_ids.filtered(lambda l: l.product_id == self.off_bom_part)
