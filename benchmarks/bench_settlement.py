@@ -18,7 +18,8 @@ query count does not grow with the journal items, a redraw (idempotent), and the
 50 statements with wkhtmltopdf. Prints seconds and SQL query counts, then drops the database.
 
 Target (issue 7): every run under 60 s, queries flat in the journal items. Figures on the 2-core
-development machine, other jobs running (load ~3-4), before -> after the perf-settlement branch:
+development machine, other jobs running (load ~3-4), before -> after drawing the entries with
+one aggregate, the gift credit in two steps and rewriting only the statements that changed:
 
     statement run, 500 dealers, ~50,000 journal items       14.6 s, 1348 q  ->  3.4 s, 1340 q
     redraw at 99,500 journal items (every statement changed) 39.1 s,  304 q  ->  3.6 s,  287 q
