@@ -239,6 +239,7 @@ def main():
         # Statistics for the planner, as autovacuum keeps them on a live database (it is off on
         # some test machines, and would not have run yet on a database built a second ago).
         env.cr.execute("ANALYZE")
+        env.cr.commit()  # statistics are transactional: the server sees them once committed
         db = env.cr.dbname
         pages = [
             ("/my/orders (Odoo)", "/my/orders"),
