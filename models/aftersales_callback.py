@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sequence_batch import assign_sequence_names
+
 CALLBACK_STATES = [
     ("planned", "To Call"),
     ("done", "Answered"),
@@ -236,21 +238,7 @@ class AftersalesCallback(models.Model):
             )
         # before the insert, so that the user reads this rather than a database error
         self._check_claims_called_once(claims)
-        new_name = _("New")
-        sequences = {}  # what next_by_code would look up, once per company for the batch
-        for vals in vals_list:
-            if vals.get("name", new_name) == new_name:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                if company not in sequences:
-                    domain = [
-                        ("code", "=", "aftersales.callback"),
-                        ("company_id", "in", [company.id, False]),
-                    ]
-                    sequences[company] = self.env["ir.sequence"].with_company(company).search(
-                        domain, order="company_id", limit=1
-                    )
-                sequence = sequences[company]
-                vals["name"] = sequence and sequence.next_by_id() or new_name
+        assign_sequence_names(self.env, vals_list, "aftersales.callback")
         return super().create(vals_list)
 
     # ----------------------------------------------------------------- actions

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, groupby
 
+from .sequence_batch import assign_sequence_names
+
 CLAIM_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -436,22 +438,9 @@ class AftersalesClaim(models.Model):
     # -------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        new_name = _("New")
-        sequences = {}  # what next_by_code would look up, once per company for the batch
         for vals in vals_list:
             self._resolve_serial_number(vals)
-            if vals.get("name", new_name) == new_name:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                if company not in sequences:
-                    domain = [
-                        ("code", "=", "aftersales.claim"),
-                        ("company_id", "in", [company.id, False]),
-                    ]
-                    sequences[company] = self.env["ir.sequence"].with_company(company).search(
-                        domain, order="company_id", limit=1
-                    )
-                sequence = sequences[company]
-                vals["name"] = sequence and sequence.next_by_id() or new_name
+        assign_sequence_names(self.env, vals_list, "aftersales.claim")
         return super().create(vals_list)
 
     def write(self, vals):

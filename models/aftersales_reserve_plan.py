@@ -9,7 +9,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round
 
-from .bulk_sql import bulk_create, bulk_update_rows
+from .bulk_sql import bulk_create
 
 # A month of lead time is counted as 30 days, the convention of purchase lead times.
 DAYS_PER_MONTH = 30.0

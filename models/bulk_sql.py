@@ -34,19 +34,8 @@ def bulk_insert(env, table, columns):
 
 def bulk_update(env, table, column, sql_type, values_by_id):
     """Set ``column`` of each row id to its value, in one statement."""
-    if not values_by_id:
-        return
-    ids, values = zip(*values_by_id.items())
-    env.cr.execute(SQL(
-        """UPDATE %(table)s AS t SET %(column)s = v.value, write_uid = %(uid)s, write_date = %(now)s
-           FROM unnest(%(ids)s::int4[], %(values)s) AS v(id, value) WHERE t.id = v.id""",
-        table=SQL.identifier(table),
-        column=SQL.identifier(column),
-        uid=env.uid,
-        now=env.cr.now(),
-        ids=list(ids),
-        values=SQL(f"%s::{sql_type}[]", list(values)),
-    ))
+    if values_by_id:
+        bulk_update_rows(env, table, list(values_by_id), [(column, sql_type, list(values_by_id.values()))])
 
 
 def bulk_update_rows(env, table, ids, columns):

@@ -2,6 +2,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from .bulk_sql import bulk_create, bulk_update_rows
+from .sequence_batch import sequence_for_code
 
 
 class StockWarehouseOrderpoint(models.Model):
@@ -12,11 +13,7 @@ class StockWarehouseOrderpoint(models.Model):
         """``count`` new rule references. The default name draws one number per rule (one query
         each); a reserve plan creates thousands of rules at once, so draw them in one query when
         the sequence is a plain PostgreSQL sequence, exactly as ``next_by_code`` would."""
-        sequence = self.env["ir.sequence"].search(
-            [("code", "=", "stock.orderpoint"), ("company_id", "in", [self.env.company.id, False])],
-            order="company_id",
-            limit=1,
-        )
+        sequence = sequence_for_code(self.env, "stock.orderpoint", self.env.company)
         if not count:
             return []
         if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
