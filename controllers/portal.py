@@ -1,5 +1,4 @@
 import ast
-import base64
 from collections import OrderedDict
 
 from odoo import _, fields, http
