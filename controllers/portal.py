@@ -1,11 +1,15 @@
 import ast
 from collections import OrderedDict
 
+import babel.dates
+from markupsafe import Markup
+
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import float_round, format_date, get_lang
+from odoo.tools.misc import babel_locale_parse, posix_to_ldml
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.base.models.res_lang import intersperse
@@ -21,10 +25,11 @@ MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * MAX_UPLOADS + 1024 * 1024
 FEE_LINE_TYPES = {fee: line_type for line_type, fees in LINE_FEE_TYPES.items() for fee in fees}
 
 
-def money_formatter(env, currency):
+def money_formatter(env, currency, html=False):
     """A function formatting amounts exactly as ``odoo.tools.format_amount`` does in ``env``'s
-    language, with the language and currency read once: a catalogue page formats 80 prices, and
-    ``format_amount`` looks the language up again for each."""
+    language (``html``: as the monetary widget of ``t-field`` does), with the language and
+    currency read once: a catalogue page formats 80 prices, and both look the language up
+    again for each."""
     lang = get_lang(env)
     grouping = ast.literal_eval(lang.grouping)
     thousands_sep, decimal_point = lang.thousands_sep or "", lang.decimal_point
@@ -34,6 +39,7 @@ def money_formatter(env, currency):
         pre, post = "{0}\N{NO-BREAK SPACE}".format(currency.symbol or ""), ""
     else:
         pre, post = "", "\N{NO-BREAK SPACE}{0}".format(currency.symbol or "")
+    template = Markup('{pre}<span class="oe_currency_value">{0}</span>{post}') if html else None
 
     def money(amount):
         if amount is None:
@@ -43,9 +49,24 @@ def money_formatter(env, currency):
         formatted = decimal_point.join(parts).replace(" ", "\N{NO-BREAK SPACE}").replace(
             "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
         )
+        if template is not None:
+            return template.format(formatted, pre=pre, post=post)
         return f"{pre}{formatted}{post}"
 
     return money
+
+
+def date_formatter(env):
+    """A function formatting dates exactly as ``odoo.tools.format_date`` (and so the date widget
+    of ``t-field``) does in ``env``'s language, with the language and its pattern read once."""
+    lang = get_lang(env)
+    locale = babel_locale_parse(lang.code)
+    pattern = posix_to_ldml(lang.date_format, locale=locale)
+
+    def format_day(value):
+        return babel.dates.format_date(value, format=pattern, locale=locale) if value else ""
+
+    return format_day
 
 
 class AftersalesPortal(CustomerPortal):
@@ -75,7 +96,9 @@ class AftersalesPortal(CustomerPortal):
     def _aftersales_prices(self, dealer, products):
         """{product id: (dealer price, market guide price)} read as superuser: portal users can
         read no price list, and must see only their own list and the market guide list."""
-        dealer_list = dealer.property_product_pricelist.sudo()
+        # computed for the dealer alone: in the page's prefetch set, Odoo would also compute the
+        # contact's list, which has none of its own and costs a fallback search
+        dealer_list = dealer.with_prefetch().property_product_pricelist.sudo()
         market_list = request.env.company.sudo().aftersales_market_pricelist_id
         dealer_prices = dealer_list._get_aftersales_prices(products) if dealer_list else {}
         market_prices = market_list._get_aftersales_prices(products) if market_list else {}
@@ -83,6 +106,21 @@ class AftersalesPortal(CustomerPortal):
             product.id: (dealer_prices.get(product.id), market_prices.get(product.id))
             for product in products
         }
+
+    def _aftersales_format_values(self):
+        """Formatters of a page's amounts and dates, built once per page: the monetary and date
+        widgets of ``t-field`` look the language up again for every value, which cost the claim
+        lists more than their queries. ``format_money(amount, currency)`` prints the widget's
+        HTML; ``format_date(date)`` its text."""
+        env = request.env
+        by_currency = {}
+
+        def format_money(amount, currency):
+            if currency.id not in by_currency:
+                by_currency[currency.id] = money_formatter(env, currency, html=True)
+            return by_currency[currency.id](amount)
+
+        return {"format_money": format_money, "format_date": date_formatter(env)}
 
     def _aftersales_not_found(self):
         return request.redirect("/my")
@@ -258,6 +296,8 @@ class AftersalesPortal(CustomerPortal):
             "pager": pager,
             "default_url": "/my/machines",
             "searchbar_inputs": {"serial": {"input": "serial", "label": _("Search in Serial Number")}},
+            "warranty_labels": dict(Lot._fields["warranty_state"]._description_selection(request.env)),
+            **self._aftersales_format_values(),
             "search_in": "serial",
             "search": search,
             "searchbar_filters": filters,
@@ -275,6 +315,10 @@ class AftersalesPortal(CustomerPortal):
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
+            "state_labels": dict(
+                request.env["aftersales.claim"]._fields["state"]._description_selection(request.env)
+            ),
+            **self._aftersales_format_values(),
         })
         values.update(extra)
         return request.render("aftersales.portal_my_machine", values)
@@ -393,6 +437,7 @@ class AftersalesPortal(CustomerPortal):
             "searchbar_sortings": sortings,
             "sortby": sortby,
             "state_labels": dict(Claim._fields["state"]._description_selection(request.env)),
+            **self._aftersales_format_values(),
         })
         return request.render("aftersales.portal_my_claims", values)
 
@@ -404,6 +449,7 @@ class AftersalesPortal(CustomerPortal):
             "is_owner": claim_sudo.dealer_id == self._aftersales_dealer(),
             "state_label": claim_sudo._get_state_label(),
             "form": {},
+            **self._aftersales_format_values(),
         })
         values.update(extra)
         values = self._get_page_view_values(claim_sudo, access_token, values, "my_claims_history", False)

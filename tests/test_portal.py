@@ -397,3 +397,38 @@ class TestPortalMoney(AftersalesClaimCommon):
                     with self.subTest(lang=lang, currency=currency.name, amount=amount):
                         self.assertEqual(money(amount), format_amount(env, amount, currency))
                 self.assertEqual(money(None), "")
+
+    def test_money_html_is_the_monetary_widget(self):
+        """The claim pages print their amounts as the monetary widget of ``t-field`` does."""
+        from odoo.addons.aftersales.controllers.portal import money_formatter
+
+        self.env["res.lang"]._activate_lang("fr_FR")
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        for lang in ("en_US", "fr_FR"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            widget = env["ir.qweb.field.monetary"]
+            for currency in (self.env.company.currency_id, eur):
+                money = money_formatter(env, currency, html=True)
+                for amount in (0.0, 7.5, -1234.567, 1234567.891):
+                    with self.subTest(lang=lang, currency=currency.name, amount=amount):
+                        self.assertEqual(
+                            money(amount), widget.value_to_html(amount, {"display_currency": currency})
+                        )
+
+    def test_date_formatter_is_format_date(self):
+        """The portal pages print their dates as Odoo's format_date (the date widget) does."""
+        from datetime import date
+
+        from odoo.tools import format_date
+
+        from odoo.addons.aftersales.controllers.portal import date_formatter
+
+        self.env["res.lang"]._activate_lang("fr_FR")
+        for lang in ("en_US", "fr_FR"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            format_day = date_formatter(env)
+            for day in (date(2026, 1, 5), date(2026, 12, 31), date(1999, 7, 14)):
+                with self.subTest(lang=lang, day=day):
+                    self.assertEqual(format_day(day), format_date(env, day))
+            self.assertEqual(format_day(False), "")
