@@ -19,6 +19,7 @@ from . import res_config_settings_claim
 from . import res_partner_claim
 from . import product_template_claim
 from . import stock_lot_claim
+from . import mail_tracking_batch
 from . import aftersales_claim
 from . import aftersales_claim_line
 from . import account_move_claim

@@ -57,7 +57,7 @@ CLAIMED_FIELDS = {
 class AftersalesClaim(models.Model):
     _name = "aftersales.claim"
     _description = "Warranty Claim"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "aftersales.tracking.batch.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -1090,7 +1090,7 @@ class AftersalesClaim(models.Model):
                 self.env["account.move"]
                 .sudo()
                 .with_company(company)
-                .create([claim._prepare_refund_vals() for claim in claims])
+                ._create_aftersales_refunds([claim._prepare_refund_vals() for claim in claims])
             )
             for claim, move in zip(claims, new_moves):
                 claim.refund_move_id = move.id

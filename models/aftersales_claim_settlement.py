@@ -38,7 +38,7 @@ class AftersalesClaim(models.Model):
                     command for claim in to_credit for command in claim._prepare_refund_line_vals()
                 ],
             })
-            move = move.with_company(first.company_id).create(vals)
+            move = move.with_company(first.company_id)._create_aftersales_refunds([vals])
             move._post_aftersales_refunds()
             to_credit.write({"refund_move_id": move.id})
         claims.write({"state": "settled", "settle_date": fields.Datetime.now()})

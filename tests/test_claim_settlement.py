@@ -100,6 +100,12 @@ class TestClaimSettlement(AftersalesClaimCommon):
         for fname in ("state", "amount_untaxed", "amount_tax", "amount_total",
                       "amount_residual", "invoice_date_due", "payment_state"):
             self.assertEqual(move[fname], reference[fname], fname)
+
+        def followers(move):
+            return sorted((f.partner_id.id, tuple(f.subtype_ids.ids)) for f in move.message_follower_ids)
+
+        self.assertIn(self.dealer_a, move.message_partner_ids)
+        self.assertEqual(followers(move), followers(reference))
         self.assertEqual(move.amount_untaxed, 40.0 + 250.0 + 67.5, "300 incl. 20% is 250")
         self.assertEqual(move.amount_tax, 6.0 + 50.0)
 
@@ -243,3 +249,49 @@ class TestClaimSettlement(AftersalesClaimCommon):
         claim = self._approve(self._create_claim())
         self.assertEqual(claim.refund_move_id.create_uid, self.as_user)
         claim.with_user(self.as_user).read(["refund_move_id", "return_picking_count", "state"])
+
+    def _tracking(self, claim):
+        """The claim's tracking messages: type, subtype, author and tracked values, the credit
+        note's name replaced by a marker (each claim has its own)."""
+        refund_name = claim.refund_move_id.display_name
+        messages = claim.message_ids.filtered("tracking_value_ids").sorted("id")
+        return [
+            (message.message_type, message.subtype_id, message.author_id, message.body, sorted(
+                (value.field_id.name,
+                 value.old_value_char, "<credit note>" if value.new_value_char == refund_name else value.new_value_char,
+                 value.old_value_integer,
+                 "<credit note>" if value.new_value_integer == claim.refund_move_id.id else value.new_value_integer,
+                 value.old_value_float, value.new_value_float, value.currency_id)
+                for value in message.tracking_value_ids
+            ))
+            for message in messages
+        ]
+
+    def test_tracking_of_a_batch_as_one_by_one(self):
+        """Claims submitted and approved together (the list's buttons) log the same chatter
+        tracking as a claim submitted and approved alone, one message per claim and step."""
+        alone, first, second = (
+            self._create_claim(failure_date=self.failure_date - timedelta(days=days))
+            for days in (2, 3, 4)
+        )
+        batch = first | second
+        # filed earlier (a transaction of its own): the creation is not tracked
+        self.env.flush_all()
+        self.env.cr.precommit.clear()
+        for claims in (alone, batch):
+            claims = claims.with_context(tracking_disable=False)
+            claims.action_submit()
+            self.env.cr.precommit.run()
+            claims.with_user(self.as_user).action_approve()
+            self.env.cr.precommit.run()
+        expected = self._tracking(alone)
+        self.assertEqual(len(expected), 2, "submitted, then approved and credited")
+        self.assertIn("state", [value[0] for value in expected[1][4]])
+        self.assertIn("<credit note>", [value[2] for value in expected[1][4]])
+        for claim in batch:
+            self.assertEqual(self._tracking(claim), expected, claim.name)
+        # ... logged together: one create per step for the batch (one message id each)
+        first_logs, second_logs = (
+            claim.message_ids.filtered("tracking_value_ids").sorted("id") for claim in batch
+        )
+        self.assertEqual(first_logs.mapped("message_id"), second_logs.mapped("message_id"))
