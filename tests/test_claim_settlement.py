@@ -1,5 +1,6 @@
 from datetime import datetime, time, timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -57,6 +58,39 @@ class TestClaimSettlement(AftersalesClaimCommon):
                          [("refund_move_id", "=", move.id)])
         self.assertEqual(claim.action_view_refund()["res_id"], move.id)
 
+    def _assert_credited_as_odoo_would(self, claim):
+        """Compare the claim's credit note with one Odoo creates and posts itself from the same
+        values (lines given without their amounts): every journal item, the totals and the
+        followers. Returns both."""
+        move = claim.refund_move_id
+        vals = claim._prepare_refund_vals()
+        for command in vals["invoice_line_ids"]:
+            del command[2]["amount_currency"], command[2]["balance"]
+        reference = self.env["account.move"].create(vals)
+        reference.action_post()
+        fields = ["display_type", "product_id", "account_id", "tax_ids", "tax_line_id",
+                  "tax_tag_ids", "quantity", "price_unit", "amount_currency", "balance",
+                  "price_subtotal", "price_total", "tax_base_amount", "date_maturity",
+                  "analytic_distribution", "discount_date", "discount_balance"]
+
+        def lines(move):
+            return sorted(
+                (tuple(line[fname] for fname in fields) for line in move.line_ids), key=str
+            )
+
+        self.assertEqual(lines(move), lines(reference))
+        for fname in ("state", "amount_untaxed", "amount_tax", "amount_total",
+                      "amount_residual", "invoice_date_due", "payment_state",
+                      "invoice_payment_term_id", "journal_id"):
+            self.assertEqual(move[fname], reference[fname], fname)
+
+        def followers(move):
+            return sorted((f.partner_id.id, tuple(f.subtype_ids.ids)) for f in move.message_follower_ids)
+
+        self.assertIn(claim.dealer_id, move.message_partner_ids)
+        self.assertEqual(followers(move), followers(reference))
+        return move, reference
+
     def test_credit_note_as_odoo_computes_it(self):
         """The credited amounts given with the lines and the posting without resynchronisation
         leave the credit note exactly as Odoo's own creation and posting make it, taxes and
@@ -79,35 +113,62 @@ class TestClaimSettlement(AftersalesClaimCommon):
         self.dealer_a.property_payment_term_id = self.env.ref("account.account_payment_term_30days")
         claim = self._approve(self._create_claim(
             line_ids=self._lines([(self.part, 2.0), (self.module, 1.0)], hours=1.5)))
-        move = claim.refund_move_id
-        vals = claim._prepare_refund_vals()
-        for command in vals["invoice_line_ids"]:
-            del command[2]["amount_currency"], command[2]["balance"]
-        reference = self.env["account.move"].create(vals)
-        reference.action_post()
-        fields = ["display_type", "product_id", "account_id", "tax_ids", "tax_line_id",
-                  "tax_tag_ids", "quantity", "price_unit", "amount_currency", "balance",
-                  "price_subtotal", "price_total", "tax_base_amount", "date_maturity"]
-
-        def lines(move):
-            return sorted(
-                (tuple(line[fname] for fname in fields) for line in move.line_ids), key=str
-            )
-
-        self.assertEqual(lines(move), lines(reference))
+        move, reference = self._assert_credited_as_odoo_would(claim)
         self.assertEqual(move.line_ids.filtered(lambda line: line.display_type == "cogs")
                          .mapped("balance"), [120.0, -120.0])
-        for fname in ("state", "amount_untaxed", "amount_tax", "amount_total",
-                      "amount_residual", "invoice_date_due", "payment_state"):
-            self.assertEqual(move[fname], reference[fname], fname)
-
-        def followers(move):
-            return sorted((f.partner_id.id, tuple(f.subtype_ids.ids)) for f in move.message_follower_ids)
-
-        self.assertIn(self.dealer_a, move.message_partner_ids)
-        self.assertEqual(followers(move), followers(reference))
         self.assertEqual(move.amount_untaxed, 40.0 + 250.0 + 67.5, "300 incl. 20% is 250")
         self.assertEqual(move.amount_tax, 6.0 + 50.0)
+
+    def test_credit_note_with_early_payment_discount(self):
+        """A dealer whose payment term grants an early payment discount gets the credit note
+        Odoo's own creation makes, discount lines included."""
+        Tax = self.env["account.tax"]
+        self.part.taxes_id = Tax.create({"name": "Test 15%", "amount": 15.0, "type_tax_use": "sale"})
+        self.fee_labour.taxes_id = False
+        term = self.env["account.payment.term"].create({
+            "name": "2% 10 days, 30 days net", "early_discount": True, "discount_percentage": 2.0,
+            "discount_days": 10, "early_pay_discount_computation": "mixed",
+            "line_ids": [Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})],
+        })
+        self.dealer_a.property_payment_term_id = term
+        claim = self._approve(self._create_claim())
+        move, _reference = self._assert_credited_as_odoo_would(claim)
+        self.assertEqual(move.invoice_payment_term_id, term)
+        self.assertTrue(move.line_ids.filtered(lambda line: line.display_type == "epd"))
+
+    def test_credit_note_with_analytic_distribution_model(self):
+        """An analytic distribution model applies to the credit note lines as Odoo applies it."""
+        plan = self.env["account.analytic.plan"].create({"name": "After-sales"})
+        analytic = self.env["account.analytic.account"].create({"name": "Warranty", "plan_id": plan.id})
+        self.env["account.analytic.distribution.model"].create({
+            "product_id": self.part.id, "analytic_distribution": {str(analytic.id): 100},
+        })
+        claim = self._approve(self._create_claim())
+        move, _reference = self._assert_credited_as_odoo_would(claim)
+        part_line = move.invoice_line_ids.filtered(lambda line: line.product_id == self.part)
+        self.assertEqual(part_line.analytic_distribution, {str(analytic.id): 100})
+
+    def test_numbering_of_a_batch(self):
+        """Credit notes posted together are numbered on from the journal's last number, one
+        after the other, as posted one by one; Odoo's own posting continues after them."""
+        first = self._approve(self._create_claim(failure_date=self.failure_date - timedelta(days=1)))
+        claims = self.env["aftersales.claim"].concat(*(
+            self._create_claim(failure_date=self.failure_date - timedelta(days=days))
+            for days in (2, 3, 4)
+        ))
+        claims.action_submit()
+        claims.with_user(self.as_user).action_approve()
+        last = first.refund_move_id
+        moves = claims.refund_move_id.sorted("sequence_number")
+        self.assertEqual(len(moves), 3)
+        self.assertEqual(set(moves.mapped("sequence_prefix")), {last.sequence_prefix})
+        self.assertEqual(moves.mapped("sequence_number"),
+                         [last.sequence_number + 1, last.sequence_number + 2, last.sequence_number + 3])
+        vals = first._prepare_refund_vals()
+        later = self.env["account.move"].create(vals)
+        later.action_post()
+        self.assertEqual((later.sequence_prefix, later.sequence_number),
+                         (last.sequence_prefix, last.sequence_number + 4))
 
     def test_warranty_cost_account(self):
         account = self.env["account.account"].create({
