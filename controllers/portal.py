@@ -8,7 +8,7 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import float_round, format_date, get_lang
+from odoo.tools import SQL, float_round, format_date, get_lang
 from odoo.tools.misc import babel_locale_parse, posix_to_ldml
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -634,6 +634,22 @@ class AftersalesPortal(CustomerPortal):
         values = self._aftersales_parts_values(dealer, page, search, sortby)
         return request.render("aftersales.portal_my_parts", values)
 
+    def _aftersales_page_and_count(self, model, domain, order, page, step):
+        """(ids of the ``page``-th page of ``domain`` in ``order``, number of matching records),
+        from one scan: the catalogue's page and its count for the pager would otherwise scan,
+        join and filter every part twice (a search and a ``search_count``). The ids are None
+        when the page lies past the last one; the count is then read on its own."""
+        page = max(int(page), 1)
+        query = model._search(domain, order=order, limit=step, offset=(page - 1) * step)
+        rows = model.env.execute_query(
+            query.select(SQL("%s, COUNT(*) OVER ()", SQL.identifier(model._table, "id")))
+        )
+        if rows:
+            return [row[0] for row in rows], rows[0][1]
+        if page == 1:
+            return [], 0
+        return None, model.search_count(domain)
+
     def _aftersales_parts_values(self, dealer, page=1, search=None, sortby="name"):
         Product = request.env["product.product"].sudo()
         sortings = {
@@ -645,15 +661,20 @@ class AftersalesPortal(CustomerPortal):
         if search:
             term = search.strip()
             domain = expression.AND([domain, ["|", ("name", "ilike", term), ("default_code", "ilike", term)]])
-        count = Product.search_count(domain)
+        product_ids, count = self._aftersales_page_and_count(
+            Product, domain, sortings[sortby]["order"], page, PARTS_PAGE_SIZE
+        )
         pager = portal_pager(
             url="/my/parts", url_args={"search": search, "sortby": sortby},
             total=count, page=page, step=PARTS_PAGE_SIZE,
         )
-        products = Product.search_fetch(
-            domain, ["name", "default_code", "uom_id", "aftersales_part_class"],
-            order=sortings[sortby]["order"], limit=PARTS_PAGE_SIZE, offset=pager["offset"],
-        )
+        if product_ids is None:  # a page past the last one: the pager shows the last page
+            products = Product.search(
+                domain, order=sortings[sortby]["order"], limit=PARTS_PAGE_SIZE, offset=pager["offset"]
+            )
+        else:
+            products = Product.browse(product_ids)
+        products.fetch(["name", "default_code", "uom_id", "aftersales_part_class"])
         # Only what the dealer may see leaves this method: no record of product or price list.
         class_labels = dict(Product._fields["aftersales_part_class"]._description_selection(request.env))
         prices = self._aftersales_prices(dealer, products)

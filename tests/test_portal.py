@@ -218,6 +218,7 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
             self._get(url)
         self.assertIn(self.claim_a.name, self._get("/my/claims?sortby=amount").text)
         self.assertIn("Test Filter", self._get("/my/parts?search=FLT-01").text)
+        self.assertIn("Test Filter", self._get("/my/parts/page/99").text, "past the end: the last page")
 
     # --------------------------------------------------------------------- claims
     def test_check_serial(self):
@@ -432,3 +433,29 @@ class TestPortalMoney(AftersalesClaimCommon):
                 with self.subTest(lang=lang, day=day):
                     self.assertEqual(format_day(day), format_date(env, day))
             self.assertEqual(format_day(False), "")
+
+    def test_page_and_count_in_one_query(self):
+        """The catalogue reads a page and the pager's count in one query: the same ids and count
+        as search and search_count, for the first, a middle and the last page, a page past the
+        last one (no ids: counted on its own) and a search matching nothing."""
+        from odoo.addons.aftersales.controllers.portal import AftersalesPortal
+
+        Product = self.env["product.product"]
+        Product.create([
+            {"name": f"Paging part {n:02d}", "default_code": f"PG{n:02d}", "type": "consu"}
+            for n in range(7)
+        ])
+        domain = [("name", "ilike", "Paging part")]
+        portal = AftersalesPortal()
+        for order in ("name, id", "default_code desc, id"):
+            everything = Product.search(domain, order=order)
+            self.assertEqual(len(everything), 7)
+            for page in (1, 2, 3):
+                with self.subTest(order=order, page=page):
+                    ids, count = portal._aftersales_page_and_count(Product, domain, order, page, 3)
+                    self.assertEqual(ids, everything[(page - 1) * 3:page * 3].ids)
+                    self.assertEqual(count, 7)
+            self.assertEqual(portal._aftersales_page_and_count(Product, domain, order, 4, 3), (None, 7))
+        nothing = [("name", "=", "No such part")]
+        self.assertEqual(portal._aftersales_page_and_count(Product, nothing, "name, id", 1, 3), ([], 0))
+        self.assertEqual(portal._aftersales_page_and_count(Product, nothing, "name, id", 2, 3), (None, 0))
