@@ -14,6 +14,7 @@ without queueing), then ``--requests`` per page, shuffled, from ``--clients`` co
 server and drops the database.
 """
 import argparse
+import getpass
 import http.client
 import math
 import os
@@ -131,6 +132,20 @@ def build_data(env, n_claims, n_parts, n_machines=400):
     }
 
 
+def settle(db):
+    """Bring the database just built to the state of a live one before serving it: vacuumed and
+    analysed as autovacuum keeps a live database (it is off on some test machines, and would
+    not have run yet on a database built a second ago), and checkpointed, so that writing out
+    the pages the build dirtied does not take the cores from the measured requests."""
+    psql = ["psql", "-X", "-q", "-h", os.environ.get("PGHOST", "127.0.0.1"),
+            "-p", os.environ.get("PGPORT", "5432"), "-U", os.environ.get("PGUSER", getpass.getuser()),
+            "-d", db, "-v", "ON_ERROR_STOP=1"]
+    subprocess.run(psql + ["-c", "VACUUM ANALYZE"], check=True)
+    checkpoint = subprocess.run(psql + ["-c", "CHECKPOINT"], capture_output=True, text=True)
+    if checkpoint.returncode:  # needs a superuser or pg_checkpoint: say so, measure anyway
+        print(f"CHECKPOINT not run: {checkpoint.stderr.strip()}", flush=True)
+
+
 def start_server(db, port, workers):
     conf = _config_file()
     cmd = [
@@ -181,52 +196,70 @@ def percentile(values, pct):
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
-def drive(base, pages, clients, per_page):
-    """Send ``per_page`` requests to each page from ``clients`` threads; {label: (latencies, errors)}."""
+def drive(base, pages, clients, per_page, warmup=0):
+    """Send ``per_page`` requests to each page from ``clients`` threads; {label: (latencies, errors)}.
+
+    ``warmup`` requests per page are sent the same way first and not counted: each of Odoo's
+    worker processes compiles a page's templates and fills its caches the first time it serves
+    the page, which a server that has been up for a while has long done.
+    """
     sessions = [login(base) for _ in range(clients)]
-    for label, url in pages:  # warm-up: first renders compile templates and assets
+    for label, url in pages:  # first renders compile templates and assets
         response = sessions[0].get(base + url, timeout=120)
         if response.status_code != 200:
             print(f"warm-up {label}: HTTP {response.status_code}", flush=True)
-    tasks = [(label, url) for label, url in pages for _ in range(per_page)]
-    random.Random(1).shuffle(tasks)
-    local = threading.local()
-    counter = iter(range(clients))
-    lock = threading.Lock()
-    results = {label: ([], []) for label, _url in pages}
-
+    cookies = ["; ".join(f"{name}={value}" for name, value in session.cookies.items()) for session in sessions]
     host, port = urlsplit(base).hostname, urlsplit(base).port
 
-    def run(task):
-        # The measured requests go through http.client, not requests: the clients share the
-        # server's two cores, and requests' own overhead (about 1 ms of CPU a request) was taken
-        # from the server it measures. Each request carries its client's session cookie.
-        label, url = task
-        if not hasattr(local, "cookie"):
-            with lock:
-                session = sessions[next(counter)]
-            local.cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
-        start = time.perf_counter()
-        connection = http.client.HTTPConnection(host, port, timeout=60)
-        try:
-            connection.request("GET", url, headers={"Cookie": local.cookie})
-            response = connection.getresponse()
-            response.read()
-            error = None if response.status == 200 else f"HTTP {response.status}"
-        except (OSError, http.client.HTTPException) as exc:
-            error = type(exc).__name__
-        finally:
-            connection.close()
-        elapsed = (time.perf_counter() - start) * 1000
-        with lock:
-            results[label][0].append(elapsed)
-            if error:
-                results[label][1].append(error)
+    def send(tasks):
+        local = threading.local()
+        counter = iter(range(clients))
+        lock = threading.Lock()
+        results = {label: ([], []) for label, _url in pages}
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        list(pool.map(run, tasks))
-    wall = time.perf_counter() - start
+        def run(task):
+            # The requests go through http.client, not requests: the clients share the
+            # server's two cores, and requests' own overhead (about 1 ms of CPU a request)
+            # was taken from the server it measures. Each request carries its client's
+            # session cookie.
+            label, url = task
+            if not hasattr(local, "cookie"):
+                with lock:
+                    local.cookie = cookies[next(counter)]
+            start = time.perf_counter()
+            connection = http.client.HTTPConnection(host, port, timeout=60)
+            try:
+                connection.request("GET", url, headers={"Cookie": local.cookie})
+                response = connection.getresponse()
+                response.read()
+                error = None if response.status == 200 else f"HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as exc:
+                error = type(exc).__name__
+            finally:
+                connection.close()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                results[label][0].append(elapsed)
+                if error:
+                    results[label][1].append(error)
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(run, tasks))
+        return results, time.perf_counter() - start
+
+    def shuffled(count):
+        tasks = [(label, url) for label, url in pages for _ in range(count)]
+        random.Random(count).shuffle(tasks)
+        return tasks
+
+    if warmup:
+        warm, _wall = send(shuffled(warmup))
+        failed = sum(len(errors) for _latencies, errors in warm.values())
+        if failed:
+            print(f"warm-up: {failed} errors", flush=True)
+    tasks = shuffled(per_page)
+    results, wall = send(tasks)
     return results, wall, len(tasks)
 
 
@@ -236,6 +269,8 @@ def main():
     parser.add_argument("--parts", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--warmup", type=int, default=20,
+                        help="requests per page sent by the concurrent clients first, not counted")
     parser.add_argument("--sequential", type=int, default=20,
                         help="requests per page from a single client first (0: skip)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("HTTP_PORT", 8469)))
@@ -249,11 +284,8 @@ def main():
         with Measure(env, f"build data ({args.claims} claims, {args.parts} parts)"):
             ids = build_data(env, args.claims, args.parts)
         env.cr.commit()
-        # Statistics for the planner, as autovacuum keeps them on a live database (it is off on
-        # some test machines, and would not have run yet on a database built a second ago).
-        env.cr.execute("ANALYZE")
-        env.cr.commit()  # statistics are transactional: the server sees them once committed
         db = env.cr.dbname
+        settle(db)
         pages = [
             ("/my/orders (Odoo)", "/my/orders"),
             ("/my (home)", "/my"),
@@ -271,7 +303,7 @@ def main():
         try:
             # one client: what a page costs the server, without waiting behind other requests
             single = drive(base, pages, 1, args.sequential) if args.sequential else None
-            loaded = drive(base, pages, args.clients, args.requests)
+            loaded = drive(base, pages, args.clients, args.requests, warmup=args.warmup)
         finally:
             stop_server(server)
 

@@ -257,7 +257,11 @@ class AftersalesPortal(CustomerPortal):
 
     # ---------------------------------------------------------------- machines
     def _aftersales_machine_domain(self, dealer):
-        return [("is_machine", "=", True), ("dealer_id.commercial_partner_id", "=", dealer.id)]
+        # The dealer's partners are selected as superuser, in a subquery: following dealer_id as
+        # the portal user would add the contacts' portal rules to every machine query, for
+        # nothing (the machines' own rules already keep the dealer to its machines).
+        partners = request.env["res.partner"].sudo()._search([("commercial_partner_id", "=", dealer.id)])
+        return [("is_machine", "=", True), ("dealer_id", "in", partners)]
 
     @http.route(["/my/machines", "/my/machines/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_machines(self, page=1, search=None, filterby="all", sortby="serial", **kw):
