@@ -1,17 +1,21 @@
 """Dealer portal benchmark: Odoo served for real, the portal pages driven by concurrent clients.
 
     /opt/aftersales-venv/bin/python benchmarks/bench_portal.py [--claims 2000 --parts 5000
-        --clients 20 --requests 200 --port 8469 --workers 5]
+        --clients 20 --requests 200 --warmup 20 --sequential 20 --port 8469 --workers 5]
 
 Creates a throw-away database with the add-on installed without demo data, builds one dealer with
 a portal user, 400 registered machines, 2,000 claims of 3 lines in every state and a catalogue of
 5,000 parts (one in eleven a core IP part) priced in the dealer and market guide price lists,
-plus 30 confirmed sales orders so Odoo's own /my/orders page has something to list. Then it
-starts Odoo on 127.0.0.1 only (``--workers`` processes, no cron), logs 20 portal sessions in and
-sends a bounded number of requests: ``--sequential`` per page from one client (what a page costs
-without queueing), then ``--requests`` per page, shuffled, from ``--clients`` concurrent threads. It prints, per page, the median and 95th-percentile latency, the errors
-(anything but a 200 of the page itself) and the median as a ratio to /my/orders, then stops the
-server and drops the database.
+plus 30 confirmed sales orders so Odoo's own /my/orders page has something to list, then
+vacuums, analyses and checkpoints the database as a live one would be. It starts Odoo on
+127.0.0.1 only (``--workers`` processes, no cron), logs 20 portal sessions in and sends a bounded
+number of requests: ``--sequential`` per page from one client (what a page costs without
+queueing), then ``--warmup`` per page from the concurrent clients, not counted (each worker
+compiles a page's templates the first time it serves it), then ``--requests`` per page,
+shuffled, from ``--clients`` concurrent threads (http.client, one connection per request, the
+session cookie of each client). It prints, per page, the median and 95th-percentile latency, the
+errors (anything but a 200 of the page itself) and the median as a ratio to /my/orders, then
+stops the server and drops the database.
 """
 import argparse
 import getpass
