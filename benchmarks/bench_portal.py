@@ -18,7 +18,6 @@ errors (anything but a 200 of the page itself) and the median as a ratio to /my/
 stops the server and drops the database.
 """
 import argparse
-import getpass
 import http.client
 import math
 import os
@@ -35,7 +34,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from harness import ODOO_PATH, Measure, _config_file, bench_environment
+from harness import ODOO_PATH, PG_CLIENT_ARGS, Measure, _config_file, bench_environment
 
 PART_CLASSES = ["module"] * 4 + ["standard"] * 3 + ["wear"] * 3 + ["core_ip"]
 CLAIM_STATES = ["draft"] * 2 + ["submitted"] * 2 + ["approved"] + ["partially_approved"] + ["settled"] * 3 + ["rejected"]
@@ -141,9 +140,7 @@ def settle(db):
     analysed as autovacuum keeps a live database (it is off on some test machines, and would
     not have run yet on a database built a second ago), and checkpointed, so that writing out
     the pages the build dirtied does not take the cores from the measured requests."""
-    psql = ["psql", "-X", "-q", "-h", os.environ.get("PGHOST", "127.0.0.1"),
-            "-p", os.environ.get("PGPORT", "5432"), "-U", os.environ.get("PGUSER", getpass.getuser()),
-            "-d", db, "-v", "ON_ERROR_STOP=1"]
+    psql = ["psql", "-X", "-q", *PG_CLIENT_ARGS, "-d", db, "-v", "ON_ERROR_STOP=1"]
     subprocess.run(psql + ["-c", "VACUUM ANALYZE"], check=True)
     checkpoint = subprocess.run(psql + ["-c", "CHECKPOINT"], capture_output=True, text=True)
     if checkpoint.returncode:  # needs a superuser or pg_checkpoint: say so, measure anyway

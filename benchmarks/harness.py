@@ -16,6 +16,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ODOO_PATH = os.environ.get("ODOO_PATH", "/opt/odoo18")
+# the PostgreSQL server, as scripts/lib.sh reads it
+PGHOST = os.environ.get("PGHOST", "127.0.0.1")
+PGPORT = os.environ.get("PGPORT", "5432")
+PGUSER = os.environ.get("PGUSER", getpass.getuser())
+PG_CLIENT_ARGS = ["-h", PGHOST, "-p", PGPORT, "-U", PGUSER]  # for psql, dropdb...
 sys.path.insert(0, ODOO_PATH)
 
 
@@ -31,9 +36,9 @@ def _write_conf(workdir):
         f.write(
             "[options]\n"
             f"addons_path = {addons},{','.join(odoo_addons)}\n"
-            f"db_host = {os.environ.get('PGHOST', '127.0.0.1')}\n"
-            f"db_port = {os.environ.get('PGPORT', '5432')}\n"
-            f"db_user = {os.environ.get('PGUSER', getpass.getuser())}\n"
+            f"db_host = {PGHOST}\n"
+            f"db_port = {PGPORT}\n"
+            f"db_user = {PGUSER}\n"
             "db_password = False\n"
         )
     return conf
@@ -78,7 +83,7 @@ def bench_environment(name):
             cr.rollback()
     finally:
         odoo.sql_db.close_all()
-        subprocess.run(["dropdb", "--if-exists", db], check=False)
+        subprocess.run(["dropdb", *PG_CLIENT_ARGS, "--if-exists", db], check=False)
 
 
 class Measure:

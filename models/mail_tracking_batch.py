@@ -33,7 +33,7 @@ class AftersalesTrackingBatchMixin(models.AbstractModel):
                 tracking[record.id] = record._mail_track(tracked_fields, initial_values_dict[record.id])
             except MissingError:
                 continue
-        to_log = self.browse()
+        to_log_ids = []
         for record in self:
             changes, tracking_value_ids = tracking.get(record.id, (None, None))
             if not changes:
@@ -49,8 +49,9 @@ class AftersalesTrackingBatchMixin(models.AbstractModel):
                         tracking_value_ids=tracking_value_ids,
                     )
             elif tracking_value_ids:
-                to_log |= record
-        if to_log:
+                to_log_ids.append(record.id)
+        if to_log_ids:
+            to_log = self.browse(to_log_ids)
             messages = to_log._message_log_batch(
                 {record.id: record._track_get_default_log_message(tracking[record.id][0]) for record in to_log}
             )
