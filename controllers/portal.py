@@ -93,12 +93,23 @@ class AftersalesPortal(CustomerPortal):
             ("company_id", "in", [False, request.env.company.id]),
         ]
 
+    def _aftersales_dealer_pricelist(self, dealer):
+        """The dealer's settlement price list, as superuser: the list pinned on the dealer (see
+        ``res.partner._aftersales_sync_pricelist``), else Odoo's choice for the partner. Computed
+        for the dealer alone: in the page's prefetch set, Odoo would also compute the contact's
+        list, which has none of its own and costs a fallback search."""
+        dealer = dealer.sudo().with_prefetch()
+        # this column alone: reading it would fetch all 21 company-dependent columns of partners
+        dealer.fetch(["specific_property_product_pricelist"])
+        return (
+            dealer.specific_property_product_pricelist._get_partner_pricelist_multi_filter_hook()
+            or dealer.property_product_pricelist
+        )
+
     def _aftersales_prices(self, dealer, products):
         """{product id: (dealer price, market guide price)} read as superuser: portal users can
         read no price list, and must see only their own list and the market guide list."""
-        # computed for the dealer alone: in the page's prefetch set, Odoo would also compute the
-        # contact's list, which has none of its own and costs a fallback search
-        dealer_list = dealer.with_prefetch().property_product_pricelist.sudo()
+        dealer_list = self._aftersales_dealer_pricelist(dealer)
         market_list = request.env.company.sudo().aftersales_market_pricelist_id
         dealer_prices = dealer_list._get_aftersales_prices(products) if dealer_list else {}
         market_prices = market_list._get_aftersales_prices(products) if market_list else {}
@@ -285,17 +296,17 @@ class AftersalesPortal(CustomerPortal):
         domain = self._aftersales_machine_domain(dealer) + filters[filterby]["domain"]
         if search:
             domain = expression.AND([domain, [("name", "ilike", search.strip())]])
-        count = Lot.search_count(domain)
-        pager = portal_pager(
-            url="/my/machines",
-            url_args={"search": search, "filterby": filterby, "sortby": sortby},
-            total=count, page=page, step=PAGE_SIZE,
+        machines, pager = self._aftersales_paged(
+            Lot, domain, sortings[sortby]["order"], page, "/my/machines",
+            {"search": search, "filterby": filterby, "sortby": sortby},
+            ["name", "product_id", "end_user_id", "warranty_state", "warranty_end_date"],
         )
-        machines = Lot.search(domain, order=sortings[sortby]["order"], limit=PAGE_SIZE, offset=pager["offset"])
+        machines.end_user_id.fetch(["name"])
+        self._aftersales_prefetch_product_names(machines.product_id)
         values = self._prepare_portal_layout_values()
         values.update({
-            # searched with the dealer's rules; read as superuser for the product names
-            "machines": machines.sudo(),
+            # searched with the dealer's rules, read as superuser for the product names
+            "machines": machines,
             "page_name": "aftersales_machine",
             "pager": pager,
             "default_url": "/my/machines",
@@ -312,10 +323,15 @@ class AftersalesPortal(CustomerPortal):
         return request.render("aftersales.portal_my_machines", values)
 
     def _aftersales_machine_page(self, lot_sudo, **extra):
+        self._aftersales_prefetch_product_names(lot_sudo.product_id)
+        lot_sudo.product_id.product_tmpl_id.fetch(["name", "warranty_months"])
+        lot_sudo.end_user_id.fetch(["name", "phone", "email"])
         values = self._prepare_portal_layout_values()
         values.update({
             "machine": lot_sudo,
-            "claims": request.env["aftersales.claim"].search([("lot_id", "=", lot_sudo.id)]).sudo(),
+            "claims": request.env["aftersales.claim"].search_fetch(
+                [("lot_id", "=", lot_sudo.id)], ["name", "date", "state", "amount_claimed", "amount_approved", "company_id"]
+            ).sudo(),
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
@@ -377,6 +393,27 @@ class AftersalesPortal(CustomerPortal):
             return self._aftersales_machine_page(lot_sudo, error=error.args[0], form=post)
         return request.redirect(f"/my/machines/{lot_sudo.id}?success=registered")
 
+    def _aftersales_paged(self, model, domain, order, page, url, url_args, field_names, step=PAGE_SIZE):
+        """(records of the ``page``-th page of ``domain``, searched with the user's rules and
+        returned as superuser, portal pager) with only ``field_names`` read: a list page shows a
+        few columns, and reading every column of its records (and their count in a second
+        scan) cost more than the page's own queries."""
+        ids, count = self._aftersales_page_and_count(model, domain, order, page, step)
+        pager = portal_pager(url=url, url_args=url_args, total=count, page=page, step=step)
+        if ids is None:  # a page past the last one: the pager shows the last page
+            ids, _count = self._aftersales_page_and_count(model, domain, order, pager["page"]["num"], step)
+        records = model.sudo().browse(ids)
+        records.fetch(field_names)
+        return records, pager
+
+    def _aftersales_prefetch_product_names(self, products):
+        """Read what the ``display_name`` of ``products`` needs (code, template name, variant
+        values) and only that, as superuser, instead of every column of the variants and their
+        templates."""
+        products = products.sudo()
+        products.fetch(["default_code", "product_tmpl_id", "product_template_attribute_value_ids"])
+        products.product_tmpl_id.fetch(["name"])
+
     # ------------------------------------------------------------------ claims
     def _aftersales_claim_filters(self):
         return OrderedDict([
@@ -419,17 +456,17 @@ class AftersalesPortal(CustomerPortal):
             }
             by_input["all"] = expression.OR([by_input["name"], by_input["serial"]])
             domain = expression.AND([domain, by_input[search_in]])
-        count = Claim.search_count(domain)
-        pager = portal_pager(
-            url="/my/claims",
-            url_args={"search": search, "search_in": search_in, "filterby": filterby, "sortby": sortby},
-            total=count, page=page, step=PAGE_SIZE,
+        claims, pager = self._aftersales_paged(
+            Claim, domain, sortings[sortby]["order"], page, "/my/claims",
+            {"search": search, "search_in": search_in, "filterby": filterby, "sortby": sortby},
+            ["name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"],
         )
-        claims = Claim.search(domain, order=sortings[sortby]["order"], limit=PAGE_SIZE, offset=pager["offset"])
+        claims.lot_id.fetch(["name"])
+        self._aftersales_prefetch_product_names(claims.product_id)
         request.session["my_claims_history"] = claims.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update({
-            "claims": claims.sudo(),  # searched with the dealer's rules
+            "claims": claims,  # searched with the dealer's rules, read as superuser
             "page_name": "aftersales_claim",
             "pager": pager,
             "default_url": "/my/claims",
@@ -446,6 +483,12 @@ class AftersalesPortal(CustomerPortal):
         return request.render("aftersales.portal_my_claims", values)
 
     def _aftersales_claim_page(self, claim_sudo, access_token=None, **extra):
+        # the lines' columns and their units' names, without every column of their products
+        lines = claim_sudo.line_ids
+        lines.fetch(["line_type", "name", "quantity", "product_id", "price_unit", "amount_claimed", "amount_approved"])
+        lines.product_id.fetch(["product_tmpl_id"])
+        lines.product_id.product_tmpl_id.fetch(["uom_id"])
+        self._aftersales_prefetch_product_names(claim_sudo.product_id)
         values = self._prepare_portal_layout_values()
         values.update({
             "claim": claim_sudo,
@@ -638,18 +681,26 @@ class AftersalesPortal(CustomerPortal):
         values = self._aftersales_parts_values(dealer, page, search, sortby)
         return request.render("aftersales.portal_my_parts", values)
 
-    def _aftersales_page_and_count(self, model, domain, order, page, step):
-        """(ids of the ``page``-th page of ``domain`` in ``order``, number of matching records),
-        from one scan: the catalogue's page and its count for the pager would otherwise scan,
-        join and filter every part twice (a search and a ``search_count``). The ids are None
-        when the page lies past the last one; the count is then read on its own."""
+    def _aftersales_page_and_count(self, model, domain, order, page, step, field_names=()):
+        """(the ``page``-th page of ``domain`` in ``order``, number of matching records), from one
+        scan: the catalogue's page and its count for the pager would otherwise scan, join and
+        filter every part twice (a search and a ``search_count``).
+
+        The page is a list of ids, or, with ``field_names``, of dicts of those fields' values
+        (and ``id``) read in the same query, for pages that only display them. It is None when
+        the page lies past the last one; the count is then read on its own."""
         page = max(int(page), 1)
         query = model._search(domain, order=order, limit=step, offset=(page - 1) * step)
+        table = model._table
+        columns = [model._field_to_sql(table, fname, query) for fname in field_names]
         rows = model.env.execute_query(
-            query.select(SQL("%s, COUNT(*) OVER ()", SQL.identifier(model._table, "id")))
+            query.select(SQL.identifier(table, "id"), *columns, SQL("COUNT(*) OVER ()"))
         )
         if rows:
-            return [row[0] for row in rows], rows[0][1]
+            if field_names:
+                keys = ("id", *field_names)
+                return [dict(zip(keys, row)) for row in rows], rows[0][-1]
+            return [row[0] for row in rows], rows[0][-1]
         if page == 1:
             return [], 0
         return None, model.search_count(domain)
@@ -665,46 +716,50 @@ class AftersalesPortal(CustomerPortal):
         if search:
             term = search.strip()
             domain = expression.AND([domain, ["|", ("name", "ilike", term), ("default_code", "ilike", term)]])
-        product_ids, count = self._aftersales_page_and_count(
-            Product, domain, sortings[sortby]["order"], page, PARTS_PAGE_SIZE
+        # The page shows only these columns: they come with the page and its count in one query
+        # (the name in the user's language), instead of reading every column of 40 variants and
+        # of their templates through the ORM.
+        field_names = ("default_code", "name", "aftersales_part_class", "uom_id")
+        parts, count = self._aftersales_page_and_count(
+            Product, domain, sortings[sortby]["order"], page, PARTS_PAGE_SIZE, field_names
         )
         pager = portal_pager(
             url="/my/parts", url_args={"search": search, "sortby": sortby},
             total=count, page=page, step=PARTS_PAGE_SIZE,
         )
-        if product_ids is None:  # a page past the last one: the pager shows the last page
-            products = Product.search(
-                domain, order=sortings[sortby]["order"], limit=PARTS_PAGE_SIZE, offset=pager["offset"]
+        if parts is None:  # a page past the last one: the pager shows the last page
+            parts, _count = self._aftersales_page_and_count(
+                Product, domain, sortings[sortby]["order"], pager["page"]["num"], PARTS_PAGE_SIZE, field_names
             )
-        else:
-            products = Product.browse(product_ids)
-        products.fetch(["name", "default_code", "uom_id", "aftersales_part_class"])
         # Only what the dealer may see leaves this method: no record of product or price list.
         class_labels = dict(Product._fields["aftersales_part_class"]._description_selection(request.env))
-        prices = self._aftersales_prices(dealer, products)
+        uoms = request.env["uom.uom"].sudo().browse({part["uom_id"] for part in parts})
+        uoms.fetch(["name"])
+        uom_names = {uom.id: uom.name for uom in uoms}
+        prices = self._aftersales_prices(dealer, Product.browse([part["id"] for part in parts]))
         currency = request.env.company.currency_id
 
         money = money_formatter(request.env, currency)  # 80 monetary widgets cost more than the page's queries
 
         rows = [
             {
-                "id": product.id,
-                "code": product.default_code or "",
-                "name": product.name,
-                "class": class_labels.get(product.aftersales_part_class, ""),
-                "uom": product.uom_id.name,
-                "dealer_price": money(prices[product.id][0]),
-                "market_price": money(prices[product.id][1]),
+                "id": part["id"],
+                "code": part["default_code"] or "",
+                "name": part["name"],
+                "class": class_labels.get(part["aftersales_part_class"], ""),
+                "uom": uom_names.get(part["uom_id"], ""),
+                "dealer_price": money(prices[part["id"]][0]),
+                "market_price": money(prices[part["id"]][1]),
             }
-            for product in products
+            for part in parts
         ]
-        carriers = request.env["delivery.carrier"].sudo().search(
-            [("company_id", "in", [False, request.env.company.id])]
+        carriers = request.env["delivery.carrier"].sudo().search_fetch(
+            [("company_id", "in", [False, request.env.company.id])], ["name"]
         )
         values = self._prepare_portal_layout_values()
         values.update({
             "rows": rows,
-            "currency": request.env.company.currency_id,
+            "currency": currency,
             "carriers": [{"id": c.id, "name": c.name} for c in carriers],
             "page_name": "aftersales_parts",
             "pager": pager,
@@ -751,7 +806,7 @@ class AftersalesPortal(CustomerPortal):
         partner = request.env.user.partner_id
         order = request.env["sale.order"].sudo().create({
             "partner_id": partner.id,
-            "pricelist_id": dealer.property_product_pricelist.id or False,
+            "pricelist_id": self._aftersales_dealer_pricelist(dealer).id or False,
             "company_id": request.env.company.id,
             "origin": _("Dealer portal"),
             "order_line": [

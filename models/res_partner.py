@@ -127,8 +127,12 @@ class ResPartner(models.Model):
             pricelist = company.aftersales_dealer_pricelist_id
             if company.aftersales_pricelist_mode == "market_level" and dealer.dealer_level_id.pricelist_id:
                 pricelist = dealer.dealer_level_id.pricelist_id
-            if pricelist and dealer.property_product_pricelist != pricelist:
-                dealer.with_company(company).property_product_pricelist = pricelist
+            # Pinned on the dealer itself: Odoo's own inverse stores nothing when the list is the
+            # company's fallback list, which would leave the dealer's list to whatever list comes
+            # first later, and makes every read search for that fallback.
+            dealer = dealer.with_company(company)
+            if pricelist and dealer.specific_property_product_pricelist != pricelist:
+                dealer.specific_property_product_pricelist = pricelist
 
     @api.onchange("is_dealer")
     def _onchange_is_dealer(self):

@@ -146,6 +146,19 @@ class TestPriceListModes(PricingCommon):
         self.assertAlmostEqual(self.dealer_list._get_product_price(self.w1, 1.0), 10.0, places=2)
         self.assertEqual(self.dealer_a.property_product_pricelist, self.dealer_list)
 
+    def test_dealer_list_pinned_on_the_dealer(self):
+        """The settlement list is stored on the dealer and its contacts even where it is also the
+        company's fallback list, so a list created later ahead of it changes no dealer's prices."""
+        contact = self.env["res.partner"].create({"name": "Counter clerk", "parent_id": self.dealer_a.id})
+        for partner in (self.dealer_a, contact):
+            self.assertEqual(partner.specific_property_product_pricelist, self.dealer_list, partner.name)
+        self.env["product.pricelist"].create({"name": "Promotion", "sequence": -1})
+        plain = self.env["res.partner"].create({"name": "Walk-in customer"})
+        self.assertNotEqual(plain.property_product_pricelist, self.dealer_list)  # the fallback moved
+        self.env.invalidate_all()
+        for partner in (self.dealer_a, contact):
+            self.assertEqual(partner.property_product_pricelist, self.dealer_list, partner.name)
+
     def test_fast_price_reader_uses_list_and_part_index(self):
         """Reading a page of parts' prices finds the items by list and part, not by scanning
         every item of a large list."""
