@@ -325,6 +325,34 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         self.assertIn("cannot be quoted to you", response.text)
         self.assertEqual(self.env["sale.order"].search_count([]), orders)
 
+    def test_parts_search_in_the_dealers_language(self):
+        """The catalogue search matches a part's name as the dealer reads it, or its reference:
+        the parts the domain name-or-reference ilike finds, in English and in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        Product = self.env["product.product"]
+        drum, gasket = Product.create([
+            {"name": "Brake drum", "default_code": "BD-1", "type": "consu",
+             "aftersales_part_class": "wear", "is_serviceable_part": True},
+            {"name": "Gasket", "default_code": "TAMB-7", "type": "consu",
+             "aftersales_part_class": "standard", "is_serviceable_part": True},
+        ])
+        drum.product_tmpl_id.update_field_translations("name", {"fr_FR": "Tambour de frein"})
+        user = self.env["res.users"].search([("login", "=", "portal_a")])
+        for lang, term, expected in (
+            ("en_US", "tamb", {"TAMB-7"}), ("fr_FR", "tamb", {"BD-1", "TAMB-7"}),
+            ("en_US", "brake", {"BD-1"}), ("fr_FR", "brake", set()), ("fr_FR", "FREIN", {"BD-1"}),
+        ):
+            with self.subTest(lang=lang, term=term):
+                user.lang = lang
+                self.authenticate("portal_a", "portal_a")
+                page = self._get(f"/my/parts?search={term}").text
+                shown = {code for code in ("BD-1", "TAMB-7") if f">{code}<" in page}
+                self.assertEqual(shown, expected)
+                found = (drum | gasket).with_context(lang=lang).filtered_domain(
+                    ["|", ("name", "ilike", term), ("default_code", "ilike", term)]
+                )
+                self.assertEqual(set(found.mapped("default_code")), expected)
+
     def test_parts_quote(self):
         self.authenticate("portal_a", "portal_a")
         response = self._post("/my/parts/quote", {f"qty_{self.part.id}": "3", f"qty_{self.module.id}": "1"})
