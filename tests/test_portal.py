@@ -372,7 +372,19 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         return self.env.cr.sql_log_count - before
 
     def _add_records(self, start, count):
-        """``count`` more claims of dealer A and priced parts (sorted after the test parts)."""
+        """``count`` more claims, machines (of two products) of dealer A and priced parts (sorted
+        after the test parts)."""
+        products = self.machine | self.env["product.product"].search([("name", "=", "Bulk Generator")])
+        if len(products) < 2:
+            products |= self.env["product.product"].create({
+                "name": "Bulk Generator", "type": "consu", "is_storable": True, "tracking": "serial",
+                "aftersales_part_class": "finished", "warranty_months": 24,
+            })
+        self.env["stock.lot"].create([
+            {"name": f"SN-BULK-{n:03d}", "product_id": products[n % 2].id, "dealer_id": self.dealer_a.id,
+             "dealer_delivery_date": self.today - timedelta(days=10)}
+            for n in range(start, start + count)
+        ])
         self.env["aftersales.claim"].create([
             {"dealer_id": self.dealer_a.id, "lot_id": self.lot_a.id,
              "failure_date": self.failure_date - timedelta(days=n), "line_ids": self._lines()}
@@ -395,8 +407,10 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         self._add_records(1, 5)
         claims_small = self._count_queries("/my/claims")
         parts_small = self._count_queries("/my/parts")
+        machines_small = self._count_queries("/my/machines")
         self._add_records(6, 60)  # more than a page of each
         self.assertEqual(self._count_queries("/my/claims"), claims_small)
+        self.assertEqual(self._count_queries("/my/machines"), machines_small)
         self.assertEqual(self._count_queries("/my/parts"), parts_small)
         self.assertEqual(self._count_queries("/my/claims/page/2"), claims_small)
         with self.assertQueryCount(claims_small):
