@@ -690,7 +690,10 @@ class AftersalesPortal(CustomerPortal):
         (and ``id``) read in the same query, for pages that only display them. It is None when
         the page lies past the last one; the count is then read on its own. ``where(query)``
         may add a condition in SQL to the domain's."""
-        page = max(int(page), 1)
+        # as Odoo's portal pager reads it: anything but a number is the first page, and a page
+        # past the last one (however far) is answered by the count alone
+        page = int(page) if str(page).isdigit() else 1
+        page = min(max(page, 1), 10 ** 9 // step)
 
         def make_query(**kwargs):
             query = model._search(domain, **kwargs)

@@ -133,6 +133,14 @@ class ResPartner(models.Model):
             dealer = dealer.with_company(company)
             if pricelist and dealer.specific_property_product_pricelist != pricelist:
                 dealer.specific_property_product_pricelist = pricelist
+                dealer._aftersales_sync_pricelist_to_contacts()
+
+    def _aftersales_sync_pricelist_to_contacts(self):
+        """Give the dealer's contacts the list stored on the dealer, in the environment's company:
+        Odoo copies a partner's price list to its contacts through the computed field, whose
+        inverse stores nothing when the list is the company's fallback list."""
+        for dealer in self.sudo():
+            dealer._commercial_sync_to_children(["specific_property_product_pricelist"])
 
     @api.onchange("is_dealer")
     def _onchange_is_dealer(self):

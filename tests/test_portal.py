@@ -353,6 +353,18 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
                 )
                 self.assertEqual(set(found.mapped("default_code")), expected)
 
+    def test_page_numbers_as_the_pager_reads_them(self):
+        """A page that is not a number shows the first page; one far past the last shows the
+        last page, however far."""
+        self.authenticate("portal_a", "portal_a")
+        for url, shown in (
+            ("/my/claims?page=abc", self.claim_a.name), ("/my/claims/page/99999999999999999999", self.claim_a.name),
+            ("/my/machines?page=2.5", "SN-A-2"), ("/my/machines/page/99999999999999999999", "SN-A-2"),
+            ("/my/parts?page=x", "FLT-01"), ("/my/parts/page/99999999999999999999", "FLT-01"),
+        ):
+            with self.subTest(url=url):
+                self.assertIn(shown, self._get(url).text)
+
     def test_parts_quote(self):
         self.authenticate("portal_a", "portal_a")
         response = self._post("/my/parts/quote", {f"qty_{self.part.id}": "3", f"qty_{self.module.id}": "1"})

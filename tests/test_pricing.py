@@ -147,32 +147,52 @@ class TestPriceListModes(PricingCommon):
         self.assertEqual(self.dealer_a.property_product_pricelist, self.dealer_list)
 
     def test_dealer_list_pinned_on_the_dealer(self):
-        """The settlement list is stored on the dealer and its contacts even where it is also the
-        company's fallback list, so a list created later ahead of it changes no dealer's prices."""
+        """The settlement list is stored on the dealer and on its contacts, those it had before
+        included, even where it is the company's fallback list: a list created later ahead of it
+        in the list order changes no dealer's prices."""
         contact = self.env["res.partner"].create({"name": "Counter clerk", "parent_id": self.dealer_a.id})
+        new_list = self.env["product.pricelist"].create({"name": "New settlement list", "sequence": -10})
+        walk_in = self.env["res.partner"].create({"name": "Walk-in customer"})
+        self.assertEqual(walk_in.property_product_pricelist, new_list)  # it is the fallback list
+        self.company.aftersales_dealer_pricelist_id = new_list
         for partner in (self.dealer_a, contact):
-            self.assertEqual(partner.specific_property_product_pricelist, self.dealer_list, partner.name)
-        self.env["product.pricelist"].create({"name": "Promotion", "sequence": -1})
-        plain = self.env["res.partner"].create({"name": "Walk-in customer"})
-        self.assertNotEqual(plain.property_product_pricelist, self.dealer_list)  # the fallback moved
+            self.assertEqual(partner.specific_property_product_pricelist, new_list, partner.name)
+        promotion = self.env["product.pricelist"].create({"name": "Promotion", "sequence": -20})
         self.env.invalidate_all()
+        self.assertEqual(walk_in.property_product_pricelist, promotion)  # the fallback moved
         for partner in (self.dealer_a, contact):
-            self.assertEqual(partner.property_product_pricelist, self.dealer_list, partner.name)
+            self.assertEqual(partner.property_product_pricelist, new_list, partner.name)
 
     def test_fast_price_reader_uses_list_and_part_index(self):
         """Reading a page of parts' prices finds the items by list and part, not by scanning
         every item of a large list."""
+        # The index on (price list, part) exists, in that order...
+        self.env.cr.execute(
+            """SELECT array_agg(a.attname ORDER BY k.n)
+                 FROM pg_index i
+                 JOIN pg_class c ON c.oid = i.indexrelid
+                 CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                WHERE c.relname = 'product_pricelist_item_pricelist_product_index'"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], ["pricelist_id", "product_id"])
+        # ... and serves the reader's lookup. Only the two candidate indexes are left to the
+        # planner: on a test database's few items it may prefer the single-column one.
         self._run().action_apply()
         self.env.flush_all()
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")  # a test database is too small to prefer an index
-        self.addCleanup(self.env.cr.execute, "SET LOCAL enable_seqscan = on")
+        self.env.cr.execute("SAVEPOINT plan")
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        self.env.cr.execute("DROP INDEX product_pricelist_item__pricelist_id_index")
         self.env.cr.execute(
             """EXPLAIN SELECT id FROM product_pricelist_item
                 WHERE pricelist_id = %s AND product_id = ANY(%s)""",
             [self.dealer_list.id, [self.m1.id, self.w1.id]],
         )
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT plan")
         self.assertIn("product_pricelist_item_pricelist_product_index", plan)
+        self.assertIn("product_id = ANY", plan.split("Index Cond:", 1)[1])
 
     def test_fast_price_reader_matches_odoo_engine(self):
         self._run().action_apply()
