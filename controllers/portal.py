@@ -296,23 +296,34 @@ class AftersalesPortal(CustomerPortal):
         domain = self._aftersales_machine_domain(dealer) + filters[filterby]["domain"]
         if search:
             domain = expression.AND([domain, [("name", "ilike", search.strip())]])
-        machines, pager = self._aftersales_paged(
+        rows, pager = self._aftersales_paged_rows(
             Lot, domain, sortings[sortby]["order"], page, "/my/machines",
             {"search": search, "filterby": filterby, "sortby": sortby},
-            ["name", "product_id", "end_user_id", "warranty_state", "warranty_end_date"],
+            ("name", "product_id", "end_user_id", "warranty_state", "warranty_end_date"),
         )
-        machines.end_user_id.fetch(["name"])
-        self._aftersales_prefetch_product_names(machines.product_id)
+        format_date = self._aftersales_format_values()["format_date"]
+        warranty_labels = dict(Lot._fields["warranty_state"]._description_selection(request.env))
+        products = self._aftersales_names("product.product", [row["product_id"] for row in rows])
+        end_users = self._aftersales_names("res.partner", [row["end_user_id"] for row in rows])
         values = self._prepare_portal_layout_values()
         values.update({
-            # searched with the dealer's rules, read as superuser for the product names
-            "machines": machines,
+            # searched with the dealer's rules; the names read as superuser
+            "machines": [
+                {
+                    "url": f"/my/machines/{row['id']}",
+                    "serial": row["name"],
+                    "product": products.get(row["product_id"], ""),
+                    "end_user": end_users.get(row["end_user_id"], ""),
+                    "warranty_state": row["warranty_state"],
+                    "warranty_label": warranty_labels.get(row["warranty_state"], ""),
+                    "warranty_end": format_date(row["warranty_end_date"]),
+                }
+                for row in rows
+            ],
             "page_name": "aftersales_machine",
             "pager": pager,
             "default_url": "/my/machines",
             "searchbar_inputs": {"serial": {"input": "serial", "label": _("Search in Serial Number")}},
-            "warranty_labels": dict(Lot._fields["warranty_state"]._description_selection(request.env)),
-            **self._aftersales_format_values(),
             "search_in": "serial",
             "search": search,
             "searchbar_filters": filters,
@@ -393,18 +404,28 @@ class AftersalesPortal(CustomerPortal):
             return self._aftersales_machine_page(lot_sudo, error=error.args[0], form=post)
         return request.redirect(f"/my/machines/{lot_sudo.id}?success=registered")
 
-    def _aftersales_paged(self, model, domain, order, page, url, url_args, field_names, step=PAGE_SIZE):
-        """(records of the ``page``-th page of ``domain``, searched with the user's rules and
-        returned as superuser, portal pager) with only ``field_names`` read: a list page shows a
-        few columns, and reading every column of its records (and their count in a second
-        scan) cost more than the page's own queries."""
-        ids, count = self._aftersales_page_and_count(model, domain, order, page, step)
+    def _aftersales_paged_rows(self, model, domain, order, page, url, url_args, field_names, step=PAGE_SIZE):
+        """(rows of the ``page``-th page of ``domain``, searched with the user's rules, as dicts of
+        ``field_names`` read with the page and its count in one query; portal pager), for list
+        pages that print values only: twenty records read and accessed through the ORM cost
+        more than rendering their rows."""
+        rows, count = self._aftersales_page_and_count(model, domain, order, page, step, field_names)
         pager = portal_pager(url=url, url_args=url_args, total=count, page=page, step=step)
-        if ids is None:  # a page past the last one: the pager shows the last page
-            ids, _count = self._aftersales_page_and_count(model, domain, order, pager["page"]["num"], step)
-        records = model.sudo().browse(ids)
-        records.fetch(field_names)
-        return records, pager
+        if rows is None:  # a page past the last one: the pager shows the last page
+            rows, _count = self._aftersales_page_and_count(
+                model, domain, order, pager["page"]["num"], step, field_names
+            )
+        return rows, pager
+
+    def _aftersales_names(self, model_name, ids, field_name="name"):
+        """{id: name} of the records ``ids`` (falsy ids ignored), read as superuser: the
+        ``field_name`` column alone, or a product's display name with only what it needs."""
+        records = request.env[model_name].sudo().browse({record_id for record_id in ids if record_id})
+        if model_name == "product.product":
+            self._aftersales_prefetch_product_names(records)
+            return {record.id: record.display_name for record in records}
+        records.fetch([field_name])
+        return {record.id: record[field_name] for record in records}
 
     def _aftersales_prefetch_product_names(self, products):
         """Read what the ``display_name`` of ``products`` needs (code, template name, variant
@@ -456,17 +477,15 @@ class AftersalesPortal(CustomerPortal):
             }
             by_input["all"] = expression.OR([by_input["name"], by_input["serial"]])
             domain = expression.AND([domain, by_input[search_in]])
-        claims, pager = self._aftersales_paged(
+        rows, pager = self._aftersales_paged_rows(
             Claim, domain, sortings[sortby]["order"], page, "/my/claims",
             {"search": search, "search_in": search_in, "filterby": filterby, "sortby": sortby},
-            ["name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"],
+            ("name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"),
         )
-        claims.lot_id.fetch(["name"])
-        self._aftersales_prefetch_product_names(claims.product_id)
-        request.session["my_claims_history"] = claims.ids[:100]
+        request.session["my_claims_history"] = [row["id"] for row in rows]
         values = self._prepare_portal_layout_values()
         values.update({
-            "claims": claims,  # searched with the dealer's rules, read as superuser
+            "claims": self._aftersales_claim_rows(rows),  # searched with the dealer's rules
             "page_name": "aftersales_claim",
             "pager": pager,
             "default_url": "/my/claims",
@@ -477,10 +496,33 @@ class AftersalesPortal(CustomerPortal):
             "filterby": filterby,
             "searchbar_sortings": sortings,
             "sortby": sortby,
-            "state_labels": dict(Claim._fields["state"]._description_selection(request.env)),
-            **self._aftersales_format_values(),
         })
         return request.render("aftersales.portal_my_claims", values)
+
+    def _aftersales_claim_rows(self, rows):
+        """What the claims list prints of each claim, formatted in the user's language."""
+        formats = self._aftersales_format_values()
+        format_money, format_date = formats["format_money"], formats["format_date"]
+        state_labels = dict(request.env["aftersales.claim"]._fields["state"]._description_selection(request.env))
+        serials = self._aftersales_names("stock.lot", [row["lot_id"] for row in rows])
+        products = self._aftersales_names("product.product", [row["product_id"] for row in rows])
+        currencies = {
+            company.id: company.currency_id
+            for company in request.env["res.company"].sudo().browse({row["company_id"] for row in rows})
+        }
+        return [
+            {
+                "url": f"/my/claims/{row['id']}",
+                "name": row["name"],
+                "date": format_date(row["date"]),
+                "serial": serials.get(row["lot_id"], ""),
+                "product": products.get(row["product_id"], ""),
+                "state": state_labels.get(row["state"], ""),
+                "amount_claimed": format_money(row["amount_claimed"], currencies[row["company_id"]]),
+                "amount_approved": format_money(row["amount_approved"], currencies[row["company_id"]]),
+            }
+            for row in rows
+        ]
 
     def _aftersales_claim_page(self, claim_sudo, access_token=None, **extra):
         # the lines' columns and their units' names, without every column of their products
