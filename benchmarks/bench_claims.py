@@ -33,7 +33,6 @@ credit note per claim.
 """
 
 import argparse
-import getpass
 import os
 import random
 import subprocess
@@ -45,9 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo18"))
-PGHOST = os.environ.get("PGHOST", "127.0.0.1")
-PGPORT = os.environ.get("PGPORT", "5432")
-PGUSER = os.environ.get("PGUSER", getpass.getuser())
+from harness import PG_CLIENT_ARGS, PGHOST, PGPORT, PGUSER  # noqa: E402  (as scripts/lib.sh reads them)
 
 
 def parse_args():
@@ -58,7 +55,11 @@ def parse_args():
     parser.add_argument("--claims", type=int, default=2_000)
     parser.add_argument("--batch", type=int, default=100, help="claims per submit/approve batch")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.machines < args.claims + 200:
+        parser.error("--machines must be at least --claims + 200: each claim (and each of the 200 "
+                     "claims of 6 lines) is filed for a machine of its own")
+    return args
 
 
 def write_config(workdir):
@@ -89,7 +90,7 @@ def install(conf, db):
 
 
 def drop(db):
-    subprocess.run(["dropdb", "--if-exists", "-h", PGHOST, "-p", PGPORT, "-U", PGUSER, db],
+    subprocess.run(["dropdb", "--if-exists", *PG_CLIENT_ARGS, db],
                    check=True)
 
 
@@ -234,8 +235,9 @@ def main():
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 Bench(env, args).run()
-            odoo.sql_db.close_all()
         finally:
+            if "odoo" in sys.modules:  # its connections would keep the database from being dropped
+                sys.modules["odoo"].sql_db.close_all()
             if args.keep:
                 print(f"database {args.db} kept")
             else:

@@ -24,7 +24,6 @@ Settings follow scripts/lib.sh: ODOO_PATH (default /opt/odoo18), PGHOST, PGPORT,
 import argparse
 import collections
 import contextlib
-import getpass
 import os
 import subprocess
 import sys
@@ -33,9 +32,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ODOO_PATH = os.environ.get("ODOO_PATH", "/opt/odoo18")
-PGHOST = os.environ.get("PGHOST", "127.0.0.1")
-PGPORT = os.environ.get("PGPORT", "5432")
-PGUSER = os.environ.get("PGUSER", getpass.getuser())
+from harness import PGHOST, PGPORT, PGUSER  # noqa: E402  (as scripts/lib.sh reads them)
 
 FULL = {"parts": 5000, "moves": 200_000, "quants": 50_000}
 SMALL = {key: value // 10 for key, value in FULL.items()}

@@ -133,6 +133,10 @@ class AftersalesPortal(CustomerPortal):
 
         return {"format_money": format_money, "format_date": date_formatter(env)}
 
+    def _aftersales_labels(self, model_name, field_name):
+        """{value: label} of a selection field, in the user's language."""
+        return dict(request.env[model_name]._fields[field_name]._description_selection(request.env))
+
     def _aftersales_not_found(self):
         return request.redirect("/my")
 
@@ -302,7 +306,7 @@ class AftersalesPortal(CustomerPortal):
             ("name", "product_id", "end_user_id", "warranty_state", "warranty_end_date"),
         )
         format_date = self._aftersales_format_values()["format_date"]
-        warranty_labels = dict(Lot._fields["warranty_state"]._description_selection(request.env))
+        warranty_labels = self._aftersales_labels("stock.lot", "warranty_state")
         products = self._aftersales_names("product.product", [row["product_id"] for row in rows])
         end_users = self._aftersales_names("res.partner", [row["end_user_id"] for row in rows])
         values = self._prepare_portal_layout_values()
@@ -346,9 +350,7 @@ class AftersalesPortal(CustomerPortal):
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
-            "state_labels": dict(
-                request.env["aftersales.claim"]._fields["state"]._description_selection(request.env)
-            ),
+            "state_labels": self._aftersales_labels("aftersales.claim", "state"),
             **self._aftersales_format_values(),
         })
         values.update(extra)
@@ -503,7 +505,7 @@ class AftersalesPortal(CustomerPortal):
         """What the claims list prints of each claim, formatted in the user's language."""
         formats = self._aftersales_format_values()
         format_money, format_date = formats["format_money"], formats["format_date"]
-        state_labels = dict(request.env["aftersales.claim"]._fields["state"]._description_selection(request.env))
+        state_labels = self._aftersales_labels("aftersales.claim", "state")
         serials = self._aftersales_names("stock.lot", [row["lot_id"] for row in rows])
         products = self._aftersales_names("product.product", [row["product_id"] for row in rows])
         currencies = {
@@ -796,7 +798,7 @@ class AftersalesPortal(CustomerPortal):
                 Product, domain, sortings[sortby]["order"], pager["page"]["num"], PARTS_PAGE_SIZE, field_names, where
             )
         # Only what the dealer may see leaves this method: no record of product or price list.
-        class_labels = dict(Product._fields["aftersales_part_class"]._description_selection(request.env))
+        class_labels = self._aftersales_labels("product.product", "aftersales_part_class")
         uoms = request.env["uom.uom"].sudo().browse({part["uom_id"] for part in parts})
         uoms.fetch(["name"])
         uom_names = {uom.id: uom.name for uom in uoms}
