@@ -111,8 +111,9 @@ class AftersalesPortal(CustomerPortal):
         read no price list, and must see only their own list and the market guide list."""
         dealer_list = self._aftersales_dealer_pricelist(dealer)
         market_list = request.env.company.sudo().aftersales_market_pricelist_id
-        dealer_prices = dealer_list._get_aftersales_prices(products) if dealer_list else {}
-        market_prices = market_list._get_aftersales_prices(products) if market_list else {}
+        prices = (dealer_list | market_list)._get_aftersales_prices_by_list(products)
+        dealer_prices = prices[dealer_list.id] if dealer_list else {}
+        market_prices = prices[market_list.id] if market_list else {}
         return {
             product.id: (dealer_prices.get(product.id), market_prices.get(product.id))
             for product in products
@@ -527,15 +528,19 @@ class AftersalesPortal(CustomerPortal):
         ]
 
     def _aftersales_claim_page(self, claim_sudo, access_token=None, **extra):
-        # the lines' columns and their units' names, without every column of their products
-        lines = claim_sudo.line_ids
-        lines.fetch(["line_type", "name", "quantity", "product_id", "price_unit", "amount_claimed", "amount_approved"])
+        # the lines' columns (in one query) and their units' names, without every column of their
+        # products
+        lines = request.env["aftersales.claim.line"].sudo().search_fetch(
+            [("claim_id", "=", claim_sudo.id)],
+            ["line_type", "name", "quantity", "product_id", "price_unit", "amount_claimed", "amount_approved"],
+        )
         lines.product_id.fetch(["product_tmpl_id"])
         lines.product_id.product_tmpl_id.fetch(["uom_id"])
         self._aftersales_prefetch_product_names(claim_sudo.product_id)
         values = self._prepare_portal_layout_values()
         values.update({
             "claim": claim_sudo,
+            "lines": lines,
             "page_name": "aftersales_claim",
             "is_owner": claim_sudo.dealer_id == self._aftersales_dealer(),
             "state_label": claim_sudo._get_state_label(),

@@ -204,10 +204,17 @@ class TestPriceListModes(PricingCommon):
             {"pricelist_id": self.market_list.id, "applied_on": "1_product",
              "product_tmpl_id": self.f1.product_tmpl_id.id, "compute_price": "fixed", "fixed_price": 123.0},
         ])
+        # a second fixed item of M2 in the dealer list: the rule order (newest first) picks it, in
+        # Odoo's engine as in the reader
+        Item.create({"pricelist_id": self.dealer_list.id, "applied_on": "0_product_variant",
+                     "product_id": self.m2.id, "compute_price": "fixed", "fixed_price": 2.0})
         products = self.m1 | self.m2 | self.m3 | self.w1 | self.s1 | self.f1 | self.f2
+        both = (self.dealer_list | self.market_list)._get_aftersales_prices_by_list(products)
         for pricelist in (self.dealer_list, self.market_list):
             expected = {p.id: pricelist._get_product_price(p, 1.0) for p in products}
             self.assertEqual(pricelist._get_aftersales_prices(products), expected)
+            self.assertEqual(both[pricelist.id], expected)  # both lists read in one query
+        self.assertEqual(both[self.dealer_list.id][self.m2.id], 2.0)
 
     def test_apply_is_idempotent(self):
         run = self._run()
