@@ -407,16 +407,17 @@ class AftersalesPortal(CustomerPortal):
             return self._aftersales_machine_page(lot_sudo, error=error.args[0], form=post)
         return request.redirect(f"/my/machines/{lot_sudo.id}?success=registered")
 
-    def _aftersales_paged_rows(self, model, domain, order, page, url, url_args, field_names, step=PAGE_SIZE):
-        """(rows of the ``page``-th page of ``domain``, searched with the user's rules, as dicts of
-        ``field_names`` read with the page and its count in one query; portal pager), for list
-        pages that print values only: twenty records read and accessed through the ORM cost
-        more than rendering their rows."""
-        rows, count = self._aftersales_page_and_count(model, domain, order, page, step, field_names)
+    def _aftersales_paged_rows(self, model, domain, order, page, url, url_args, field_names,
+                               step=PAGE_SIZE, where=None):
+        """(rows of the ``page``-th page of ``domain`` (and ``where``), searched with the user's
+        rules, as dicts of ``field_names`` read with the page and its count in one query; portal
+        pager), for list pages that print values only: records read and accessed through the
+        ORM row by row cost more than rendering their rows."""
+        rows, count = self._aftersales_page_and_count(model, domain, order, page, step, field_names, where)
         pager = portal_pager(url=url, url_args=url_args, total=count, page=page, step=step)
         if rows is None:  # a page past the last one: the pager shows the last page
             rows, _count = self._aftersales_page_and_count(
-                model, domain, order, pager["page"]["num"], step, field_names
+                model, domain, order, pager["page"]["num"], step, field_names, where
             )
         return rows, pager
 
@@ -735,10 +736,10 @@ class AftersalesPortal(CustomerPortal):
         scan: the catalogue's page and its count for the pager would otherwise scan, join and
         filter every part twice (a search and a ``search_count``).
 
-        The page is a list of ids, or, with ``field_names``, of dicts of those fields' values
-        (and ``id``) read in the same query, for pages that only display them. It is None when
-        the page lies past the last one; the count is then read on its own. ``where(query)``
-        may add a condition in SQL to the domain's."""
+        The page is a list of dicts of the ``id`` and the ``field_names`` values, read in the
+        same query, for pages that only display them. It is None when the page lies past the
+        last one; the count is then read on its own. ``where(query)`` may add a condition in SQL
+        to the domain's."""
         # as Odoo's portal pager reads it: anything but a number is the first page, and a page
         # past the last one (however far) is answered by the count alone
         page = int(page) if str(page).isdigit() else 1
@@ -757,10 +758,8 @@ class AftersalesPortal(CustomerPortal):
             query.select(SQL.identifier(table, "id"), *columns, SQL("COUNT(*) OVER ()"))
         )
         if rows:
-            if field_names:
-                keys = ("id", *field_names)
-                return [dict(zip(keys, row)) for row in rows], rows[0][-1]
-            return [row[0] for row in rows], rows[0][-1]
+            keys = ("id", *field_names)
+            return [dict(zip(keys, row)) for row in rows], rows[0][-1]
         if page == 1:
             return [], 0
         [(count,)] = model.env.execute_query(make_query().select(SQL("COUNT(*)")))
@@ -790,23 +789,13 @@ class AftersalesPortal(CustomerPortal):
         # The page shows only these columns: they come with the page and its count in one query
         # (the name in the user's language), instead of reading every column of 40 variants and
         # of their templates through the ORM.
-        field_names = ("default_code", "name", "aftersales_part_class", "uom_id")
-        parts, count = self._aftersales_page_and_count(
-            Product, domain, sortings[sortby]["order"], page, PARTS_PAGE_SIZE, field_names, where
+        parts, pager = self._aftersales_paged_rows(
+            Product, domain, sortings[sortby]["order"], page, "/my/parts", {"search": search, "sortby": sortby},
+            ("default_code", "name", "aftersales_part_class", "uom_id"), step=PARTS_PAGE_SIZE, where=where,
         )
-        pager = portal_pager(
-            url="/my/parts", url_args={"search": search, "sortby": sortby},
-            total=count, page=page, step=PARTS_PAGE_SIZE,
-        )
-        if parts is None:  # a page past the last one: the pager shows the last page
-            parts, _count = self._aftersales_page_and_count(
-                Product, domain, sortings[sortby]["order"], pager["page"]["num"], PARTS_PAGE_SIZE, field_names, where
-            )
         # Only what the dealer may see leaves this method: no record of product or price list.
         class_labels = self._aftersales_labels("product.product", "aftersales_part_class")
-        uoms = request.env["uom.uom"].sudo().browse({part["uom_id"] for part in parts})
-        uoms.fetch(["name"])
-        uom_names = {uom.id: uom.name for uom in uoms}
+        uom_names = self._aftersales_names("uom.uom", [part["uom_id"] for part in parts])
         prices = self._aftersales_prices(dealer, Product.browse([part["id"] for part in parts]))
         currency = request.env.company.currency_id
 

@@ -506,8 +506,8 @@ class TestPortalMoney(AftersalesClaimCommon):
             self.assertEqual(len(everything), 7)
             for page in (1, 2, 3):
                 with self.subTest(order=order, page=page):
-                    ids, count = portal._aftersales_page_and_count(Product, domain, order, page, 3)
-                    self.assertEqual(ids, everything[(page - 1) * 3:page * 3].ids)
+                    rows, count = portal._aftersales_page_and_count(Product, domain, order, page, 3)
+                    self.assertEqual([row["id"] for row in rows], everything[(page - 1) * 3:page * 3].ids)
                     self.assertEqual(count, 7)
             self.assertEqual(portal._aftersales_page_and_count(Product, domain, order, 4, 3), (None, 7))
         nothing = [("name", "=", "No such part")]
