@@ -84,14 +84,9 @@ class AftersalesPortal(CustomerPortal):
         return partner if partner.is_dealer else partner.browse()
 
     def _aftersales_part_domain(self):
-        """What a dealer may see in the parts catalogue: serviceable, sellable parts, never a
-        finished product, a fee or a core IP part. Fixed here: no URL parameter widens it."""
-        return [
-            ("is_serviceable_part", "=", True),
-            ("aftersales_part_class", "in", ("module", "standard", "wear")),
-            ("sale_ok", "=", True),
-            ("company_id", "in", [False, request.env.company.id]),
-        ]
+        """What a dealer may see in the parts catalogue (see
+        ``product.product._aftersales_catalogue_domain``)."""
+        return request.env["product.product"]._aftersales_catalogue_domain(request.env.company)
 
     def _aftersales_dealer_pricelist(self, dealer):
         """The dealer's settlement price list, as superuser: the list pinned on the dealer (see
@@ -408,16 +403,19 @@ class AftersalesPortal(CustomerPortal):
         return request.redirect(f"/my/machines/{lot_sudo.id}?success=registered")
 
     def _aftersales_paged_rows(self, model, domain, order, page, url, url_args, field_names,
-                               step=PAGE_SIZE, where=None):
+                               step=PAGE_SIZE, where=None, count_apart=False):
         """(rows of the ``page``-th page of ``domain`` (and ``where``), searched with the user's
-        rules, as dicts of ``field_names`` read with the page and its count in one query; portal
-        pager), for list pages that print values only: records read and accessed through the
-        ORM row by row cost more than rendering their rows."""
-        rows, count = self._aftersales_page_and_count(model, domain, order, page, step, field_names, where)
+        rules, as dicts of ``field_names`` read with the page and its count (see
+        ``_aftersales_page_and_count``); portal pager), for list pages that print values only:
+        records read and accessed through the ORM row by row cost more than rendering their
+        rows."""
+        rows, count = self._aftersales_page_and_count(
+            model, domain, order, page, step, field_names, where, count_apart
+        )
         pager = portal_pager(url=url, url_args=url_args, total=count, page=page, step=step)
         if rows is None:  # a page past the last one: the pager shows the last page
             rows, _count = self._aftersales_page_and_count(
-                model, domain, order, pager["page"]["num"], step, field_names, where
+                model, domain, order, pager["page"]["num"], step, field_names, where, count_apart
             )
         return rows, pager
 
@@ -731,10 +729,16 @@ class AftersalesPortal(CustomerPortal):
         values = self._aftersales_parts_values(dealer, page, search, sortby)
         return request.render("aftersales.portal_my_parts", values)
 
-    def _aftersales_page_and_count(self, model, domain, order, page, step, field_names=(), where=None):
+    def _aftersales_page_and_count(self, model, domain, order, page, step, field_names=(), where=None,
+                                   count_apart=False):
         """(the ``page``-th page of ``domain`` in ``order``, number of matching records), from one
-        scan: the catalogue's page and its count for the pager would otherwise scan, join and
-        filter every part twice (a search and a ``search_count``).
+        scan: a page and its count for the pager would otherwise scan, join and filter every
+        matching record twice (a search and a ``search_count``).
+
+        ``count_apart``: the page and the count are read in two queries instead, for a list that
+        an index serves in ``order`` (the catalogue): the page is then read from the index
+        alone, and the count from an index-only scan, where one query would sort every record
+        to count them.
 
         The page is a list of dicts of the ``id`` and the ``field_names`` values, read in the
         same query, for pages that only display them. It is None when the page lies past the
@@ -751,19 +755,23 @@ class AftersalesPortal(CustomerPortal):
                 query.add_where(where(query))
             return query
 
+        def read_count():
+            [(count,)] = model.env.execute_query(make_query().select(SQL("COUNT(*)")))
+            return count
+
         query = make_query(order=order, limit=step, offset=(page - 1) * step)
         table = model._table
         columns = [model._field_to_sql(table, fname, query) for fname in field_names]
-        rows = model.env.execute_query(
-            query.select(SQL.identifier(table, "id"), *columns, SQL("COUNT(*) OVER ()"))
-        )
+        if not count_apart:
+            columns.append(SQL("COUNT(*) OVER ()"))
+        rows = model.env.execute_query(query.select(SQL.identifier(table, "id"), *columns))
+        keys = ("id", *field_names)
         if rows:
-            keys = ("id", *field_names)
-            return [dict(zip(keys, row)) for row in rows], rows[0][-1]
+            count = read_count() if count_apart else rows[0][-1]
+            return [dict(zip(keys, row)) for row in rows], count
         if page == 1:
             return [], 0
-        [(count,)] = model.env.execute_query(make_query().select(SQL("COUNT(*)")))
-        return None, count
+        return None, read_count()
 
     def _aftersales_parts_values(self, dealer, page=1, search=None, sortby="name"):
         Product = request.env["product.product"].sudo()
@@ -792,6 +800,9 @@ class AftersalesPortal(CustomerPortal):
         parts, pager = self._aftersales_paged_rows(
             Product, domain, sortings[sortby]["order"], page, "/my/parts", {"search": search, "sortby": sortby},
             ("default_code", "name", "aftersales_part_class", "uom_id"), step=PARTS_PAGE_SIZE, where=where,
+            # without a search, the catalogue index gives a page and the count; a search tests
+            # every part's name, better done once
+            count_apart=not where,
         )
         # Only what the dealer may see leaves this method: no record of product or price list.
         class_labels = self._aftersales_labels("product.product", "aftersales_part_class")

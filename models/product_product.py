@@ -8,6 +8,18 @@ SALEABLE_PART_CLASSES = ("module", "standard", "wear")
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
+    def _aftersales_catalogue_domain(self, company):
+        """The parts a dealer may see in the portal's parts catalogue of ``company``: serviceable,
+        sellable parts, never a finished product, a fee or a core IP part. Fixed here: no URL
+        parameter widens it. The index ``product_template_aftersales_catalogue_index`` holds
+        these parts: its condition must stay implied by this domain."""
+        return [
+            ("is_serviceable_part", "=", True),
+            ("aftersales_part_class", "in", SALEABLE_PART_CLASSES),
+            ("sale_ok", "=", True),
+            ("company_id", "in", [False, company.id]),
+        ]
+
     def _check_aftersales_core_ip(self, where):
         """The one guard of the IP protection rule: core IP parts are never priced, sold or
         shipped out of the company. Call it with the products a document is about to price, sell

@@ -2,6 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import create_index
+
+from .product_product import SALEABLE_PART_CLASSES
 
 PART_CLASSES = [
     ("finished", "Finished product"),
@@ -71,6 +74,23 @@ class ProductTemplate(models.Model):
         help="Finished products whose active service BOM contains this part.",
     )
     used_in_count = fields.Integer(compute="_compute_used_in_product_ids")
+
+    def init(self):
+        super().init()
+        # The dealer portal's parts catalogue lists the serviceable, sellable parts a page at a
+        # time in name order, and counts them for its pager. Over those parts alone, in the name
+        # as read in English: a page is read from this index (no sort of the whole catalogue),
+        # and the count is an index-only scan. The condition is the catalogue's own, so that
+        # PostgreSQL can prove that its query is covered (see
+        # ``product.product._aftersales_catalogue_domain``).
+        classes = ", ".join(f"'{part_class}'" for part_class in SALEABLE_PART_CLASSES)
+        create_index(
+            self.env.cr,
+            "product_template_aftersales_catalogue_index",
+            self._table,
+            ["(name->>'en_US')", "id", "company_id"],
+            where=f"is_serviceable_part AND sale_ok AND aftersales_part_class IN ({classes})",
+        )
 
     def _compute_service_bom_count(self):
         counts = dict(

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from odoo.addons.aftersales.models.bulk_sql import bulk_insert
 
@@ -501,15 +502,53 @@ class TestPortalMoney(AftersalesClaimCommon):
         ])
         domain = [("name", "ilike", "Paging part")]
         portal = AftersalesPortal()
-        for order in ("name, id", "default_code desc, id"):
-            everything = Product.search(domain, order=order)
-            self.assertEqual(len(everything), 7)
-            for page in (1, 2, 3):
-                with self.subTest(order=order, page=page):
-                    rows, count = portal._aftersales_page_and_count(Product, domain, order, page, 3)
-                    self.assertEqual([row["id"] for row in rows], everything[(page - 1) * 3:page * 3].ids)
-                    self.assertEqual(count, 7)
-            self.assertEqual(portal._aftersales_page_and_count(Product, domain, order, 4, 3), (None, 7))
-        nothing = [("name", "=", "No such part")]
-        self.assertEqual(portal._aftersales_page_and_count(Product, nothing, "name, id", 1, 3), ([], 0))
-        self.assertEqual(portal._aftersales_page_and_count(Product, nothing, "name, id", 2, 3), (None, 0))
+        for count_apart in (False, True):  # one query, or the page and the count apart
+            for order in ("name, id", "default_code desc, id"):
+                everything = Product.search(domain, order=order)
+                self.assertEqual(len(everything), 7)
+                for page in (1, 2, 3):
+                    with self.subTest(count_apart=count_apart, order=order, page=page):
+                        rows, count = portal._aftersales_page_and_count(
+                            Product, domain, order, page, 3, ("default_code",), count_apart=count_apart
+                        )
+                        self.assertEqual([row["id"] for row in rows], everything[(page - 1) * 3:page * 3].ids)
+                        self.assertEqual(
+                            [row["default_code"] for row in rows],
+                            everything[(page - 1) * 3:page * 3].mapped("default_code"),
+                        )
+                        self.assertEqual(count, 7)
+                self.assertEqual(
+                    portal._aftersales_page_and_count(Product, domain, order, 4, 3, count_apart=count_apart),
+                    (None, 7),
+                )
+            nothing = [("name", "=", "No such part")]
+            for page, expected in ((1, ([], 0)), (2, (None, 0))):
+                self.assertEqual(
+                    portal._aftersales_page_and_count(Product, nothing, "name, id", page, 3, count_apart=count_apart),
+                    expected,
+                )
+
+    def test_catalogue_index_serves_the_catalogue(self):
+        """The catalogue's page (in name order) and its count are read from the catalogue index:
+        PostgreSQL proves from the catalogue's own domain that the partial index covers it. A
+        change to the domain that the index's condition no longer implies fails here."""
+        Product = self.env["product.product"].sudo()
+        domain = Product._aftersales_catalogue_domain(self.env.company)
+        self.env.flush_all()
+        queries = {
+            "page": Product._search(domain, order="name, id", limit=40).select(SQL.identifier(Product._table, "id")),
+            "count": Product._search(domain).select("COUNT(*)"),
+        }
+        self.env.cr.execute("SAVEPOINT plan")
+        # a test database has a few parts: make the planner take an index wherever one serves
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        plans = {}
+        for name, query in queries.items():
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plans[name] = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT plan")
+        for name, plan in plans.items():
+            with self.subTest(query=name):
+                self.assertIn("product_template_aftersales_catalogue_index", plan)
+        self.assertIn("Index Only Scan using product_template_aftersales_catalogue_index", plans["count"])
