@@ -2,7 +2,7 @@ import ast
 from collections import OrderedDict
 
 import babel.dates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -39,7 +39,8 @@ def money_formatter(env, currency, html=False):
         pre, post = "{0}\N{NO-BREAK SPACE}".format(currency.symbol or ""), ""
     else:
         pre, post = "", "\N{NO-BREAK SPACE}{0}".format(currency.symbol or "")
-    template = Markup('{pre}<span class="oe_currency_value">{0}</span>{post}') if html else None
+    # escaped once, not for each amount by Markup.format (Python's slow string.Formatter)
+    pre_html, post_html = escape(pre), escape(post)
 
     def money(amount):
         if amount is None:
@@ -49,8 +50,8 @@ def money_formatter(env, currency, html=False):
         formatted = decimal_point.join(parts).replace(" ", "\N{NO-BREAK SPACE}").replace(
             "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
         )
-        if template is not None:
-            return template.format(formatted, pre=pre, post=post)
+        if html:
+            return Markup(f'{pre_html}<span class="oe_currency_value">{escape(formatted)}</span>{post_html}')
         return f"{pre}{formatted}{post}"
 
     return money
@@ -63,8 +64,14 @@ def date_formatter(env):
     locale = babel_locale_parse(lang.code)
     pattern = posix_to_ldml(lang.date_format, locale=locale)
 
+    formatted = {}  # a list shows the same few dates again and again
+
     def format_day(value):
-        return babel.dates.format_date(value, format=pattern, locale=locale) if value else ""
+        if not value:
+            return ""
+        if value not in formatted:
+            formatted[value] = babel.dates.format_date(value, format=pattern, locale=locale)
+        return formatted[value]
 
     return format_day
 
