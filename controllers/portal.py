@@ -490,6 +490,8 @@ class AftersalesPortal(CustomerPortal):
             Claim, domain, sortings[sortby]["order"], page, "/my/claims",
             {"search": search, "search_in": search_in, "filterby": filterby, "sortby": sortby},
             ("name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"),
+            # all the dealer's claims newest first: page and count from the dealer's claims index
+            count_apart=sortby == "date" and filterby == "all" and not search,
         )
         request.session["my_claims_history"] = [row["id"] for row in rows]
         values = self._prepare_portal_layout_values()
@@ -742,10 +744,11 @@ class AftersalesPortal(CustomerPortal):
         scan: a page and its count for the pager would otherwise scan, join and filter every
         matching record twice (a search and a ``search_count``).
 
-        ``count_apart``: the page and the count are read in two queries instead, for a list that
-        an index serves in ``order`` (the catalogue): the page is then read from the index
-        alone, and the count from an index-only scan, where one query would sort every record
-        to count them.
+        ``count_apart``: the count and the page are read in two queries instead, for a list that
+        an index serves in ``order`` (the catalogue): the count is then an index-only scan and
+        the page is read from the index alone, where one query would sort every record to count
+        them. A page in the second half is read from the end, in the reverse order, so that the
+        last page costs what the first one does.
 
         The page is a list of dicts of the ``id`` and the ``field_names`` values, read in the
         same query, for pages that only display them. It is None when the page lies past the
@@ -755,6 +758,8 @@ class AftersalesPortal(CustomerPortal):
         # past the last one (however far) is answered by the count alone
         page = int(page) if str(page).isdigit() else 1
         page = min(max(page, 1), 10 ** 9 // step)
+        offset = (page - 1) * step
+        keys = ("id", *field_names)
 
         def make_query(**kwargs):
             query = model._search(domain, **kwargs)
@@ -766,19 +771,45 @@ class AftersalesPortal(CustomerPortal):
             [(count,)] = model.env.execute_query(make_query().select(SQL("COUNT(*)")))
             return count
 
-        query = make_query(order=order, limit=step, offset=(page - 1) * step)
-        table = model._table
-        columns = [model._field_to_sql(table, fname, query) for fname in field_names]
-        if not count_apart:
-            columns.append(SQL("COUNT(*) OVER ()"))
-        rows = model.env.execute_query(query.select(SQL.identifier(table, "id"), *columns))
-        keys = ("id", *field_names)
-        if rows:
-            count = read_count() if count_apart else rows[0][-1]
+        def read_rows(order, limit, offset, *extra):
+            query = make_query(order=order, limit=limit, offset=offset)
+            table = model._table
+            columns = [model._field_to_sql(table, fname, query) for fname in field_names]
+            return model.env.execute_query(query.select(SQL.identifier(table, "id"), *columns, *extra))
+
+        if count_apart:
+            count = read_count()
+            if offset >= count:
+                return (None if page > 1 else []), count
+            reverse = self._aftersales_reverse_order(order) if offset > count // 2 else None
+            if reverse:
+                limit = min(step, count - offset)
+                rows = read_rows(reverse, limit, count - offset - limit)[::-1]
+            else:
+                rows = read_rows(order, step, offset)
             return [dict(zip(keys, row)) for row in rows], count
+        rows = read_rows(order, step, offset, SQL("COUNT(*) OVER ()"))
+        if rows:
+            return [dict(zip(keys, row)) for row in rows], rows[0][-1]
         if page == 1:
             return [], 0
         return None, read_count()
+
+    @staticmethod
+    def _aftersales_reverse_order(order):
+        """``order`` ("name, id desc") in reverse ("name desc, id asc"), or None when it holds
+        more than fields and directions (NULLS FIRST/LAST), or does not end with ``id``: with
+        ties left in the order, a page read in reverse may not be the same page."""
+        if order.split(",")[-1].split()[:1] != ["id"]:
+            return None
+        terms = []
+        for term in order.split(","):
+            words = term.split()
+            if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+                return None
+            descending = len(words) == 2 and words[1].lower() == "desc"
+            terms.append(f"{words[0]} {'asc' if descending else 'desc'}")
+        return ", ".join(terms)
 
     def _aftersales_parts_values(self, dealer, page=1, search=None, sortby="name"):
         Product = request.env["product.product"].sudo()

@@ -490,36 +490,35 @@ class TestPortalMoney(AftersalesClaimCommon):
             self.assertEqual(format_day(False), "")
 
     def test_page_and_count_in_one_query(self):
-        """The catalogue reads a page and the pager's count in one query: the same ids and count
-        as search and search_count, for the first, a middle and the last page, a page past the
-        last one (no ids: counted on its own) and a search matching nothing."""
+        """A page and the pager's count, read in one query or apart (pages in the second half
+        then read in reverse): the same ids and count as search and search_count, for every
+        page, the last one partial, with ties on the name and parts without a reference; a
+        page past the last one (no ids: counted on its own) and a search matching nothing."""
         from odoo.addons.aftersales.controllers.portal import AftersalesPortal
 
         Product = self.env["product.product"]
         Product.create([
-            {"name": f"Paging part {n:02d}", "default_code": f"PG{n:02d}", "type": "consu"}
-            for n in range(7)
+            {"name": f"Paging part {n % 7:02d}", "default_code": f"PG{n:02d}" if n % 4 else False, "type": "consu"}
+            for n in range(10)
         ])
         domain = [("name", "ilike", "Paging part")]
         portal = AftersalesPortal()
         for count_apart in (False, True):  # one query, or the page and the count apart
-            for order in ("name, id", "default_code desc, id"):
+            for order in ("name, id", "default_code desc, id", "default_code, id desc"):
                 everything = Product.search(domain, order=order)
-                self.assertEqual(len(everything), 7)
-                for page in (1, 2, 3):
+                self.assertEqual(len(everything), 10)
+                for page in (1, 2, 3, 4):
                     with self.subTest(count_apart=count_apart, order=order, page=page):
                         rows, count = portal._aftersales_page_and_count(
                             Product, domain, order, page, 3, ("default_code",), count_apart=count_apart
                         )
-                        self.assertEqual([row["id"] for row in rows], everything[(page - 1) * 3:page * 3].ids)
-                        self.assertEqual(
-                            [row["default_code"] for row in rows],
-                            everything[(page - 1) * 3:page * 3].mapped("default_code"),
-                        )
-                        self.assertEqual(count, 7)
+                        expected = everything[(page - 1) * 3:page * 3]
+                        self.assertEqual([row["id"] for row in rows], expected.ids)
+                        self.assertEqual([row["default_code"] or False for row in rows], expected.mapped("default_code"))
+                        self.assertEqual(count, 10)
                 self.assertEqual(
-                    portal._aftersales_page_and_count(Product, domain, order, 4, 3, count_apart=count_apart),
-                    (None, 7),
+                    portal._aftersales_page_and_count(Product, domain, order, 5, 3, count_apart=count_apart),
+                    (None, 10),
                 )
             nothing = [("name", "=", "No such part")]
             for page, expected in ((1, ([], 0)), (2, (None, 0))):
@@ -527,6 +526,41 @@ class TestPortalMoney(AftersalesClaimCommon):
                     portal._aftersales_page_and_count(Product, nothing, "name, id", page, 3, count_apart=count_apart),
                     expected,
                 )
+
+    def test_claims_index_serves_the_claims_list(self):
+        """A dealer's claims newest first (the portal's claims list) and their count are read
+        from the dealer's claims index."""
+        Claim = self.env["aftersales.claim"]
+        domain = [("dealer_id", "=", self.dealer_a.id)]
+        self.env.flush_all()
+        queries = {
+            "page": Claim._search(domain, order="date desc, id desc", limit=20).select(SQL.identifier(Claim._table, "id")),
+            "count": Claim._search(domain).select("COUNT(*)"),
+        }
+        self.env.cr.execute("SAVEPOINT plan")
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        plans = {}
+        for name, query in queries.items():
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plans[name] = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT plan")
+        for name, plan in plans.items():
+            with self.subTest(query=name):
+                self.assertIn("aftersales_claim_dealer_date_index", plan)
+        self.assertNotIn("Sort", plans["page"])  # read in the index's order
+
+    def test_reverse_order(self):
+        """Pages in the second half of the catalogue are read in the reverse order: only orders
+        of fields and directions that end with the id are reversed."""
+        from odoo.addons.aftersales.controllers.portal import AftersalesPortal
+
+        reverse = AftersalesPortal._aftersales_reverse_order
+        self.assertEqual(reverse("name, id"), "name desc, id desc")
+        self.assertEqual(reverse("default_code desc, id ASC"), "default_code asc, id desc")
+        self.assertIsNone(reverse("name"))  # ties: the reverse may give another page
+        self.assertIsNone(reverse("name desc nulls last, id"))
+        self.assertIsNone(reverse("name sideways, id"))
 
     def test_catalogue_index_serves_the_catalogue(self):
         """The catalogue's page (in name order) and its count are read from the catalogue index:
