@@ -528,8 +528,9 @@ class TestPortalMoney(AftersalesClaimCommon):
                 )
 
     def test_claims_index_serves_the_claims_list(self):
-        """A dealer's claims newest first (the portal's claims list) and their count are read
-        from the dealer's claims index."""
+        """A dealer's claims newest first (the portal's claims list) and their count can be read
+        from the dealer's claims index, the page in its order. On a test database's few claims the
+        planner may prefer the single-column index on the dealer: it is left out of the choice."""
         Claim = self.env["aftersales.claim"]
         domain = [("dealer_id", "=", self.dealer_a.id)]
         self.env.flush_all()
@@ -540,6 +541,7 @@ class TestPortalMoney(AftersalesClaimCommon):
         self.env.cr.execute("SAVEPOINT plan")
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        self.env.cr.execute("DROP INDEX aftersales_claim__dealer_id_index")
         plans = {}
         for name, query in queries.items():
             self.env.cr.execute(SQL("EXPLAIN %s", query))
@@ -549,6 +551,7 @@ class TestPortalMoney(AftersalesClaimCommon):
             with self.subTest(query=name):
                 self.assertIn("aftersales_claim_dealer_date_index", plan)
         self.assertNotIn("Sort", plans["page"])  # read in the index's order
+        self.assertIn("Index Only Scan", plans["count"])
 
     def test_reverse_order(self):
         """Pages in the second half of the catalogue are read in the reverse order: only orders
@@ -577,6 +580,10 @@ class TestPortalMoney(AftersalesClaimCommon):
         # a test database has a few parts: make the planner take an index wherever one serves
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        # on a test database's few parts the planner may prefer a single-column index of the
+        # condition: they are left out of the choice
+        for index in ("product_template__is_serviceable_part_index", "product_template__aftersales_part_class_index"):
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(index)))
         plans = {}
         for name, query in queries.items():
             self.env.cr.execute(SQL("EXPLAIN %s", query))
