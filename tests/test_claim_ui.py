@@ -2,11 +2,13 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import BrowserCase
 
 
 @tagged("post_install", "-at_install")
-class TestClaimUi(HttpCase):
+class TestClaimUi(BrowserCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

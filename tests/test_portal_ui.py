@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import BrowserCase
 
 
 @tagged("post_install", "-at_install")
-class TestPortalUi(HttpCase):
+class TestPortalUi(BrowserCase):
     """The dealer portal in the browser: register a machine, file a claim, request a quote."""
 
     @classmethod

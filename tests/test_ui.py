@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import BrowserCase
 
 
 @tagged("post_install", "-at_install")
-class TestUi(HttpCase):
+class TestUi(BrowserCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,7 +34,7 @@ class TestUi(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestStockUi(HttpCase):
+class TestStockUi(BrowserCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
