@@ -5,8 +5,28 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
+
+
+def explain_with_indexes(cr, queries, drop_indexes=()):
+    """{name: plan text} of the SQL ``queries`` ({name: SQL}), with the planner made to take an
+    index wherever one serves (a test database holds too few rows for it to prefer one) and the
+    ``drop_indexes`` left out of its choice; inside a savepoint rolled back, so nothing stays."""
+    cr.execute("SAVEPOINT plan")
+    try:
+        cr.execute("SET LOCAL enable_seqscan = off")
+        cr.execute("SET LOCAL enable_bitmapscan = off")
+        for index in drop_indexes:
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(index)))
+        plans = {}
+        for name, query in queries.items():
+            cr.execute(SQL("EXPLAIN %s", query))
+            plans[name] = "\n".join(row[0] for row in cr.fetchall())
+    finally:
+        cr.execute("ROLLBACK TO SAVEPOINT plan")
+    return plans
 
 
 class BrowserCase(HttpCase):

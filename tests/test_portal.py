@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from odoo.addons.aftersales.models.bulk_sql import bulk_insert
 
+from .common import explain_with_indexes
 from .common_claim import AftersalesClaimCommon
 
 PNG = base64.b64decode(
@@ -538,15 +539,7 @@ class TestPortalMoney(AftersalesClaimCommon):
             "page": Claim._search(domain, order="date desc, id desc", limit=20).select(SQL.identifier(Claim._table, "id")),
             "count": Claim._search(domain).select("COUNT(*)"),
         }
-        self.env.cr.execute("SAVEPOINT plan")
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
-        self.env.cr.execute("DROP INDEX aftersales_claim__dealer_id_index")
-        plans = {}
-        for name, query in queries.items():
-            self.env.cr.execute(SQL("EXPLAIN %s", query))
-            plans[name] = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT plan")
+        plans = explain_with_indexes(self.env.cr, queries, ["aftersales_claim__dealer_id_index"])
         for name, plan in plans.items():
             with self.subTest(query=name):
                 self.assertIn("aftersales_claim_dealer_date_index", plan)
@@ -576,19 +569,11 @@ class TestPortalMoney(AftersalesClaimCommon):
             "page": Product._search(domain, order="name, id", limit=40).select(SQL.identifier(Product._table, "id")),
             "count": Product._search(domain).select("COUNT(*)"),
         }
-        self.env.cr.execute("SAVEPOINT plan")
-        # a test database has a few parts: make the planner take an index wherever one serves
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
         # on a test database's few parts the planner may prefer a single-column index of the
         # condition: they are left out of the choice
-        for index in ("product_template__is_serviceable_part_index", "product_template__aftersales_part_class_index"):
-            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(index)))
-        plans = {}
-        for name, query in queries.items():
-            self.env.cr.execute(SQL("EXPLAIN %s", query))
-            plans[name] = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT plan")
+        plans = explain_with_indexes(self.env.cr, queries, [
+            "product_template__is_serviceable_part_index", "product_template__aftersales_part_class_index",
+        ])
         for name, plan in plans.items():
             with self.subTest(query=name):
                 self.assertIn("product_template_aftersales_catalogue_index", plan)

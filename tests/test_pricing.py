@@ -1,8 +1,9 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
-from .common import AftersalesCommon
+from .common import AftersalesCommon, explain_with_indexes
 
 
 class PricingCommon(AftersalesCommon):
@@ -180,17 +181,14 @@ class TestPriceListModes(PricingCommon):
         # planner: on a test database's few items it may prefer the single-column one.
         self._run().action_apply()
         self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT plan")
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
-        self.env.cr.execute("DROP INDEX product_pricelist_item__pricelist_id_index")
-        self.env.cr.execute(
-            """EXPLAIN SELECT id FROM product_pricelist_item
-                WHERE pricelist_id = %s AND product_id = ANY(%s)""",
-            [self.dealer_list.id, [self.m1.id, self.w1.id]],
-        )
-        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT plan")
+        plan = explain_with_indexes(
+            self.env.cr,
+            {"lookup": SQL(
+                "SELECT id FROM product_pricelist_item WHERE pricelist_id = %s AND product_id = ANY(%s)",
+                self.dealer_list.id, [self.m1.id, self.w1.id],
+            )},
+            ["product_pricelist_item__pricelist_id_index"],
+        )["lookup"]
         self.assertIn("product_pricelist_item_pricelist_product_index", plan)
         self.assertIn("product_id = ANY", plan.split("Index Cond:", 1)[1])
 
