@@ -110,6 +110,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "assets": {
         "web.assets_frontend": [
             "aftersales/static/src/js/portal_claim.js",
+            "aftersales/static/src/scss/portal.scss",
         ],
         "web.assets_tests": [
             "aftersales/static/tests/tours/*.js",

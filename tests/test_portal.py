@@ -1,6 +1,8 @@
 import base64
 from datetime import timedelta
 
+from lxml import etree, html
+
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
@@ -110,6 +112,23 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         self.assertIn(self.part, catalogue)
         self.assertNotIn(self.core_ip, catalogue)
         self.assertEqual(counters["aftersales_part_count"], len(catalogue))
+
+    def test_home_entries_have_pictograms(self):
+        """Each of the home page's after-sales entries shows its own pictogram, drawn at the 64
+        pixels of Odoo's own entries (the page gives the image no size of its own)."""
+        self.authenticate("portal_a", "portal_a")
+        home = html.fromstring(self._get("/my").text)
+        icons = {}
+        for url in ("/my/machines", "/my/claims", "/my/parts", "/my/statements"):
+            [src] = home.xpath(f"//div[contains(concat(' ', @class, ' '), ' o_portal_index_card ')]/a[@href='{url}']//img/@src")
+            icons[url] = src
+        self.assertEqual(len(set(icons.values())), 4, icons)
+        for url, src in icons.items():
+            response = self.url_open(src)
+            self.assertEqual(response.status_code, 200, f"{url}: {src}")
+            self.assertEqual(response.headers["Content-Type"].split(";")[0], "image/svg+xml", src)
+            svg = etree.fromstring(response.content)
+            self.assertEqual((svg.get("width"), svg.get("height")), ("64", "64"), src)
 
     def test_end_user_portal_sees_nothing(self):
         self.authenticate("portal_eu", "portal_eu")

@@ -40,6 +40,10 @@ registry.category("web_tour.tours").add("aftersales_portal_claim_tour", {
             run: "click",
         },
         {
+            content: "The home page counts the dealer's one machine",
+            trigger: '.o_portal_index_card a[href="/my/machines"] [data-placeholder_count="aftersales_machine_count"]:contains("1")',
+        },
+        {
             content: "Open the warranty claims",
             trigger: '.o_portal_index_card a[href="/my/claims"]',
             run: "click",
