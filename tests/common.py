@@ -29,10 +29,30 @@ def explain_with_indexes(cr, queries, drop_indexes=()):
     return plans
 
 
+def use_one_time_zone(env):
+    """Put the users who have a time zone in UTC, the time zone of the users the tests create
+    (who have none), inside the test's transaction.
+
+    Odoo's demo data gives the superuser, the administrator and the demo user Europe/Brussels.
+    For an hour or two a day, their "today" and that of the users a test creates are not the
+    same day, and a test that takes its dates from one and acts as the other fails then: on a
+    database with demo data, late in the evening (UTC).
+    """
+    env["res.users"].with_context(active_test=False).search(
+        [("tz", "not in", [False, "UTC"])]
+    ).write({"tz": "UTC"})
+
+
 class BrowserCase(HttpCase):
     """HttpCase whose browser tests never pass as skipped: Odoo reports a headless Chrome that
     did not start or connect as a skipped test, which would hide a tour that never ran. Chrome
-    is tried once more (a busy machine can be slow to start it), then the test fails."""
+    is tried once more (a busy machine can be slow to start it), then the test fails. The
+    users' time zones are made one (``use_one_time_zone``)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        use_one_time_zone(cls.env)
 
     def browser_js(self, *args, **kwargs):
         try:
@@ -51,6 +71,7 @@ class AftersalesCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        use_one_time_zone(cls.env)
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.today = fields.Date.context_today(cls.env.user)
         cls.level = cls.env["aftersales.dealer.level"].create(

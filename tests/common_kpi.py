@@ -3,7 +3,7 @@ from datetime import date
 from odoo.fields import Command
 from odoo.tests import new_test_user
 
-from .common import AftersalesCommon
+from .common import AftersalesCommon, use_one_time_zone
 
 
 class KpiMixin:
@@ -14,6 +14,7 @@ class KpiMixin:
 
     @classmethod
     def _setup_kpi(cls):
+        use_one_time_zone(cls.env)
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.kpi_manager = new_test_user(
             cls.env, login="kpi_manager", groups="base.group_user,aftersales.group_aftersales_manager"
