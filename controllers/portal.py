@@ -23,6 +23,9 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOADS = 5
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * MAX_UPLOADS + 1024 * 1024
 FEE_LINE_TYPES = {fee: line_type for line_type, fees in LINE_FEE_TYPES.items() for fee in fees}
+# the portal home's counters of the after-sales entries, shown on the entries
+HOME_COUNTERS = ("aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count",
+                 "aftersales_statement_count")
 
 
 def money_formatter(env, currency, html=False):
@@ -271,6 +274,18 @@ class AftersalesPortal(CustomerPortal):
                 request.env["product.product"].sudo().search_count(self._aftersales_part_domain())
                 if dealer else 0
             )
+        return values
+
+    def counters(self, counters, **kw):
+        """Odoo's counters, without remembering ours in the session: an entry whose count is
+        remembered as not zero is drawn without its counter, and the home page shows the
+        after-sales entries with theirs, every time."""
+        values = super().counters(counters, **kw)
+        remembered = request.session.portal_counters or {}
+        if any(counter in remembered for counter in HOME_COUNTERS):
+            request.session.portal_counters = {
+                counter: shown for counter, shown in remembered.items() if counter not in HOME_COUNTERS
+            }
         return values
 
     # ---------------------------------------------------------------- machines

@@ -112,6 +112,11 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         self.assertIn(self.part, catalogue)
         self.assertNotIn(self.core_ip, catalogue)
         self.assertEqual(counters["aftersales_part_count"], len(catalogue))
+        # Odoo remembers in the session which counts are not zero, and draws those entries
+        # without their counter afterwards: the after-sales entries keep theirs
+        home = self._get("/my")
+        for counter in ("aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count"):
+            self.assertTrue(f'data-placeholder_count="{counter}"' in home.text, f"/my without {counter}")
 
     def test_home_entries_have_pictograms(self):
         """Each of the home page's after-sales entries shows its own pictogram, drawn at the 64
