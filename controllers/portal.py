@@ -276,6 +276,7 @@ class AftersalesPortal(CustomerPortal):
             )
         return values
 
+    @http.route()
     def counters(self, counters, **kw):
         """Odoo's counters, without remembering ours in the session: an entry whose count is
         remembered as not zero is drawn without its counter, and the home page shows the
