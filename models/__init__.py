@@ -7,6 +7,7 @@ from . import aftersales_service_bom
 from . import aftersales_service_bom_line
 from . import product_pricelist
 from . import product_template
+from . import res_lang
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,3 +1,5 @@
+import re
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -5,6 +7,15 @@ from odoo.exceptions import ValidationError
 from odoo.tools import create_index
 
 from .product_product import SALEABLE_PART_CLASSES
+
+
+def catalogue_index_name(lang_code):
+    """Name of the dealer portal's catalogue index of a language (see
+    ``product.template._aftersales_create_catalogue_indexes``)."""
+    if lang_code == "en_US":
+        return "product_template_aftersales_catalogue_index"
+    return "product_template_aftersales_catalogue_index_" + re.sub(r"[^a-z0-9]", "_", lang_code.lower())
+
 
 PART_CLASSES = [
     ("finished", "Finished product"),
@@ -77,20 +88,35 @@ class ProductTemplate(models.Model):
 
     def init(self):
         super().init()
-        # The dealer portal's parts catalogue lists the serviceable, sellable parts a page at a
-        # time in name order, and counts them for its pager. Over those parts alone, in the name
-        # as read in English: a page is read from this index (no sort of the whole catalogue),
-        # and the count is an index-only scan. The condition is the catalogue's own, so that
-        # PostgreSQL can prove that its query is covered (see
-        # ``product.product._aftersales_catalogue_domain``).
+        self._aftersales_create_catalogue_indexes(self.env["res.lang"].search([]).mapped("code"))
+
+    @api.model
+    def _aftersales_create_catalogue_indexes(self, lang_codes):
+        """Create the catalogue index of each language of ``lang_codes`` (and of English) that
+        does not have one yet; run at install and update for the active languages, and when a
+        language is activated.
+
+        The dealer portal's parts catalogue lists the serviceable, sellable parts a page at a
+        time in name order, and counts them for its pager. Over those parts alone, in the name
+        as the dealer reads it (in English, or in the dealer's language where the part has a
+        translation, as Odoo sorts a translated name): a page is read from the index (no sort
+        of the whole catalogue), and the count is an index-only scan. The condition is the
+        catalogue's own, so that PostgreSQL can prove that its query is covered (see
+        ``product.product._aftersales_catalogue_domain``)."""
         classes = ", ".join(f"'{part_class}'" for part_class in SALEABLE_PART_CLASSES)
-        create_index(
-            self.env.cr,
-            "product_template_aftersales_catalogue_index",
-            self._table,
-            ["(name->>'en_US')", "id", "company_id"],
-            where=f"is_serviceable_part AND sale_ok AND aftersales_part_class IN ({classes})",
-        )
+        where = f"is_serviceable_part AND sale_ok AND aftersales_part_class IN ({classes})"
+        for code in sorted({"en_US", *lang_codes}):
+            if not re.fullmatch(r"[A-Za-z0-9_@]+", code):  # Odoo's codes: en_US, sr@latin...
+                continue
+            create_index(
+                self.env.cr,
+                catalogue_index_name(code),
+                self._table,
+                # Odoo's expression of the name in the language, as its ORDER BY writes it
+                ["(name->>'en_US')" if code == "en_US" else f"(COALESCE(name->>'{code}', name->>'en_US'))",
+                 "id", "company_id"],
+                where=where,
+            )
 
     def _compute_service_bom_count(self):
         counts = dict(

@@ -6,8 +6,10 @@ from lxml import etree, html
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 from odoo.addons.aftersales.models.bulk_sql import bulk_insert
+from odoo.addons.aftersales.models.product_template import catalogue_index_name
 
 from .common import explain_with_indexes
 from .common_claim import AftersalesClaimCommon
@@ -602,3 +604,29 @@ class TestPortalMoney(AftersalesClaimCommon):
             with self.subTest(query=name):
                 self.assertIn("product_template_aftersales_catalogue_index", plan)
         self.assertIn("Index Only Scan using product_template_aftersales_catalogue_index", plans["count"])
+
+    def test_catalogue_index_in_the_dealers_language(self):
+        """A language activated gets its own catalogue index, over the name as Odoo sorts it in
+        that language (the translation, else the English name), so that the page of a dealer
+        reading in it is read from that index in order, without sorting the catalogue (on the
+        benchmark's 5,000 parts, 0.7 ms instead of 4.7 for a page in Chinese). An index built
+        inside the test's transaction is not one the planner may use yet, so its key is
+        compared with the ORDER BY of Odoo's query, as PostgreSQL prints both."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        Product = self.env["product.product"].sudo().with_context(lang="zh_CN")
+        query = Product._search(Product._aftersales_catalogue_domain(self.env.company), order="name, id", limit=40)
+        order = self.env.cr.mogrify(query.order.code, query.order.params).decode()
+        alias = '"product_product__product_tmpl_id".'
+        self.assertTrue(order.startswith(f"COALESCE({alias}\"name\"->>'zh_CN', {alias}\"name\"->>'en_US')"), order)
+        self.env.cr.execute(SQL(
+            "SELECT pg_get_indexdef(indexrelid, 1, true), pg_get_expr(indpred, indrelid) FROM pg_index "
+            "WHERE indexrelid = %s::regclass",
+            catalogue_index_name("zh_CN"),
+        ))
+        [(key, condition)] = self.env.cr.fetchall()
+        self.assertEqual(key, "COALESCE(name ->> 'zh_CN'::text, name ->> 'en_US'::text)")
+        self.env.cr.execute(SQL(
+            "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = %s::regclass",
+            catalogue_index_name("en_US"),
+        ))
+        self.assertEqual(condition, self.env.cr.fetchone()[0], "the English index's condition")
