@@ -23,9 +23,6 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOADS = 5
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * MAX_UPLOADS + 1024 * 1024
 FEE_LINE_TYPES = {fee: line_type for line_type, fees in LINE_FEE_TYPES.items() for fee in fees}
-# the portal home's counters of the after-sales entries, shown on the entries
-HOME_COUNTERS = ("aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count",
-                 "aftersales_statement_count")
 
 
 def money_formatter(env, currency, html=False):
@@ -255,38 +252,29 @@ class AftersalesPortal(CustomerPortal):
 
     # -------------------------------------------------------------------- home
     def _prepare_home_portal_values(self, counters):
+        # The after-sales counters' names do not end in "_count": Odoo remembers in the session
+        # which "..._count" counters are not zero, and then draws their entries without a
+        # counter. The home page shows the after-sales entries with theirs, on every visit
+        # (static/src/scss/portal.scss).
         values = super()._prepare_home_portal_values(counters)
         dealer = self._aftersales_dealer()
         if not counters:  # the home page itself; /my/counters must answer counters only
             values["is_aftersales_dealer"] = bool(dealer)
-        if "aftersales_machine_count" in counters:
-            values["aftersales_machine_count"] = (
+        if "aftersales_machine_counter" in counters:
+            values["aftersales_machine_counter"] = (
                 request.env["stock.lot"].search_count(self._aftersales_machine_domain(dealer))
                 if dealer else 0
             )
-        if "aftersales_claim_count" in counters:
-            values["aftersales_claim_count"] = (
+        if "aftersales_claim_counter" in counters:
+            values["aftersales_claim_counter"] = (
                 request.env["aftersales.claim"].search_count([("dealer_id", "=", dealer.id)])
                 if dealer else 0
             )
-        if "aftersales_part_count" in counters:
-            values["aftersales_part_count"] = (
+        if "aftersales_part_counter" in counters:
+            values["aftersales_part_counter"] = (
                 request.env["product.product"].sudo().search_count(self._aftersales_part_domain())
                 if dealer else 0
             )
-        return values
-
-    @http.route()
-    def counters(self, counters, **kw):
-        """Odoo's counters, without remembering ours in the session: an entry whose count is
-        remembered as not zero is drawn without its counter, and the home page shows the
-        after-sales entries with theirs, every time."""
-        values = super().counters(counters, **kw)
-        remembered = request.session.portal_counters or {}
-        if any(counter in remembered for counter in HOME_COUNTERS):
-            request.session.portal_counters = {
-                counter: shown for counter, shown in remembered.items() if counter not in HOME_COUNTERS
-            }
         return values
 
     # ---------------------------------------------------------------- machines

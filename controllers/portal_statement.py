@@ -14,9 +14,9 @@ class AftersalesStatementPortal(CustomerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "aftersales_statement_count" in counters:
+        if "aftersales_statement_counter" in counters:
             Statement = request.env["aftersales.statement"]
-            values["aftersales_statement_count"] = (
+            values["aftersales_statement_counter"] = (
                 Statement.search_count([]) if Statement.has_access("read") else 0
             )
         return values

@@ -103,21 +103,25 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
             self.assertIn(f'href="{url}"', home.text)
         counters = self.make_jsonrpc_request(
             "/my/counters",
-            {"counters": ["aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count"]},
+            {"counters": ["aftersales_machine_counter", "aftersales_claim_counter", "aftersales_part_counter",
+                          "aftersales_statement_counter"]},
         )
-        # SN-A-1, SN-A-2 and SN-A-OLD; claim_a; the serviceable parts, never the IP controller
-        self.assertEqual(counters["aftersales_machine_count"], 3)
-        self.assertEqual(counters["aftersales_claim_count"], 1)
+        # SN-A-1, SN-A-2 and SN-A-OLD; claim_a; the serviceable parts, never the IP controller;
+        # no statement yet
+        self.assertEqual(counters["aftersales_machine_counter"], 3)
+        self.assertEqual(counters["aftersales_claim_counter"], 1)
+        self.assertEqual(counters["aftersales_statement_counter"], 0)
         catalogue = self.env["product.product"].search([
             ("is_serviceable_part", "=", True), ("aftersales_part_class", "!=", "core_ip"),
             ("sale_ok", "=", True), ("company_id", "in", [False, self.env.company.id])])
         self.assertIn(self.part, catalogue)
         self.assertNotIn(self.core_ip, catalogue)
-        self.assertEqual(counters["aftersales_part_count"], len(catalogue))
-        # Odoo remembers in the session which counts are not zero, and draws those entries
-        # without their counter afterwards: the after-sales entries keep theirs
+        self.assertEqual(counters["aftersales_part_counter"], len(catalogue))
+        # Odoo remembers in the session which "..._count" counters are not zero, and draws
+        # those entries without their counter afterwards: the after-sales entries keep theirs
         home = self._get("/my")
-        for counter in ("aftersales_machine_count", "aftersales_claim_count", "aftersales_part_count"):
+        for counter in ("aftersales_machine_counter", "aftersales_claim_counter", "aftersales_part_counter",
+                        "aftersales_statement_counter"):
             self.assertTrue(f'data-placeholder_count="{counter}"' in home.text, f"/my without {counter}")
 
     def test_home_entries_have_pictograms(self):
@@ -144,10 +148,10 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
             self.assertNotIn(f'href="{url}"', home.text)
             self.assertRedirectedHome(self.url_open(url), "SN-A-1")
         counters = self.make_jsonrpc_request(
-            "/my/counters", {"counters": ["aftersales_machine_count", "aftersales_claim_count"]}
+            "/my/counters", {"counters": ["aftersales_machine_counter", "aftersales_claim_counter"]}
         )
-        self.assertEqual(counters["aftersales_machine_count"], 0)
-        self.assertEqual(counters["aftersales_claim_count"], 0)
+        self.assertEqual(counters["aftersales_machine_counter"], 0)
+        self.assertEqual(counters["aftersales_claim_counter"], 0)
         self.assertRedirectedHome(self.url_open(f"/my/claims/{self.claim_a.id}"), self.claim_a.name)
         self.assertEqual(
             self.make_jsonrpc_request("/my/claims/check_serial", {"serial": "SN-A-1"})["level"], "danger"
@@ -630,3 +634,10 @@ class TestPortalMoney(AftersalesClaimCommon):
             catalogue_index_name("en_US"),
         ))
         self.assertEqual(condition, self.env.cr.fetchone()[0], "the English index's condition")
+        # a language created active (Odoo's _create_lang) gets its index as well; one created
+        # inactive waits for its activation
+        Lang = self.env["res.lang"]
+        Lang.create({"name": "Test Portal Language", "code": "xx_PT", "iso_code": "xx", "active": True})
+        self.assertTrue(index_exists(self.env.cr, catalogue_index_name("xx_PT")))
+        Lang.create({"name": "Test Idle Language", "code": "xx_ID", "iso_code": "xy", "active": False})
+        self.assertFalse(index_exists(self.env.cr, catalogue_index_name("xx_ID")))

@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("aftersales_portal_claim_tour", {
         },
         {
             content: "The home page counts the dealer's one machine",
-            trigger: '.o_portal_index_card a[href="/my/machines"] [data-placeholder_count="aftersales_machine_count"]:contains("1")',
+            trigger: '.o_portal_index_card a[href="/my/machines"] [data-placeholder_count="aftersales_machine_counter"]:contains(/^1$/)',
         },
         {
             content: "Open the warranty claims",
