@@ -59,9 +59,30 @@ class ResCompany(models.Model):
             classes.add("wear")
         return classes
 
+    def _get_aftersales_pricelists(self):
+        """The price lists the add-on prices parts with, in these companies: the dealer
+        settlement and market guide lists and the dealer levels' lists."""
+        levels = self.env["aftersales.dealer.level"].sudo().with_context(active_test=False).search(
+            [("company_id", "in", [False, *self.ids])]
+        )
+        return (
+            self.sudo().aftersales_dealer_pricelist_id
+            | self.sudo().aftersales_market_pricelist_id
+            | levels.pricelist_id.filtered(lambda pl: pl.company_id in self or not pl.company_id)
+        )
+
     @api.model
     def _aftersales_ensure_pricelists(self):
-        """Give every company its dealer settlement and market guide price lists."""
+        """Give every company its dealer settlement and market guide price lists, and every
+        internal user Odoo's Pricelists option (run at each install and update of the add-on).
+
+        The option is what keeps price lists alive: the Settings form reads it from the internal
+        users' group, and a save that reads it as off (Settings > Save, or Odoo's own save when a
+        company gets its second warehouse) archives every price list. Odoo turns it on the same
+        way when a second currency is activated."""
+        self.env.ref("base.group_user").sudo()._apply_group(
+            self.env.ref("product.group_product_pricelist")
+        )
         Pricelist = self.env["product.pricelist"].sudo()
         for company in self.sudo().search([]):
             vals = {}

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -30,3 +31,22 @@ class ResConfigSettings(models.TransientModel):
     aftersales_default_lead_days = fields.Integer(
         related="company_id.aftersales_default_lead_days", readonly=False
     )
+
+    def set_values(self):
+        self._aftersales_check_pricelist_option()
+        return super().set_values()
+
+    def _aftersales_check_pricelist_option(self):
+        """Turning Odoo's Pricelists option off archives every price list: refuse it while the
+        after-sales price lists are in use, or every part would be priced at 0.00."""
+        if self.group_product_pricelist:
+            return
+        pricelists = self.env["res.company"].sudo().search([])._get_aftersales_pricelists()
+        pricelists = pricelists.filtered("active")
+        if pricelists:
+            raise UserError(_(
+                "The Pricelists option cannot be turned off: the after-sales price lists "
+                "(%(pricelists)s) price the dealers' spare parts and would be archived. Keep "
+                "Pricelists ticked under Settings > Sales > Pricing.",
+                pricelists=", ".join(pricelists.mapped("display_name")),
+            ))
