@@ -24,17 +24,21 @@ FROZEN_WRITABLE = {
     "access_token",
 }
 
+# The accounts a statement reads: every receivable account, as Odoo's partner ledger does (a dealer
+# given another receivable account keeps the balance of the first one)
+LEDGER_ACCOUNT_TYPE = "asset_receivable"
+
 # A journal entry of a statement's period as the statement run reads it: the dealer's balance on
 # it and the entry's columns the statement lines show
 PeriodEntry = namedtuple("PeriodEntry", [
-    "partner_id", "account_id", "move_id", "balance", "date", "name", "ref", "invoice_origin",
+    "partner_id", "move_id", "balance", "date", "name", "ref", "invoice_origin",
     "move_type", "origin_payment_id", "statement_line_id", "invoice_date_due",
 ])
 
 
 class AftersalesStatement(models.Model):
-    """A dealer's statement of account for a period, built from the dealer's receivable journal
-    items: opening balance, every posted invoice, credit note and payment of the period, the
+    """A dealer's statement of account for a period, built from the dealer's posted journal
+    items on every receivable account (the dealer's contacts included): opening balance, every posted invoice, credit note and payment of the period, the
     closing balance, and the gift credit earned, spent and left on the dealer's eWallet."""
 
     _name = "aftersales.statement"
@@ -63,10 +67,6 @@ class AftersalesStatement(models.Model):
         STATEMENT_STATES, default="draft", required=True, copy=False, index=True, tracking=True
     )
     line_ids = fields.One2many("aftersales.statement.line", "statement_id", string="Lines")
-    account_id = fields.Many2one(
-        "account.account", string="Receivable Account", readonly=True,
-        help="The dealer's receivable account the statement is drawn from.",
-    )
     opening_balance = fields.Monetary(readonly=True)
     invoiced_amount = fields.Monetary(string="Invoiced", readonly=True)
     credited_amount = fields.Monetary(string="Credited", readonly=True)
@@ -76,7 +76,7 @@ class AftersalesStatement(models.Model):
     generate_date = fields.Datetime(string="Generated On", readonly=True, copy=False)
     ledger_balance = fields.Monetary(
         compute="_compute_ledger_check",
-        help="The dealer's balance on the receivable account at the period end, as the ledger "
+        help="The dealer's balance on the receivable accounts at the period end, as the ledger "
         "shows it now (posted journal items).",
     )
     difference = fields.Monetary(compute="_compute_ledger_check")
@@ -140,33 +140,23 @@ class AftersalesStatement(models.Model):
             statement.can_be_closed = is_accountant and state in ("sent", "confirmed", "disputed")
             statement.can_be_reset = is_accountant and state in ("sent", "disputed")
 
-    @api.depends("date_to", "dealer_id", "account_id", "closing_balance", "line_ids.balance")
+    @api.depends("date_to", "dealer_id", "closing_balance", "line_ids.balance")
     def _compute_ledger_check(self):
         """Compare the statement with the ledger as it is now: one aggregate per period end,
         whatever the number of journal items."""
-        AML = self.env["account.move.line"].sudo()
-        ledger = {}
+        ledger = defaultdict(float)
         for (company, date_to), statements in self.grouped(
             lambda s: (s.company_id, s.date_to)
         ).items():
             if not date_to:
                 continue
-            groups = AML._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("parent_state", "=", "posted"),
-                    ("partner_id", "in", statements.dealer_id.ids),
-                    ("account_id", "in", statements.account_id.ids),
-                    ("date", "<=", date_to),
-                ],
-                ["partner_id", "account_id"],
-                ["balance:sum"],
+            balances = self._read_ledger_balances(
+                company, statements.dealer_id, [("date", "<=", date_to)]
             )
-            for partner, account, balance in groups:
-                ledger[(company.id, date_to, partner.id, account.id)] = balance
+            for dealer_id, balance in balances.items():
+                ledger[(company.id, date_to, dealer_id)] = balance
         for statement in self:
-            key = (statement.company_id.id, statement.date_to, statement.dealer_id.id,
-                   statement.account_id.id)
+            key = (statement.company_id.id, statement.date_to, statement.dealer_id.id)
             statement.ledger_balance = ledger.get(key, 0.0)
             statement.difference = statement.currency_id.round(
                 statement.ledger_balance - statement.closing_balance
@@ -183,12 +173,7 @@ class AftersalesStatement(models.Model):
         was drawn."""
         self.ensure_one()
         AML = self.env["account.move.line"].sudo()
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("parent_state", "=", "posted"),
-            ("partner_id", "=", self.dealer_id.id),
-            ("account_id", "=", self.account_id.id),
-        ]
+        domain = self._get_ledger_domain(self.company_id, self.dealer_id)
         causes = []
         opening = AML._read_group(domain + [("date", "<", self.date_from)], [], ["balance:sum"])[0][0]
         if not self.currency_id.is_zero(opening - self.opening_balance):
@@ -220,6 +205,33 @@ class AftersalesStatement(models.Model):
                 move=move.display_name, reason=reason, amount=self._format_amount(delta),
             ))
         return "\n".join(causes) or _("Unexplained difference: regenerate the statement.")
+
+    @api.model
+    def _get_ledger_domain(self, company, dealers):
+        """The journal items a statement of ``dealers`` reads: posted, of the dealers and their
+        contacts, on any receivable account of the company."""
+        return [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("partner_id.commercial_partner_id", "in", dealers.ids),
+            ("account_id.account_type", "=", LEDGER_ACCOUNT_TYPE),
+        ]
+
+    @api.model
+    def _read_ledger_balances(self, company, dealers, extra_domain):
+        """{dealer id: balance} of the dealers' ledger items matching ``extra_domain``: one
+        aggregate, the contacts' items counted to their dealer."""
+        balances = defaultdict(float)
+        if not dealers:
+            return balances
+        groups = self.env["account.move.line"].sudo()._read_group(
+            self._get_ledger_domain(company, dealers) + extra_domain,
+            ["partner_id"],
+            ["balance:sum"],
+        )
+        for partner, balance in groups:
+            balances[partner.commercial_partner_id.id] += balance
+        return balances
 
     def _format_amount(self, amount):
         from odoo.tools.misc import formatLang
@@ -617,39 +629,22 @@ class AftersalesStatement(models.Model):
         if not self:
             return
         self._check_not_frozen()
-        AML = self.env["account.move.line"].sudo()
         company = self.env.company
-        accounts = {
-            s: s.dealer_id.with_company(company).property_account_receivable_id for s in self
-        }
-        account_ids = list({a.id for a in accounts.values()})
         now = fields.Datetime.now()
         drawn_lines = {}
         header_vals = {}
         for (date_from, date_to), statements in self.grouped(lambda s: (s.date_from, s.date_to)).items():
-            base = [
-                ("company_id", "=", company.id),
-                ("parent_state", "=", "posted"),
-                ("partner_id", "in", statements.dealer_id.ids),
-                ("account_id", "in", account_ids),
-            ]
-            opening = {
-                (partner.id, account.id): balance
-                for partner, account, balance in AML._read_group(
-                    base + [("date", "<", date_from)], ["partner_id", "account_id"], ["balance:sum"]
-                )
-            }
+            opening = self._read_ledger_balances(
+                company, statements.dealer_id, [("date", "<", date_from)]
+            )
             per_statement = defaultdict(list)
-            by_key = {(s.dealer_id.id, accounts[s].id): s for s in statements}
-            for entry in self._read_period_entries(
-                company, statements.dealer_id.ids, account_ids, date_from, date_to
-            ):
-                statement = by_key.get((entry.partner_id, entry.account_id))
+            by_dealer = {s.dealer_id.id: s for s in statements}
+            for entry in self._read_period_entries(company, statements.dealer_id, date_from, date_to):
+                statement = by_dealer.get(entry.partner_id)
                 if statement:
                     per_statement[statement].append(entry)
             for statement in statements:
-                account = accounts[statement]
-                running = opening.get((statement.dealer_id.id, account.id), 0.0)
+                running = opening.get(statement.dealer_id.id, 0.0)
                 totals = defaultdict(float)
                 rows = []
                 entries = sorted(per_statement[statement], key=lambda e: (e.date, e.move_id))
@@ -666,8 +661,7 @@ class AftersalesStatement(models.Model):
                     ))
                 drawn_lines[statement.id] = rows
                 header_vals[statement] = {
-                    "account_id": account.id,
-                    "opening_balance": opening.get((statement.dealer_id.id, account.id), 0.0),
+                    "opening_balance": opening.get(statement.dealer_id.id, 0.0),
                     "invoiced_amount": totals["invoice"],
                     "credited_amount": -totals["refund"],
                     "paid_amount": -totals["payment"],
@@ -682,13 +676,12 @@ class AftersalesStatement(models.Model):
         self._write_changed(header_vals)
 
     @api.model
-    def _read_period_entries(self, company, partner_ids, account_ids, date_from, date_to):
-        """One row per partner, receivable account and posted journal entry of the period: the
-        balance of the entry's lines and the entry's columns, in one query that returns plain
-        values (a read group by entry would then fetch tens of thousands of account.move
-        records)."""
-        account_ids = [account_id for account_id in account_ids if account_id]
-        if not partner_ids or not account_ids:
+    def _read_period_entries(self, company, dealers, date_from, date_to):
+        """One row per dealer and posted journal entry of the period on the receivable accounts
+        (``_get_ledger_domain``): the balance of the entry's lines and the entry's columns, in
+        one query that returns plain values (a read group by entry would then fetch tens of
+        thousands of account.move records). The dealers' contacts' items count to the dealer."""
+        if not dealers:
             return []
         self.env["account.move.line"].flush_model([
             "company_id", "parent_state", "partner_id", "account_id", "date", "move_id", "balance",
@@ -697,20 +690,24 @@ class AftersalesStatement(models.Model):
             "date", "name", "ref", "invoice_origin", "move_type", "origin_payment_id",
             "statement_line_id", "invoice_date_due",
         ])
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(SQL(
-            """SELECT line.partner_id, line.account_id, move.id, SUM(line.balance), move.date,
+            """SELECT partner.commercial_partner_id, move.id, SUM(line.balance), move.date,
                       move.name, move.ref, move.invoice_origin, move.move_type,
                       move.origin_payment_id, move.statement_line_id, move.invoice_date_due
                  FROM account_move_line line
                  JOIN account_move move ON move.id = line.move_id
+                 JOIN account_account account ON account.id = line.account_id
+                 JOIN res_partner partner ON partner.id = line.partner_id
                 WHERE line.company_id = %(company)s
                   AND line.parent_state = 'posted'
-                  AND line.partner_id = ANY(%(partners)s)
-                  AND line.account_id = ANY(%(accounts)s)
+                  AND partner.commercial_partner_id = ANY(%(dealers)s)
+                  AND account.account_type = %(account_type)s
                   AND line.date >= %(date_from)s
                   AND line.date <= %(date_to)s
-             GROUP BY line.partner_id, line.account_id, move.id""",
-            company=company.id, partners=list(partner_ids), accounts=account_ids,
+             GROUP BY partner.commercial_partner_id, move.id""",
+            company=company.id, dealers=list(dealers.ids), account_type=LEDGER_ACCOUNT_TYPE,
             date_from=date_from, date_to=date_to,
         ))
         return [PeriodEntry(*row) for row in self.env.cr.fetchall()]
@@ -878,7 +875,9 @@ class AftersalesStatement(models.Model):
     def action_view_moves(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
-        action["domain"] = [("move_id", "in", self.line_ids.move_id.ids), ("account_id", "=", self.account_id.id)]
+        action["domain"] = self._get_ledger_domain(self.company_id, self.dealer_id) + [
+            ("move_id", "in", self.line_ids.move_id.ids)
+        ]
         action["context"] = {}
         return action
 

@@ -105,6 +105,40 @@ class TestStatement(AftersalesStatementCommon):
         self.assertEqual(statement.closing_balance, 650.0)
         self.assertFalse(statement.difference)
 
+    def test_statement_covers_every_receivable_account(self):
+        """A dealer given another receivable account: the statement and its ledger check read
+        both accounts, as Odoo's partner ledger does."""
+        first = self._invoice(self.dealer_a, 345.0, self.date_from + relativedelta(days=2))
+        other = self.env["account.account"].create({
+            "name": "Dealers receivable (second)", "code": "121099",
+            "account_type": "asset_receivable", "reconcile": True,
+        })
+        self.assertNotEqual(first.line_ids.account_id & other, other)
+        self.dealer_a.property_account_receivable_id = other
+        second = self._invoice(self.dealer_a, 575.0, self.date_from + relativedelta(days=6))
+        self.assertIn(other, second.line_ids.account_id)
+        statement = self._generate()
+        self.assertRecordValues(statement, [{
+            "opening_balance": 0.0, "invoiced_amount": 920.0, "closing_balance": 920.0,
+            "ledger_balance": 920.0, "difference": 0.0,
+        }])
+        self.assertEqual(statement.line_ids.move_id, first | second)
+        self.assertEqual(statement.line_ids.mapped("cumulated_balance"), [345.0, 920.0])
+        # an entry posted later on the first account shows in the ledger check, with its cause
+        self.dealer_a.property_account_receivable_id = first.line_ids.account_id.filtered(
+            lambda a: a.account_type == "asset_receivable"
+        )
+        late = self._invoice(self.dealer_a, 80.0, self.date_from + relativedelta(days=8))
+        self.assertNotIn(other, late.line_ids.account_id)
+        statement.invalidate_recordset()
+        self.assertEqual(statement.difference, 80.0)
+        self.assertIn(late.name, statement.difference_note)
+        # the journal items the statement's button opens are those of both accounts
+        action = statement.action_view_moves()
+        items = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(items.move_id, first | second)
+        self.assertEqual(len(items.account_id), 2)
+
     def test_statement_queries_do_not_grow(self):
         self._stage_month()
         self._generate(self.dealer_a)  # warm up: gift program, cards
@@ -156,7 +190,7 @@ class TestStatement(AftersalesStatementCommon):
         statements.invalidate_recordset()
         return [
             (
-                statement.dealer_id.id, statement.account_id.id, statement.opening_balance,
+                statement.dealer_id.id, statement.opening_balance,
                 statement.invoiced_amount, statement.credited_amount, statement.paid_amount,
                 statement.other_amount, statement.closing_balance, statement.gift_earned,
                 statement.gift_balance,
