@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 from .bulk_sql import bulk_create
 
@@ -371,35 +371,70 @@ class AftersalesReservePlan(models.Model):
     def _compute_reserve_figures(self, mean, std, lead_days, service_level, coverage_months, rounding):
         """The plan's arithmetic, for one part in one warehouse.
 
+        The maximum coverage caps the stock: ``coverage_months`` of average demand, rounded down
+        to the part's unit so that the maximum in whole units never exceeds it, but never less
+        than one unit, so that a part in demand stays stocked. Within the cap, the minimum is the
+        lead-time demand plus a safety stock cut to what the cap leaves, and the maximum the
+        minimum plus a month of demand, cut to the cap. When the lead-time demand alone exceeds
+        the cap, no stock within the cap can bridge a replenishment: the minimum and maximum are
+        the lead-time demand itself, without safety stock, and the line is flagged for review.
+
         :param mean: average monthly demand, zero months included
         :param std: standard deviation of the monthly demand
         :param lead_days: replenishment lead time in days
+        :param rounding: the part's unit rounding (1.0 for parts counted in units)
         :return: dict with safety stock, minimum (reorder point) and maximum, rounded up to the
-            unit of measure, and whether the maximum was capped by the coverage
+            unit of measure, the cap in that unit, and which rule bound the figures
         """
-        z = NormalDist().inv_cdf(service_level / 100.0)
-        lead_months = lead_days / DAYS_PER_MONTH
-        safety = max(z * std * math.sqrt(lead_months), 0.0)
-        minimum = mean * lead_months + safety
-        # Reorder up to one more month of demand, but never above the coverage cap: stock that
-        # covers at most ~3 months of demand is what keeps 80% of it younger than 3 months.
-        cap = mean * coverage_months
-        maximum = min(minimum + mean, cap)
-        capped = minimum + mean > cap
-        above_cap = maximum < minimum
-        if above_cap:
-            maximum = minimum
 
         def round_up(quantity):
             return float_round(quantity, precision_rounding=rounding, rounding_method="UP")
 
-        return {
-            "safety_qty": round_up(safety),
-            "min_qty": round_up(minimum),
-            "max_qty": round_up(maximum),
-            "is_capped": capped,
-            "is_above_cap": above_cap,
+        def above(quantity, limit):
+            return float_compare(quantity, limit, precision_rounding=rounding) > 0
+
+        z = NormalDist().inv_cdf(service_level / 100.0)
+        lead_months = lead_days / DAYS_PER_MONTH
+        lead_demand = mean * lead_months
+        safety = max(z * std * math.sqrt(lead_months), 0.0)
+        # Stock that covers at most ~3 months of demand is what keeps 80% of it younger than
+        # 3 months.
+        raw_cap = mean * coverage_months
+        cap = float_round(raw_cap, precision_rounding=rounding, rounding_method="DOWN")
+        is_cap_raised = mean > 0 and not above(cap, 0.0)
+        if is_cap_raised:
+            cap = rounding
+        figures = {
+            "cap_qty": cap,
+            "is_cap_raised": is_cap_raised,
+            "is_safety_capped": False,
+            "is_capped": False,
+            "is_above_cap": False,
         }
+        lead_qty = round_up(lead_demand)
+        if above(lead_qty, cap):
+            figures.update(
+                safety_qty=0.0,
+                min_qty=lead_qty,
+                max_qty=lead_qty,
+                is_safety_capped=not float_is_zero(round_up(safety), precision_rounding=rounding),
+                is_above_cap=True,
+            )
+            return figures
+        uncapped_min = round_up(lead_demand + safety)
+        if above(uncapped_min, cap):
+            safety = max(cap - lead_demand, 0.0)
+            figures["is_safety_capped"] = True
+        minimum = min(round_up(lead_demand + safety), cap)
+        # Reorder up to one more month of demand, but never above the cap.
+        uncapped_max = round_up(lead_demand + safety + mean)
+        figures["is_capped"] = above(uncapped_max, cap)
+        figures.update(
+            safety_qty=round_up(safety),
+            min_qty=minimum,
+            max_qty=min(uncapped_max, cap),
+        )
+        return figures
 
     def _prepare_line_vals(self):
         """Values of the plan's lines: every part and warehouse with consumption in the window,

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, float_round, formatLang
+
+from .aftersales_reserve_plan import DAYS_PER_MONTH
 
 PROPOSALS = [
     ("create", "Create rule"),
@@ -77,14 +79,28 @@ class AftersalesReservePlanLine(models.Model):
         string="Max", digits="Product Unit of Measure",
         help="Proposed maximum. You may correct it before applying the plan.",
     )
+    cap_qty = fields.Float(
+        string="Coverage Cap", readonly=True,
+        help="The most the plan's maximum coverage allows: that many months of demand, rounded "
+        "down to the part's unit, but at least one unit.",
+    )
+    is_cap_raised = fields.Boolean(
+        string="Cap Raised to One Unit", readonly=True,
+        help="The coverage is worth less than one unit of the part: the cap is one unit, so that "
+        "a part in demand stays stocked.",
+    )
+    is_safety_capped = fields.Boolean(
+        string="Safety Stock Capped", readonly=True,
+        help="The safety stock was cut so that the minimum stays within the coverage cap.",
+    )
     is_capped = fields.Boolean(
-        string="Capped", readonly=True,
-        help="The maximum was lowered to the plan's coverage (three months of demand).",
+        string="Maximum Capped", readonly=True,
+        help="The maximum was lowered to the coverage cap.",
     )
     is_above_cap = fields.Boolean(
         string="Lead Time Beyond Cap", readonly=True,
-        help="The lead-time demand alone exceeds the coverage cap: the maximum equals the "
-        "minimum and stock will be older than the target.",
+        help="The lead-time demand alone exceeds the coverage cap: the minimum and maximum are "
+        "the lead-time demand, without safety stock, and stock will be older than the target.",
     )
     # The rule is created by the plan for the plan's company and warehouse.
     orderpoint_id = fields.Many2one("stock.warehouse.orderpoint", string="Reordering Rule", readonly=True)
@@ -131,7 +147,11 @@ class AftersalesReservePlanLine(models.Model):
             return "keep"
         return "update"
 
-    @api.depends("lead_source", "lead_days", "is_capped", "is_above_cap", "proposal", "plan_id.months")
+    @api.depends(
+        "lead_source", "lead_days", "monthly_demand", "cap_qty", "is_cap_raised",
+        "is_safety_capped", "is_capped", "is_above_cap", "proposal", "plan_id.months",
+        "plan_id.coverage_months",
+    )
     def _compute_note(self):
         for line in self:
             notes = []
@@ -143,10 +163,7 @@ class AftersalesReservePlanLine(models.Model):
                 notes.append(
                     _("No vendor: company default lead time of %(days)s days used.", days=line.lead_days)
                 )
-            if line.is_above_cap:
-                notes.append(_("Lead-time demand exceeds the coverage cap."))
-            elif line.is_capped:
-                notes.append(_("Maximum capped at the coverage."))
+            notes += line._get_cap_notes()
             line.note = " ".join(notes)
 
     # ------------------------------------------------------------------ constraints
@@ -178,6 +195,52 @@ class AftersalesReservePlanLine(models.Model):
         # Quantities are compared at the precision they are stored with, not per unit of
         # measure, so that thousands of lines are compared without reading their products.
         return self.env["decimal.precision"].precision_get("Product Unit of Measure")
+
+    def _get_cap_notes(self):
+        """Which coverage rule bound the computed figures, one sentence per rule."""
+        self.ensure_one()
+        if self.proposal == "stop":
+            return []
+        # Lines computed before the cap was stored have none: their plan capped at the
+        # coverage's demand, unrounded.
+        cap = self.cap_qty or self.monthly_demand * self.plan_id.coverage_months
+        cap_vals = {
+            "months": self._format_number(self.plan_id.coverage_months),
+            "cap": self._format_number(cap),
+        }
+        notes = []
+        if self.is_cap_raised:
+            notes.append(_(
+                "%(months)s months of demand is less than one unit: the coverage cap is raised "
+                "to %(cap)s so that the part stays stocked.",
+                **cap_vals,
+            ))
+        if self.is_above_cap:
+            lead_demand = self.monthly_demand * self.lead_days / DAYS_PER_MONTH
+            notes.append(_(
+                "Lead-time demand (%(demand)s) exceeds the coverage cap of %(months)s months "
+                "(%(cap)s): min and max are the lead-time demand, without safety stock; shorten "
+                "the lead time or accept older stock.",
+                demand=self._format_number(lead_demand),
+                **cap_vals,
+            ))
+            return notes
+        if self.is_safety_capped:
+            notes.append(_(
+                "Safety stock capped: the minimum stays within the coverage cap of %(months)s "
+                "months (%(cap)s).",
+                **cap_vals,
+            ))
+        if self.is_capped:
+            notes.append(_(
+                "Maximum capped at the coverage of %(months)s months (%(cap)s).", **cap_vals
+            ))
+        return notes
+
+    def _format_number(self, value):
+        """``value`` in the user's language, with decimals only where it has some."""
+        value = float_round(value, precision_digits=2)
+        return formatLang(self.env, value, digits=0 if value.is_integer() else 2)
 
     def _prepare_orderpoint_vals(self):
         self.ensure_one()

@@ -1,3 +1,4 @@
+import math
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -40,10 +41,75 @@ class TestReservePlanArithmetic(AftersalesStockCommon):
         self.assertFalse(figures["is_above_cap"])
 
     def test_lead_time_beyond_cap(self):
-        # 120 days: the lead-time demand alone (80) exceeds 3 months (60): max = min.
-        figures = self._figures(20, 0, 120)
-        self.assertEqual((figures["min_qty"], figures["max_qty"]), (80, 80))
+        # 120 days = 4 months: the lead-time demand alone (20 x 4 = 80) exceeds the 3-month cap
+        # (60). No stock within the cap bridges a replenishment: min = max = the lead-time
+        # demand, and the safety stock (1.6449 x 5 x 2 = 16.45) is dropped, not added above it.
+        figures = self._figures(20, 5, 120)
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (0, 80, 80))
+        self.assertEqual(figures["cap_qty"], 60)
         self.assertTrue(figures["is_above_cap"])
+        self.assertTrue(figures["is_safety_capped"])
+        self.assertFalse(figures["is_capped"])
+
+    def test_sporadic_demand_stays_within_cap(self):
+        # Issue 18: 12 used in one month of 12 -> mean 1, variance 144/12 - 1 = 11, sd 3.3166.
+        # Lead time 30 days = 1 month: lead-time demand 1; safety 1.6449 x 3.3166 x 1 = 5.46
+        # would make min 6.46 -> 7, over the cap of 3 x 1 = 3. The safety is cut to 3 - 1 = 2:
+        # min 3; max min(3 + 1, 3) = 3. The lead-time demand (1) is well within the cap.
+        figures = self._figures(1, 11 ** 0.5, 30)
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (2, 3, 3))
+        self.assertEqual(figures["cap_qty"], 3)
+        self.assertTrue(figures["is_safety_capped"])
+        self.assertTrue(figures["is_capped"])
+        self.assertFalse(figures["is_above_cap"])
+        self.assertFalse(figures["is_cap_raised"])
+
+    def test_whole_units_within_cap(self):
+        # mean 1.5, steady, 60 days: min 1.5 x 2 = 3; max 4.5, and 3 months are 4.5 too. In
+        # whole units the cap rounds down to 4 (rounding 4.5 up would exceed it); a part
+        # measured to the hundredth keeps 4.5.
+        figures = self._figures(1.5, 0, 60)
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (0, 3, 4))
+        self.assertEqual(figures["cap_qty"], 4)
+        self.assertTrue(figures["is_capped"])
+        self.assertFalse(figures["is_safety_capped"])
+        figures = self._figures(1.5, 0, 60, rounding=0.01)
+        self.assertEqual((figures["min_qty"], figures["max_qty"], figures["cap_qty"]), (3, 4.5, 4.5))
+        self.assertFalse(figures["is_capped"])
+
+    def test_cap_below_one_unit_keeps_one(self):
+        # 1 used in 12 months: mean 1/12, sd sqrt(1/12 - 1/144) = 0.2764; 3 months are 0.25 of
+        # a unit, rounded down 0: the cap is raised to one unit. 30 days: lead-time demand
+        # 0.083, safety 1.6449 x 0.2764 = 0.45 -> 1; min 0.54 -> 1; max 0.62 -> 1 (not capped).
+        figures = self._figures(1 / 12, (11 / 144) ** 0.5, 30)
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (1, 1, 1))
+        self.assertEqual(figures["cap_qty"], 1)
+        self.assertTrue(figures["is_cap_raised"])
+        self.assertFalse(figures["is_capped"] or figures["is_safety_capped"] or figures["is_above_cap"])
+
+    def test_maximum_never_exceeds_cap(self):
+        """Over a grid of demands and lead times up to the 3-month cap: the maximum stays within
+        the cap in the part's unit, except where the lead-time demand alone exceeds it."""
+        for mean in (0.05, 0.3, 1, 1.5, 7, 20):
+            for std in (0, mean, 3 * mean, 10 * mean):
+                for lead_days in (0, 7, 30, 45, 89, 90):
+                    for rounding in (1.0, 0.01):
+                        with self.subTest(mean=mean, std=std, lead_days=lead_days, rounding=rounding):
+                            figures = self._figures(mean, std, lead_days, rounding=rounding)
+                            cap = max(math.floor(mean * 3 / rounding + 1e-9) * rounding, rounding)
+                            self.assertAlmostEqual(figures["cap_qty"], cap)
+                            if figures["is_above_cap"]:
+                                # only where the lead-time demand itself, in whole units, is over
+                                lead_qty = math.ceil(mean * lead_days / 30 / rounding - 1e-9) * rounding
+                                self.assertGreater(lead_qty, cap + 1e-9)
+                                self.assertAlmostEqual(figures["max_qty"], lead_qty)
+                                self.assertAlmostEqual(figures["min_qty"], lead_qty)
+                                self.assertEqual(figures["safety_qty"], 0)
+                            else:
+                                self.assertLessEqual(figures["max_qty"], cap + 1e-9)
+                            self.assertLessEqual(figures["min_qty"], figures["max_qty"])
+                            self.assertLessEqual(figures["safety_qty"], figures["min_qty"])
+                            self.assertGreater(figures["max_qty"], 0)
 
 
 @tagged("post_install", "-at_install")
@@ -121,6 +187,58 @@ class TestReservePlan(AftersalesStockCommon):
         self.assertEqual(plan.default_lead_count, 1)
         plan_45 = self._plan(default_lead_days=45)
         self.assertEqual(self._line(plan_45, self.standard_part).min_qty, 9)
+
+    def test_sporadic_demand_capped_from_history(self):
+        """Issue 18: a part used 12 times in one month of the last 12 is planned within the
+        3-month cap, and the note names the rules that bound its figures."""
+        sporadic, rare = self.env["product.product"].create([
+            {"name": name, "type": "consu", "is_storable": True, "aftersales_part_class": "wear",
+             "is_serviceable_part": True}
+            for name in ("Test Sporadic Seal", "Test Rare Gasket")
+        ])
+        supplierinfo = self.env["product.supplierinfo"].create([
+            {"partner_id": self.vendor.id, "product_tmpl_id": part.product_tmpl_id.id, "delay": 30}
+            for part in (sporadic, rare)
+        ])
+        # 12-month window July 2024 - June 2025: 12 seals in March, one gasket in October.
+        self._done_move(sporadic, 12, self.stock_location, self.customer_location, date(2025, 3, 12))
+        self._done_move(rare, 1, self.stock_location, self.customer_location, date(2024, 10, 3))
+        plan = self._plan(months=12)
+        line = self._line(plan, sporadic)
+        # mean 1, sd sqrt(144/12 - 1) = 3.3166, 30 days: lead-time demand 1, safety 5.46 cut to
+        # the cap of 3 x 1 = 3 minus 1 = 2; min 3; max min(3 + 1, 3) = 3 (not 7 and 7).
+        self.assertEqual((line.demand_qty, line.lead_days), (12, 30))
+        self.assertAlmostEqual(line.monthly_demand, 1)
+        self.assertAlmostEqual(line.demand_std, 11 ** 0.5, places=4)
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty, line.cap_qty), (2, 3, 3, 3))
+        self.assertEqual((line.is_safety_capped, line.is_capped, line.is_above_cap), (True, True, False))
+        self.assertEqual(
+            line.note,
+            "Safety stock capped: the minimum stays within the coverage cap of 3 months (3). "
+            "Maximum capped at the coverage of 3 months (3).",
+        )
+        # 1 in 12 months: 3 months are a quarter of a unit; the part keeps one.
+        line = self._line(plan, rare)
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty, line.cap_qty), (1, 1, 1, 1))
+        self.assertEqual(
+            line.note,
+            "3 months of demand is less than one unit: the coverage cap is raised to 1 so that "
+            "the part stays stocked.",
+        )
+        plan.action_apply()
+        rule = self._line(plan, sporadic).orderpoint_id
+        self.assertEqual((rule.product_min_qty, rule.product_max_qty), (3, 3))
+
+        # 120 days of lead time: the lead-time demand alone (4) exceeds the cap (3).
+        supplierinfo.delay = 120
+        line = self._line(self._plan(months=12), sporadic)
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty, line.cap_qty), (0, 4, 4, 3))
+        self.assertTrue(line.is_above_cap)
+        self.assertEqual(
+            line.note,
+            "Lead-time demand (4) exceeds the coverage cap of 3 months (3): min and max are the "
+            "lead-time demand, without safety stock; shorten the lead time or accept older stock.",
+        )
 
     def test_no_demand_is_candidate_to_stop(self):
         plan = self._plan()
