@@ -3,6 +3,11 @@
 AFTERSALES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_PATH="${ODOO_PATH:-/opt/odoo18}"                       # Odoo 18 source tree (has odoo/release.py)
 AFTERSALES_VENV="${AFTERSALES_VENV:-/opt/aftersales-venv}"  # Python 3.11 virtualenv for Odoo
+ODOO_SOURCE="${ODOO_SOURCE:-https://github.com/odoo/odoo.git}"  # where setup-odoo clones Odoo 18.0 from
+# Absolute, so that the path registered in the virtualenv and the scripts run from any folder agree.
+ODOO_PATH="$(realpath -ms -- "$ODOO_PATH")"
+AFTERSALES_VENV="$(realpath -ms -- "$AFTERSALES_VENV")"
+export ODOO_PATH AFTERSALES_VENV ODOO_SOURCE
 PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-$(id -un)}"
@@ -18,6 +23,26 @@ odoo_addons_path() {
     local paths="$ODOO_PATH/odoo/addons"
     [ -d "$ODOO_PATH/addons" ] && paths="$ODOO_PATH/addons,$paths"
     printf '%s' "$paths"
+}
+
+# Installs what is missing (OS packages, the Python environment, Odoo 18) and says what it
+# installs; when everything is there it only looks (no apt-get update, no pip, no git clone).
+setup_missing() {
+    bash "$AFTERSALES_ROOT/scripts/setup-deps"
+    bash "$AFTERSALES_ROOT/scripts/setup-odoo"
+}
+
+# Makes Odoo at $ODOO_PATH importable from the virtualenv (pytest-odoo imports it); writes only
+# when the registered path changes, so a running test never reads a half-written file.
+register_odoo() {
+    [ -x "$PY" ] || return 0
+    local site pth
+    site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    pth="$site/odoo-src.pth"
+    [ "$(cat "$pth" 2>/dev/null)" = "$ODOO_PATH" ] && return 0
+    say "Registering Odoo at $ODOO_PATH in $AFTERSALES_VENV"
+    printf '%s\n' "$ODOO_PATH" > "$pth.tmp"
+    mv -f "$pth.tmp" "$pth"
 }
 
 require_odoo() {
