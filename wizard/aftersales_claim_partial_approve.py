@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 
 
@@ -38,10 +39,29 @@ class AftersalesClaimPartialApprove(models.TransientModel):
 
     def action_partial_approve(self):
         self.ensure_one()
+        self._check_rows()
         self.claim_id._action_approve(
             {row.claim_line_id.id: row.amount_approved for row in self.line_ids}, self.reason
         )
         return {"type": "ir.actions.act_window_close"}
+
+    def _check_rows(self):
+        """Refuse the input as a whole before anything is written: each row is a line of the
+        claim, once, and its amount passes the claim line's own check (not negative, at most the
+        claimed amount), made on a copy of the line in memory."""
+        self.ensure_one()
+        claim_lines = self.line_ids.claim_line_id
+        if len(claim_lines) != len(self.line_ids) or claim_lines - self.claim_id.line_ids:
+            raise UserError(
+                _(
+                    "Claim %(claim)s: the partial approval names a line that is not one of its "
+                    "lines, or a line twice. Close this window and click Partially Approve again.",
+                    claim=self.claim_id.display_name,
+                )
+            )
+        for row in self.line_ids:
+            line = row.claim_line_id
+            line.new({"amount_approved": row.amount_approved}, origin=line)._check_amounts()
 
 
 class AftersalesClaimPartialApproveLine(models.TransientModel):
