@@ -20,6 +20,14 @@ class ProductProduct(models.Model):
             ("company_id", "in", [False, company.id]),
         ]
 
+    def _is_aftersales_machine(self):
+        """Whether the product is a machine of the product archive (a finished product, whose
+        serials are kept as machines); False for no product."""
+        if not self:
+            return False
+        self.ensure_one()
+        return self.product_tmpl_id.aftersales_part_class == "finished"
+
     def _check_aftersales_core_ip(self, where):
         """The one guard of the IP protection rule: core IP parts are never priced, sold or
         shipped out of the company. Call it with the products a document is about to price, sell

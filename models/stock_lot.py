@@ -73,7 +73,7 @@ class StockLot(models.Model):
     @api.depends("product_id.product_tmpl_id.aftersales_part_class")
     def _compute_is_machine(self):
         for lot in self:
-            lot.is_machine = lot.product_id.product_tmpl_id.aftersales_part_class == "finished"
+            lot.is_machine = lot.product_id._is_aftersales_machine()
 
     @api.depends("registration_date", "product_id.product_tmpl_id.warranty_months")
     def _compute_warranty_end_date(self):
@@ -87,12 +87,16 @@ class StockLot(models.Model):
             lot.warranty_state = lot._get_warranty_state(today)
 
     def _get_warranty_end_date(self, start_date):
-        """Last day of warranty for a machine registered on ``start_date``."""
+        """Last day of warranty for a machine registered on ``start_date``, by the rule of the
+        PRC Civil Code for periods (articles 201 and 202): the registration day is not counted,
+        and a period of N months ends on the same day N months later, or on that month's last
+        day where it has no such day (15 January + 12 months: 15 January next year; 31 January
+        + 1 month: 28 or 29 February)."""
         self.ensure_one()
         if not start_date:
             return False
         months = self.product_id.product_tmpl_id.warranty_months
-        return start_date + relativedelta(months=months, days=-1)
+        return start_date + relativedelta(months=months)
 
     def _get_warranty_state(self, on_date):
         """Warranty state of the machine on ``on_date`` (e.g. a claim's failure date)."""
@@ -150,6 +154,28 @@ class StockLot(models.Model):
                         delivery=lot.dealer_delivery_date,
                     )
                 )
+
+    # ------------------------------------------------------------------ ORM
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._aftersales_set_machine_company(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _aftersales_set_machine_company(self, vals_list):
+        """A machine of the archive belongs to a company, so that the company rule keeps its
+        dealer, end user and phone from other companies: the product's company, else the
+        company it is created in. Odoo leaves a serial of a product shared between companies
+        without one (visible to every company)."""
+        products = self.env["product.product"].browse(
+            {vals["product_id"] for vals in vals_list if vals.get("product_id")}
+        )
+        for vals in vals_list:
+            if vals.get("company_id") or not vals.get("product_id"):
+                continue
+            product = products.browse(vals["product_id"])
+            if product._is_aftersales_machine():
+                vals["company_id"] = (product.company_id or self.env.company).id
 
     @api.model
     def _cron_update_warranty_state(self):

@@ -11,6 +11,14 @@ class StockMoveLine(models.Model):
         self._check_aftersales_core_ip_leaving()
         return super()._action_done()
 
+    def _prepare_new_lot_vals(self):
+        """A machine's serial typed on a receipt or a production belongs to the operation's
+        company (Odoo leaves it without one when the product is shared)."""
+        vals = super()._prepare_new_lot_vals()
+        if not vals.get("company_id") and self.product_id._is_aftersales_machine():
+            vals["company_id"] = self.company_id.id
+        return vals
+
     def _check_aftersales_core_ip_leaving(self):
         leaving = self.filtered(
             lambda ml: ml.product_id.aftersales_part_class == "core_ip"

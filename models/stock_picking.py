@@ -40,3 +40,5 @@ class StockPicking(models.Model):
                     "dealer_picking_id": picking.id,
                 }
             )
+            # a machine made before the archive kept companies gets the delivery's
+            lots.filtered(lambda lot: not lot.company_id).company_id = picking.company_id
