@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class AftersalesDealerLevel(models.Model):
@@ -77,8 +80,13 @@ class AftersalesDealerLevel(models.Model):
         return res
 
     def _sync_pricelist(self):
-        """Keep each level's price list = market guide list less the level's discount."""
-        Pricelist = self.env["product.pricelist"].sudo()
+        """Keep each level's price list = market guide list less the level's discount.
+
+        Only what differs is written: a list already right is left alone, a rule edited by hand
+        is put back in place (same record), extra rules are removed and a missing list is
+        created. The rule follows the market list by formula: new market prices need no write.
+        """
+        targets = {}  # level: (market list, price list vals)
         for level in self:
             company = level.company_id or self.env.company
             if company.aftersales_pricelist_mode != "market_level":
@@ -86,25 +94,103 @@ class AftersalesDealerLevel(models.Model):
             market = company.aftersales_market_pricelist_id
             if not market:
                 continue
-            item_vals = {
-                "applied_on": "3_global",
-                "compute_price": "formula",
-                "base": "pricelist",
-                "base_pricelist_id": market.id,
-                "price_discount": level.settlement_discount,
-            }
-            name = _("Dealer settlement: %(level)s", level=level.name)
-            if level.pricelist_id:
-                level.pricelist_id.sudo().write(
-                    {"name": name, "item_ids": [Command.clear(), Command.create(item_vals)]}
-                )
+            targets[level] = (market, {
+                "name": _("Dealer settlement: %(level)s", level=level.name),
+                "company_id": market.company_id.id,
+                "currency_id": market.currency_id.id,
+            })
+        if not targets:
+            return
+        levels = self.filtered(lambda level: level in targets)
+        new_levels = levels.filtered(lambda level: not level.pricelist_id)
+        if new_levels:
+            pricelists = self.env["product.pricelist"].sudo().create([
+                dict(targets[level][1], sequence=92,
+                     item_ids=[Command.create(level._prepare_pricelist_item_vals(targets[level][0]))])
+                for level in new_levels
+            ])
+            for level, pricelist in zip(new_levels, pricelists):
+                level.sudo().pricelist_id = pricelist
+        (levels - new_levels)._sync_existing_pricelists(targets)
+        levels.dealer_ids._aftersales_sync_pricelist()
+
+    def _sync_existing_pricelists(self, targets):
+        """Bring the levels' lists to ``targets`` ({level: (market list, list vals)}): one read
+        of the lists and their rules, then one write per distinct change, whatever the number
+        of levels."""
+        if not self:
+            return
+        Pricelist = self.env["product.pricelist"].sudo()
+        Item = self.env["product.pricelist.item"].sudo()
+        pricelists = self.pricelist_id.sudo()
+        pricelists.fetch(["name", "company_id", "currency_id"])
+        item_fields = ["pricelist_id", *self[:1]._prepare_pricelist_item_vals(Pricelist)]
+        items_by_list = defaultdict(Item.browse)
+        for item in Item.search_fetch([("pricelist_id", "in", pricelists.ids)], item_fields):
+            items_by_list[item.pricelist_id] |= item
+        list_writes = defaultdict(list)  # frozen vals: [price list id]
+        item_writes = defaultdict(list)  # frozen vals: [rule id]
+        to_create, to_unlink = [], Item.browse()
+        for level in self:
+            market, list_vals = targets[level]
+            pricelist = level.pricelist_id.sudo()
+            if changes := self._get_changes(pricelist, list_vals):
+                list_writes[frozenset(changes.items())].append(pricelist.id)
+            item_vals = level._prepare_pricelist_item_vals(market)
+            rules = items_by_list[pricelist].sorted("id")
+            # Keep the rule that is already right, else rewrite the oldest one (the level's own)
+            # in place.
+            keep = rules.filtered(lambda rule: not self._get_changes(rule, item_vals))[:1] or rules[:1]
+            if not keep:
+                to_create.append(dict(item_vals, pricelist_id=pricelist.id))
+            elif changes := self._get_changes(keep, item_vals):
+                item_writes[frozenset(changes.items())].append(keep.id)
+            to_unlink |= rules - keep
+        for vals, ids in list_writes.items():
+            Pricelist.browse(ids).write(dict(vals))
+        to_unlink.unlink()
+        for vals, ids in item_writes.items():
+            Item.browse(ids).write(dict(vals))
+        Item.create(to_create)
+
+    def _prepare_pricelist_item_vals(self, market):
+        """The single rule of the level's list: the market guide list less the settlement
+        discount, every other setting of the rule at Odoo's default."""
+        return {
+            "applied_on": "3_global",
+            "compute_price": "formula",
+            "base": "pricelist",
+            "base_pricelist_id": market.id,
+            "price_discount": self.settlement_discount,
+            "price_surcharge": 0.0,
+            "price_round": 0.0,
+            "price_min_margin": 0.0,
+            "price_max_margin": 0.0,
+            "min_quantity": 0.0,
+            "date_start": False,
+            "date_end": False,
+            "categ_id": False,
+            "product_tmpl_id": False,
+            "product_id": False,
+        }
+
+    @api.model
+    def _get_changes(self, record, vals):
+        """The part of ``vals`` that ``record`` does not hold yet (floats compared at their
+        field's precision)."""
+        changes = {}
+        for name, value in vals.items():
+            field, current = record._fields[name], record[name]
+            if field.type == "many2one":
+                differs = current.id != (value or False)
+            elif field.type == "float":
+                digits = field.get_digits(record.env)
+                differs = float_compare(current, value, precision_digits=digits[1] if digits else 6) != 0
             else:
-                level.sudo().pricelist_id = Pricelist.create(
-                    {"name": name, "company_id": market.company_id.id,
-                     "currency_id": market.currency_id.id, "sequence": 92,
-                     "item_ids": [Command.create(item_vals)]}
-                )
-            level.dealer_ids._aftersales_sync_pricelist()
+                differs = current != value
+            if differs:
+                changes[name] = value
+        return changes
 
     def action_view_dealers(self):
         self.ensure_one()

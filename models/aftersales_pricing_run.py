@@ -352,7 +352,11 @@ class AftersalesPricingRun(models.Model):
             {line.product_id.id: line.proposed_market_price for line in lines},
         )
         if self.mode == "market_level":
-            self.env["aftersales.dealer.level"].search([])._sync_pricelist()
+            # Creates the lists levels lack and repairs rules changed by hand; lists already
+            # right are not written (their rule follows the market list by formula).
+            self.env["aftersales.dealer.level"].with_company(company).search(
+                [("company_id", "in", [False, company.id])]
+            )._sync_pricelist()
 
     @api.model
     def _write_fixed_prices(self, pricelist, prices):

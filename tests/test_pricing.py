@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -266,6 +268,98 @@ class TestPriceListModes(PricingCommon):
         self.assertEqual(self.dealer_b.property_product_pricelist, other.pricelist_id)
         self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 96.77, places=2)
 
+
+    def _level_items(self, levels):
+        """(id, price list, discount, base list, write date) of the levels' rules, as stored."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        items = self.env["product.pricelist.item"].search([("pricelist_id", "in", levels.pricelist_id.ids)])
+        return sorted(
+            (item.id, item.pricelist_id.id, item.price_discount, item.base_pricelist_id.id, item.write_date)
+            for item in items
+        )
+
+    def _backdate(self, pricelists):
+        """Date the price lists and their rules in the past, so that any later write shows."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE product_pricelist SET write_date = '2020-01-01' WHERE id IN %s", [tuple(pricelists.ids)]
+        )
+        self.env.cr.execute(
+            "UPDATE product_pricelist_item SET write_date = '2020-01-01' WHERE pricelist_id IN %s",
+            [tuple(pricelists.ids)],
+        )
+        self.env.invalidate_all()
+
+    def test_level_lists_written_only_when_changed(self):
+        """Issue 18: applying a run in the level-discount mode leaves the levels' lists alone
+        when they already are the market list less their discount; a change rewrites only the
+        rule that differs, in place."""
+        self.company.aftersales_pricelist_mode = "market_level"
+        other = self.env["aftersales.dealer.level"].create({"name": "Entry", "settlement_discount": 5.0})
+        levels = self.env["aftersales.dealer.level"].search([("company_id", "in", [False, self.company.id])])
+        self.assertIn(other, levels)
+        self._run().action_apply()
+        lists = levels.pricelist_id
+        self.assertEqual(len(lists), len(levels))
+        self._backdate(lists)
+        before = self._level_items(levels)
+        self.assertEqual(len(before), len(levels))  # one rule per level
+
+        self._run().action_apply()
+        self.assertEqual(self._level_items(levels), before)
+        self.assertEqual(set(lists.mapped("write_date")), {datetime(2020, 1, 1)})
+        self.assertAlmostEqual(self.level.pricelist_id._get_product_price(self.m1, 1.0), 87.09, places=2)
+
+        # The rule of one level edited by hand, and a second rule added to it: the next run puts
+        # that rule back in place and drops the extra one; the other levels' rules are untouched.
+        rule = self.level.pricelist_id.item_ids
+        rule.price_discount = 15.0
+        extra = self.env["product.pricelist.item"].create({
+            "pricelist_id": self.level.pricelist_id.id, "applied_on": "0_product_variant",
+            "product_id": self.m1.id, "compute_price": "fixed", "fixed_price": 1.0,
+        })
+        self._backdate(lists)
+        untouched = [item for item in self._level_items(levels) if item[0] not in (rule | extra).ids]
+        self._run().action_apply()
+        after = self._level_items(levels)
+        self.assertFalse(extra.exists())
+        self.assertEqual([item for item in after if item[0] != rule.id], untouched)
+        restored = next(item for item in after if item[0] == rule.id)  # same rule, written
+        self.assertEqual(restored[2:4], (10.0, self.market_list.id))
+        self.assertGreater(restored[4], datetime(2020, 1, 1))
+        self.assertAlmostEqual(self.level.pricelist_id._get_product_price(self.m1, 1.0), 87.09, places=2)
+
+        # A new discount on one level: its rule is updated in place, the others stay as they are.
+        self._backdate(lists)
+        before = self._level_items(levels)
+        other.settlement_discount = 20.0
+        after = self._level_items(levels)
+        self.assertEqual([item[0] for item in after], [item[0] for item in before])
+        changed = [item for item in after if item not in before]
+        self.assertEqual([item[:3] for item in changed], [(other.pricelist_id.item_ids.id, other.pricelist_id.id, 20.0)])
+        self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 77.42, places=2)
+        self.assertEqual(set(lists.mapped("write_date")), {datetime(2020, 1, 1)})
+
+    def test_level_lists_checked_in_fixed_queries(self):
+        """Checking the levels' lists reads them in the same number of statements for 3
+        levels as for 8."""
+        self.company.aftersales_pricelist_mode = "market_level"
+        Level = self.env["aftersales.dealer.level"]
+
+        def count():
+            levels = Level.search([("company_id", "in", [False, self.company.id])])
+            levels._sync_pricelist()  # settles anything left to write
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            levels._sync_pricelist()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start
+
+        few = count()
+        Level.create([{"name": f"Bulk level {i}", "settlement_discount": i} for i in range(5)])
+        self.assertEqual(count(), few)
 
 @tagged("post_install", "-at_install")
 class TestPriceCheck(PricingCommon):
