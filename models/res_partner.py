@@ -1,5 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# What a dealer buys at: set by After-Sales managers, while After-Sales users keep the rest of the
+# customer archives
+DEALER_TERMS_FIELDS = ("dealer_level_id", "property_product_pricelist", "specific_property_product_pricelist")
 
 
 class ResPartner(models.Model):
@@ -33,6 +37,10 @@ class ResPartner(models.Model):
         domain=[("is_dealer", "=", True)],
         help="The dealer that serves this end user.",
     )
+    can_edit_dealer_terms = fields.Boolean(
+        compute="_compute_can_edit_dealer_terms",
+        help="Whether the user may set a dealer's level and price list (After-Sales managers).",
+    )
     dealer_machine_ids = fields.One2many("stock.lot", "dealer_id", string="Machines Sold")
     owned_machine_ids = fields.One2many("stock.lot", "end_user_id", string="Machines Owned")
     dealer_machine_count = fields.Integer(compute="_compute_aftersales_counts")
@@ -55,6 +63,14 @@ class ResPartner(models.Model):
             partner.dealer_machine_count = sold.get(partner, 0)
             partner.owned_machine_count = owned.get(partner, 0)
             partner.served_end_user_count = served.get(partner, 0)
+
+    @api.depends_context("uid")
+    def _compute_can_edit_dealer_terms(self):
+        self.can_edit_dealer_terms = self._aftersales_user_sets_dealer_terms()
+
+    @api.model
+    def _aftersales_user_sets_dealer_terms(self):
+        return self.env.su or self.env.user.has_group("aftersales.group_aftersales_manager")
 
     @api.constrains("is_dealer", "is_end_user", "phone", "mobile", "email", "aftersales_dealer_id")
     def _check_aftersales_roles(self):
@@ -109,20 +125,49 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._aftersales_user_sets_dealer_terms():
+            for vals in vals_list:
+                if vals.get("is_dealer") and vals.get("dealer_level_id"):
+                    self._aftersales_raise_dealer_terms(vals.get("name") or _("New"))
         partners = super().create(vals_list)
         partners.filtered("is_dealer")._aftersales_sync_pricelist()
         return partners
 
     def write(self, vals):
+        self._check_aftersales_dealer_terms(vals)
         res = super().write(vals)
         if "is_dealer" in vals or "dealer_level_id" in vals:
             self.filtered("is_dealer")._aftersales_sync_pricelist()
         return res
 
+    def _check_aftersales_dealer_terms(self, vals):
+        """After-Sales users maintain dealers and end users, but a dealer's level and price list
+        (what it buys at) are set by After-Sales managers: refuse a change of them on a dealer
+        by anyone else. Odoo's own copies of the list to a dealer's contacts change no dealer."""
+        changed = set(vals) & set(DEALER_TERMS_FIELDS)
+        if not changed or self._aftersales_user_sets_dealer_terms():
+            return
+        for partner in self:
+            if not (partner.is_dealer or vals.get("is_dealer")):
+                continue
+            for fname in changed:
+                new = vals[fname]
+                new = new.id if isinstance(new, models.BaseModel) else (new or False)
+                if partner[fname].id != new:
+                    self._aftersales_raise_dealer_terms(partner.display_name)
+
+    @api.model
+    def _aftersales_raise_dealer_terms(self, dealer_name):
+        raise AccessError(_(
+            "Dealer %(dealer)s: only After-Sales managers set a dealer's level and price list. "
+            "Save the other changes without them, and ask a manager to set them.",
+            dealer=dealer_name,
+        ))
+
     def _aftersales_sync_pricelist(self):
         """A dealer buys at the dealer settlement price list, or its level's list in the
         'market guide list + level discount' mode."""
-        for dealer in self:
+        for dealer in self.sudo():
             company = dealer.company_id or self.env.company
             pricelist = company.aftersales_dealer_pricelist_id
             if company.aftersales_pricelist_mode == "market_level" and dealer.dealer_level_id.pricelist_id:

@@ -37,7 +37,9 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_aftersales_gift_balance(self):
-        program = self.env.company.aftersales_gift_program_id
+        # a figure of the dealer's form: read for any user who reads the dealer (the loyalty
+        # program itself is the sales team's)
+        program = self.env.company.sudo().aftersales_gift_program_id
         points = {}
         if program and self.ids:
             points = dict(
