@@ -465,10 +465,12 @@ class AftersalesRequest(models.Model):
     def action_start(self):
         self._check_can("can_be_started", _("start"))
         self.write({"state": "in_progress"})
+        return True
 
     def action_wait(self):
         self._check_can("can_be_put_waiting", _("put on hold"))
         self.write({"state": "waiting"})
+        return True
 
     def action_done(self):
         self._check_can("can_be_done", _("close"))
@@ -488,14 +490,17 @@ class AftersalesRequest(models.Model):
                     )
                 )
         self.write({"state": "done", "close_date": fields.Datetime.now()})
+        return True
 
     def action_cancel(self):
         self._check_can("can_be_cancelled", _("cancel"))
         self.write({"state": "cancelled", "close_date": fields.Datetime.now()})
+        return True
 
     def action_reset(self):
         self._check_can("can_be_reset", _("reopen"))
         self.write({"state": "in_progress", "close_date": False})
+        return True
 
     def _check_can(self, gate, verb):
         for request in self:

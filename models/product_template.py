@@ -280,6 +280,8 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_template_action_finished")
         action["domain"] = [("id", "in", self.used_in_product_ids.ids)]
+        return action
+
     def _aftersales_variant_domain(self):
         return [("product_id", "in", self.with_context(active_test=False).product_variant_ids.ids)]
 
@@ -329,4 +331,4 @@ class ProductTemplate(models.Model):
 
     def action_print_fee_schedule(self):
         fees = self or self.search([("aftersales_fee_type", "!=", False)])
-        return self.env.ref("aftersales.action_report_fee_schedule").report_action(fees)
+        return self.env.ref("aftersales.action_report_fee_schedule").report_action(fees, data={})

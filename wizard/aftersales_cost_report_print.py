@@ -37,7 +37,7 @@ class AftersalesCostReportPrint(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
-        return self.env.ref("aftersales.action_report_aftersales_management").report_action(self)
+        return self.env.ref("aftersales.action_report_aftersales_management").report_action(self, data={})
 
     def _get_report_data(self):
         """The figures of the month: one grouped query per table, per product and per dealer,

@@ -102,4 +102,4 @@ class AftersalesStockAgingOverview(models.TransientModel):
         return action
 
     def action_print(self):
-        return self.env.ref("aftersales.action_report_aftersales_stock_aging").report_action(self)
+        return self.env.ref("aftersales.action_report_aftersales_stock_aging").report_action(self, data={})
