@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common_claim import AftersalesClaimCommon
 
@@ -501,3 +501,55 @@ class TestStatementPortal(HttpCase, AftersalesStatementCommon):
         self.assertEqual(stm_b.state, "sent", "not its own: nothing happens")
         self._post(f"/my/statements/{stm_a.id}/confirm", {})
         self.assertEqual(stm_a.state, "confirmed")
+
+
+@tagged("post_install", "-at_install")
+class TestStatementAccountants(AftersalesStatementCommon):
+    """Accountants without any after-sales right draw, read, print and send statements."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = new_test_user(
+            cls.env, login="billing_only", groups="base.group_user,account.group_account_invoice"
+        )
+        cls.billing_admin = new_test_user(
+            cls.env, login="billing_admin", groups="base.group_user,account.group_account_manager"
+        )
+
+    def _draw_through_the_wizard(self, user):
+        Wizard = self.env["aftersales.statement.generate"].with_user(user)
+        form = Form(Wizard)
+        form.date_from = self.date_from
+        form.date_to = self.date_to
+        form.dealer_ids.add(self.dealer_a)
+        action = form.save().action_generate()
+        return self.env["aftersales.statement"].with_user(user).search(action["domain"])
+
+    def test_accountants_draw_print_and_send(self):
+        self._stage_month()
+        for user in (self.billing, self.billing_admin):
+            with self.subTest(user=user.login):
+                self.assertFalse(user.has_group("aftersales.group_aftersales_user"))
+                # Accounting > Customers shows them the statements and the drawing wizard
+                menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+                for xmlid in ("aftersales.aftersales_statement_menu_accounting",
+                              "aftersales.aftersales_statement_generate_menu_accounting"):
+                    self.assertIn(self.env.ref(xmlid).id, menus, xmlid)
+                statement = self._draw_through_the_wizard(user)
+                self.assertEqual(statement.dealer_id, self.dealer_a)
+                self.assertEqual(statement.closing_balance, 600.0)
+                # the statement's form as the accountant opens it, every field of the view
+                form = Form(statement)
+                self.assertEqual(form.dealer_level_id, self.level)
+                self.assertEqual(form.closing_balance, 600.0)
+                statement.read(list(statement.fields_get()))
+                html = self.env["ir.actions.report"].with_user(user)._render_qweb_html(
+                    "aftersales.report_aftersales_statement", statement.ids
+                )[0].decode()
+                self.assertIn(statement.name, html)
+                statement.action_regenerate()
+                statement.action_send()
+                self.assertEqual(statement.state, "sent")
+                statement.action_reset_to_draft()
+                statement.sudo().unlink()
