@@ -40,6 +40,9 @@ class AftersalesStatementPortal(CustomerPortal):
     @http.route(["/my/statements", "/my/statements/page/<int:page>"], type="http",
                 auth="user", website=True)
     def portal_my_statements(self, page=1, **kw):
+        # refused to anyone but a dealer's contact, as every other after-sales portal list
+        if not self._aftersales_dealer():
+            return self._aftersales_not_found()
         Statement = request.env["aftersales.statement"]
         count = Statement.search_count([])
         pager = portal_pager(

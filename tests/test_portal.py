@@ -144,7 +144,8 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
     def test_end_user_portal_sees_nothing(self):
         self.authenticate("portal_eu", "portal_eu")
         home = self._get("/my")
-        for url in ("/my/machines", "/my/claims", "/my/parts"):
+        for url in ("/my/machines", "/my/claims", "/my/parts", "/my/statements",
+                    "/my/statements/page/2"):
             self.assertNotIn(f'href="{url}"', home.text)
             self.assertRedirectedHome(self.url_open(url), "SN-A-1")
         counters = self.make_jsonrpc_request(
