@@ -17,6 +17,10 @@ PERIOD_STATES = [
 # unreasonable and must be revised.
 REVISION_SHARE = 80.0
 
+# Reads the figures summed over all the sheets of a period (the aftersales.kpi.sheet record rules
+# give this group every sheet).
+KPI_MANAGER_GROUP = "aftersales.group_aftersales_manager"
+
 REVISION_DECISIONS = [
     ("revise", "Revise the items or weights for the next period"),
     ("keep", "Keep the scheme: the low scores are justified"),
@@ -56,21 +60,26 @@ class AftersalesKpiPeriod(models.Model):
     employee_count = fields.Integer(
         string="Appraised", compute="_compute_kpi_stats", store=True, aggregator="sum"
     )
+    # The figures summed over everybody's sheets are for appraisal managers only: an employee
+    # reads their own sheet, and in a period of two the total minus their own is the colleague's.
     below_one_count = fields.Integer(
-        string="KPI below 1", compute="_compute_kpi_stats", store=True, aggregator="sum"
+        string="KPI below 1", compute="_compute_kpi_stats", store=True, aggregator="sum",
+        groups=KPI_MANAGER_GROUP,
     )
     share_below_one = fields.Float(
         string="Share below 1 (%)", compute="_compute_kpi_stats", store=True, digits=(5, 1),
-        aggregator="avg",
+        aggregator="avg", groups=KPI_MANAGER_GROUP,
         help="Share of the appraised employees whose KPI value is below 1.",
     )
     average_kpi = fields.Float(
         string="Average KPI", compute="_compute_kpi_stats", store=True, digits=(5, 2),
-        aggregator="avg",
+        aggregator="avg", groups=KPI_MANAGER_GROUP,
     )
-    agreed_count = fields.Integer(string="Agreed", compute="_compute_kpi_stats", store=True)
+    agreed_count = fields.Integer(string="Agreed", compute="_compute_kpi_stats", store=True,
+                                  groups=KPI_MANAGER_GROUP)
     amount_actual_wage = fields.Monetary(
-        string="Total Actual Wage", compute="_compute_kpi_stats", store=True
+        string="Total Actual Wage", compute="_compute_kpi_stats", store=True,
+        groups=KPI_MANAGER_GROUP,
     )
     needs_revision = fields.Boolean(
         compute="_compute_kpi_stats", store=True,
@@ -129,7 +138,7 @@ class AftersalesKpiPeriod(models.Model):
     @api.depends("state", "needs_revision", "revision_decided_on")
     @api.depends_context("uid")
     def _compute_can_be(self):
-        is_manager = self.env.user.has_group("aftersales.group_aftersales_manager")
+        is_manager = self.env.user.has_group(KPI_MANAGER_GROUP)
         for period in self:
             state = period.state
             period.can_be_computed = is_manager and state in ("draft", "computed")
@@ -242,11 +251,11 @@ class AftersalesKpiPeriod(models.Model):
                 "revision_decided_by_id": self.env.uid,
                 "revision_decided_on": fields.Datetime.now(),
             })
+            # no share in the chatter: every employee of the period may read it
             period.message_post(
                 body=_(
-                    "Revision rule: %(share)s %% of the employees score below 1. Decision: "
+                    "Revision rule: 80 %% or more of the employees score below 1. Decision: "
                     "%(decision)s. Reason: %(reason)s",
-                    share=round(period.share_below_one, 1),
                     decision=dict(REVISION_DECISIONS)[period.revision_decision],
                     reason=period.revision_reason,
                 ),
