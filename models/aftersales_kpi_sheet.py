@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
 
 KPI_MIN = 0.5
 KPI_MAX = 5.0
@@ -83,7 +84,9 @@ class AftersalesKpiSheet(models.Model):
     @api.depends("average_wage", "base_coefficient", "kpi_value")
     def _compute_wages(self):
         for sheet in self:
-            values = self._get_wages(sheet.average_wage, sheet.base_coefficient, sheet.kpi_value)
+            values = self._get_wages(
+                sheet.average_wage, sheet.base_coefficient, sheet.kpi_value, sheet.currency_id
+            )
             sheet.update(values)
 
     @api.depends("state", "employee_agreed", "user_id")
@@ -130,19 +133,32 @@ class AftersalesKpiSheet(models.Model):
         return min(max(score, KPI_MIN), KPI_MAX)
 
     @api.model
-    def _get_wages(self, average_wage, base_coefficient, kpi_value):
-        """The wage formulas of the appraisal (domain, section 5)."""
-        performance_coefficient = 1.0 - base_coefficient
-        standard_performance_wage = average_wage * performance_coefficient
-        base_wage = average_wage * base_coefficient
-        actual_performance_wage = standard_performance_wage * kpi_value
+    def _get_wages(self, average_wage, base_coefficient, kpi_value, currency):
+        """The wage formulas of the appraisal (domain, section 5), as the sheet prints them:
+        each money figure is rounded in ``currency`` and the next one is computed from the
+        rounded figures and the coefficients and KPI value as printed, so that the printed
+        sheet adds up."""
+        average_wage = currency.round(average_wage)
+        base_coefficient = self._round_to_field("base_coefficient", base_coefficient)
+        performance_coefficient = self._round_to_field("performance_coefficient",
+                                                       1.0 - base_coefficient)
+        kpi_value = self._round_to_field("kpi_value", kpi_value)
+        base_wage = currency.round(average_wage * base_coefficient)
+        standard_performance_wage = currency.round(average_wage * performance_coefficient)
+        actual_performance_wage = currency.round(standard_performance_wage * kpi_value)
         return {
             "performance_coefficient": performance_coefficient,
             "base_wage": base_wage,
             "standard_performance_wage": standard_performance_wage,
             "actual_performance_wage": actual_performance_wage,
-            "actual_wage": base_wage + actual_performance_wage,
+            "actual_wage": currency.round(base_wage + actual_performance_wage),
         }
+
+    @api.model
+    def _round_to_field(self, fname, value):
+        """``value`` rounded to the digits field ``fname`` stores and prints."""
+        digits = self._fields[fname].get_digits(self.env)
+        return float_round(value, precision_digits=digits[1]) if digits else value
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -1,4 +1,7 @@
+import re
 from datetime import date
+
+from lxml import html as lxml_html
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
@@ -38,6 +41,34 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
         self.assertTrue(gina.line_ids.no_data)
         self.assertAlmostEqual(gina.kpi_value, 1.0)
         self.assertAlmostEqual(gina.actual_wage, 4000.0)
+
+    def test_wages_rounded_in_order(self):
+        """Issue 18: average 6,543.21, base coefficient 0.65, 5.48 reports for a target of 4.
+        Worked by hand, each money figure rounded to the cent before the next is taken from it:
+        performance coefficient 1 - 0.65 = 0.35; KPI value 5.48 / 4 = 1.37;
+        base wage 6,543.21 x 0.65 = 4,253.0865 -> 4,253.09;
+        standard performance wage 6,543.21 x 0.35 = 2,290.1235 -> 2,290.12;
+        actual performance wage 2,290.12 x 1.37 = 3,137.4644 -> 3,137.46 (from the unrounded
+        2,290.1235 it would be 3,137.469195 -> 3,137.47, a cent off the printed product);
+        actual wage 4,253.09 + 3,137.46 = 7,390.55."""
+        self.scheme.base_coefficient = 0.65
+        self.emp_erin.aftersales_average_wage = 6543.21
+        period = self._new_period()
+        period.action_compute()
+        self._set_values(period, {self.emp_erin: 5.48})
+        sheet = self._sheet(period, self.emp_erin)
+        self.env.flush_all()
+        sheet.invalidate_recordset()  # the figures as stored
+        self.assertEqual(sheet.currency_id.decimal_places, 2)
+        self.assertEqual(sheet.average_wage, 6543.21)
+        self.assertEqual(sheet.performance_coefficient, 0.35)
+        self.assertEqual(sheet.kpi_value, 1.37)
+        self.assertEqual(sheet.base_wage, 4253.09)
+        self.assertEqual(sheet.standard_performance_wage, 2290.12)
+        self.assertEqual(sheet.actual_performance_wage, 3137.46)
+        self.assertEqual(sheet.actual_wage, 7390.55)
+        # the period's total adds up the sheets' rounded wages: 7,390.55 + 5,000 + 4,000
+        self.assertEqual(period.amount_actual_wage, 16390.55)
 
     def test_kpi_bounds(self):
         """The KPI value is bounded to 0.5 - 5 whatever the weighted score."""
@@ -183,6 +214,62 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
             [("scheme_id", "=", self.scheme.id)], ["date_from:month"], ["share_below_one:avg"]
         )
         self.assertEqual([share for __, share in groups], [100.0, 0.0])
+
+    def _printed_figures(self, sheet):
+        """{row label: printed number} of the sheet's KPI and wage tables, read from the HTML
+        of its PDF, with the coefficients printed in the labels."""
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales.action_report_aftersales_kpi_sheet", sheet.ids
+        )[0].decode()
+        lang = self.env["res.lang"]._lang_get(sheet.user_id.lang or self.env.lang or "en_US")
+
+        def number(text):
+            digits = re.search(r"-?[\d%s]+(?:%s\d+)?" % (
+                re.escape(lang.thousands_sep), re.escape(lang.decimal_point)
+            ), text).group()
+            return float(digits.replace(lang.thousands_sep, "").replace(lang.decimal_point, "."))
+
+        figures = {}
+        page = lxml_html.fromstring(html).xpath("//div[hasclass('page')]")[0]
+        for row in page.xpath("./div[@class='row']//tr"):
+            label, value = (" ".join(cell.text_content().split()) for cell in row.xpath("./td"))
+            name = label.split(" (")[0]
+            figures[name] = number(value)
+            if " (x " in label and "KPI" not in label:
+                figures[f"{name} coefficient"] = number(label.split(" (x ")[1])
+        return figures
+
+    def test_printed_sheet_adds_up(self):
+        """Each money figure printed on the sheet follows from the printed figures above it,
+        rounded in the company currency (issue 18: the actual performance wage was a cent off
+        the printed standard performance wage x the printed KPI value)."""
+        self.scheme.base_coefficient = 0.65
+        self.emp_erin.aftersales_average_wage = 6543.21
+        period = self._new_period()
+        period.action_compute()
+        self._set_values(period, {self.emp_erin: 5.48, self.emp_frank: 3.3, self.emp_gina: 9.99})
+        for sheet in period.sheet_ids:
+            with self.subTest(employee=sheet.employee_id.name):
+                printed = self._printed_figures(sheet)
+                currency = sheet.currency_id
+                average = printed["Last year's average monthly wage"]
+                base_coefficient = printed["Base wage coefficient"]
+                performance_coefficient = printed["Standard performance wage coefficient"]
+                base = printed["Base wage"]
+                standard = printed["Standard performance wage"]
+                kpi = printed["KPI value"]
+                actual_performance = printed["Actual performance wage"]
+                self.assertAlmostEqual(base_coefficient + performance_coefficient, 1.0)
+                self.assertEqual(base, currency.round(average * base_coefficient))
+                self.assertEqual(standard, currency.round(average * performance_coefficient))
+                self.assertEqual(actual_performance, currency.round(standard * kpi))
+                self.assertEqual(printed["Actual wage"], currency.round(base + actual_performance))
+        erin = self._printed_figures(self._sheet(period, self.emp_erin))
+        self.assertEqual(
+            [erin[label] for label in ("KPI value", "Standard performance wage",
+                                       "Actual performance wage", "Actual wage")],
+            [1.37, 2290.12, 3137.46, 7390.55],
+        )
 
     def test_sheet_pdf(self):
         period = self._new_period()
