@@ -84,6 +84,15 @@ class AftersalesPortal(CustomerPortal):
     the models' own methods (as superuser) so the back office's checks apply unchanged.
     """
 
+    def _show_report(self, model, report_type, report_ref, download=False):
+        # A parts quote prints as the handbook's quote (list price, tax and logistics), the PDF the
+        # back office prints; rendered as Odoo renders a customer's quotation, after its access
+        # check, so a dealer downloads its own quote from the quote's page.
+        if (report_ref == "sale.action_report_saleorder" and model._name == "sale.order"
+                and len(model) == 1 and model.is_parts_quote):
+            report_ref = "aftersales.action_report_parts_quote"
+        return super()._show_report(model, report_type, report_ref, download=download)
+
     # ----------------------------------------------------------------- helpers
     def _aftersales_dealer(self):
         """The dealer company of the logged-in portal user, or an empty recordset."""

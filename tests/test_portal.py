@@ -408,6 +408,23 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         self.assertIn(f"/my/orders/{order.id}", response.url)
         self.assertIn("o_aftersales_parts_quote", response.text)
         self.assertIn(order.name, self._get("/my/quotes").text)
+        # the quote's PDF, downloaded from its page as Odoo customers download a quotation
+        page = html.fromstring(response.text)
+        links = {a.get("href") for a in page.iter("a") if "report_type=pdf" in (a.get("href") or "")}
+        self.assertTrue(links, "the quote page offers its PDF")
+        for link in links:
+            with self.subTest(link=link):
+                pdf = self.url_open(link)
+                self.assertEqual(pdf.status_code, 200, pdf.text[:500])
+                self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+                # tests render a report's HTML instead of the PDF: the parts quote's breakdown
+                self.assertIn(f"Parts Quote {order.name}", " ".join(html.fromstring(pdf.content).text_content().split()))
+                self.assertIn("List price (tax excluded)", pdf.text)
+                self.assertIn("Logistics", pdf.text)
+        # another dealer's quote PDF: refused
+        self.authenticate("portal_b", "portal_b")
+        other = self.url_open(f"/my/orders/{order.id}?report_type=pdf&download=true")
+        self.assertNotEqual(other.headers.get("Content-Type"), "application/pdf")
 
     # ---------------------------------------------------------------- query counts
     def _count_queries(self, url):
