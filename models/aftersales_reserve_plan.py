@@ -375,9 +375,10 @@ class AftersalesReservePlan(models.Model):
         to the part's unit so that the maximum in whole units never exceeds it, but never less
         than one unit, so that a part in demand stays stocked. Within the cap, the minimum is the
         lead-time demand plus a safety stock cut to what the cap leaves, and the maximum the
-        minimum plus a month of demand, cut to the cap. When the lead-time demand alone exceeds
-        the cap, no stock within the cap can bridge a replenishment: the minimum and maximum are
-        the lead-time demand itself, without safety stock, and the line is flagged for review.
+        minimum plus a month of demand, cut to the cap. The maximum never exceeds the cap: when
+        the lead-time demand alone exceeds it, the minimum and maximum are held at the cap,
+        without safety stock, and the line is flagged for review (the stock will run short
+        before each replenishment arrives: shorten the lead time or raise the coverage).
 
         :param mean: average monthly demand, zero months included
         :param std: standard deviation of the monthly demand
@@ -415,9 +416,10 @@ class AftersalesReservePlan(models.Model):
         if above(lead_qty, cap):
             figures.update(
                 safety_qty=0.0,
-                min_qty=lead_qty,
-                max_qty=lead_qty,
+                min_qty=cap,
+                max_qty=cap,
                 is_safety_capped=not float_is_zero(round_up(safety), precision_rounding=rounding),
+                is_capped=True,
                 is_above_cap=True,
             )
             return figures

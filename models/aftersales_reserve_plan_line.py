@@ -219,8 +219,9 @@ class AftersalesReservePlanLine(models.Model):
             lead_demand = self.monthly_demand * self.lead_days / DAYS_PER_MONTH
             notes.append(_(
                 "Lead-time demand (%(demand)s) exceeds the coverage cap of %(months)s months "
-                "(%(cap)s): min and max are the lead-time demand, without safety stock; shorten "
-                "the lead time or accept older stock.",
+                "(%(cap)s): min and max are held at the cap, without safety stock, so the part "
+                "runs short before each replenishment arrives. Shorten the lead time or raise "
+                "the coverage.",
                 demand=self._format_number(lead_demand),
                 **cap_vals,
             ))

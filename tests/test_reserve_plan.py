@@ -42,14 +42,14 @@ class TestReservePlanArithmetic(AftersalesStockCommon):
 
     def test_lead_time_beyond_cap(self):
         # 120 days = 4 months: the lead-time demand alone (20 x 4 = 80) exceeds the 3-month cap
-        # (60). No stock within the cap bridges a replenishment: min = max = the lead-time
-        # demand, and the safety stock (1.6449 x 5 x 2 = 16.45) is dropped, not added above it.
+        # (60). The maximum never exceeds the cap: min = max = 60, and the safety stock
+        # (1.6449 x 5 x 2 = 16.45) is dropped; the line is flagged.
         figures = self._figures(20, 5, 120)
-        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (0, 80, 80))
+        self.assertEqual((figures["safety_qty"], figures["min_qty"], figures["max_qty"]), (0, 60, 60))
         self.assertEqual(figures["cap_qty"], 60)
         self.assertTrue(figures["is_above_cap"])
         self.assertTrue(figures["is_safety_capped"])
-        self.assertFalse(figures["is_capped"])
+        self.assertTrue(figures["is_capped"])
 
     def test_sporadic_demand_stays_within_cap(self):
         # Issue 18: 12 used in one month of 12 -> mean 1, variance 144/12 - 1 = 11, sd 3.3166.
@@ -88,11 +88,11 @@ class TestReservePlanArithmetic(AftersalesStockCommon):
         self.assertFalse(figures["is_capped"] or figures["is_safety_capped"] or figures["is_above_cap"])
 
     def test_maximum_never_exceeds_cap(self):
-        """Over a grid of demands and lead times up to the 3-month cap: the maximum stays within
-        the cap in the part's unit, except where the lead-time demand alone exceeds it."""
+        """Over a grid of demands and lead times, beyond the 3-month cap too: the maximum stays
+        within the cap in the part's unit, also where the lead-time demand alone exceeds it."""
         for mean in (0.05, 0.3, 1, 1.5, 7, 20):
             for std in (0, mean, 3 * mean, 10 * mean):
-                for lead_days in (0, 7, 30, 45, 89, 90):
+                for lead_days in (0, 7, 30, 45, 89, 90, 91, 120, 365):
                     for rounding in (1.0, 0.01):
                         with self.subTest(mean=mean, std=std, lead_days=lead_days, rounding=rounding):
                             figures = self._figures(mean, std, lead_days, rounding=rounding)
@@ -102,11 +102,10 @@ class TestReservePlanArithmetic(AftersalesStockCommon):
                                 # only where the lead-time demand itself, in whole units, is over
                                 lead_qty = math.ceil(mean * lead_days / 30 / rounding - 1e-9) * rounding
                                 self.assertGreater(lead_qty, cap + 1e-9)
-                                self.assertAlmostEqual(figures["max_qty"], lead_qty)
-                                self.assertAlmostEqual(figures["min_qty"], lead_qty)
+                                self.assertAlmostEqual(figures["max_qty"], cap)
+                                self.assertAlmostEqual(figures["min_qty"], cap)
                                 self.assertEqual(figures["safety_qty"], 0)
-                            else:
-                                self.assertLessEqual(figures["max_qty"], cap + 1e-9)
+                            self.assertLessEqual(figures["max_qty"], cap + 1e-9)
                             self.assertLessEqual(figures["min_qty"], figures["max_qty"])
                             self.assertLessEqual(figures["safety_qty"], figures["min_qty"])
                             self.assertGreater(figures["max_qty"], 0)
@@ -232,12 +231,13 @@ class TestReservePlan(AftersalesStockCommon):
         # 120 days of lead time: the lead-time demand alone (4) exceeds the cap (3).
         supplierinfo.delay = 120
         line = self._line(self._plan(months=12), sporadic)
-        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty, line.cap_qty), (0, 4, 4, 3))
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty, line.cap_qty), (0, 3, 3, 3))
         self.assertTrue(line.is_above_cap)
         self.assertEqual(
             line.note,
-            "Lead-time demand (4) exceeds the coverage cap of 3 months (3): min and max are the "
-            "lead-time demand, without safety stock; shorten the lead time or accept older stock.",
+            "Lead-time demand (4) exceeds the coverage cap of 3 months (3): min and max are held at "
+            "the cap, without safety stock, so the part runs short before each replenishment "
+            "arrives. Shorten the lead time or raise the coverage.",
         )
 
     def test_no_demand_is_candidate_to_stop(self):
