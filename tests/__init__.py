@@ -28,3 +28,7 @@ from . import test_purchase_loop
 from . import test_reserve_plan
 from . import test_stock_access
 from . import test_stock_aging
+from . import test_settings
+from . import test_claim_partial_approve
+from . import test_rpc_actions
+from . import test_scripts
