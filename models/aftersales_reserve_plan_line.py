@@ -98,9 +98,10 @@ class AftersalesReservePlanLine(models.Model):
         help="The maximum was lowered to the coverage cap.",
     )
     is_above_cap = fields.Boolean(
-        string="Lead Time Beyond Cap", readonly=True,
+        string="Lead-Time Demand Beyond Cap", readonly=True,
         help="The lead-time demand alone exceeds the coverage cap: the minimum and maximum are "
-        "the lead-time demand, without safety stock, and stock will be older than the target.",
+        "held at the cap, without safety stock, and the part runs short before each "
+        "replenishment arrives (shorten the lead time or raise the coverage).",
     )
     # The rule is created by the plan for the plan's company and warehouse.
     orderpoint_id = fields.Many2one("stock.warehouse.orderpoint", string="Reordering Rule", readonly=True)

@@ -38,6 +38,7 @@ class ResPartner(models.Model):
         help="The dealer that serves this end user.",
     )
     can_edit_dealer_terms = fields.Boolean(
+        string="Can Set Dealer Level and Price List",
         compute="_compute_can_edit_dealer_terms",
         help="Whether the user may set a dealer's level and price list (After-Sales managers).",
     )
@@ -160,7 +161,8 @@ class ResPartner(models.Model):
     def _aftersales_raise_dealer_terms(self, dealer_name):
         raise AccessError(_(
             "Dealer %(dealer)s: only After-Sales managers set a dealer's level and price list. "
-            "Save the other changes without them, and ask a manager to set them.",
+            "Save your other changes without changing the level or the price list, and ask a "
+            "manager to set them.",
             dealer=dealer_name,
         ))
 

@@ -59,7 +59,9 @@ class StockLot(models.Model):
         compute="_compute_warranty_end_date",
         store=True,
         index=True,
-        help="Last day covered by the warranty.",
+        help="Last day covered by the warranty: the registration date plus the product's warranty "
+        "months, the registration day not counted (PRC Civil Code, articles 201-202); a month "
+        "without that day ends on its last day.",
     )
     warranty_state = fields.Selection(
         WARRANTY_STATES,
