@@ -1,5 +1,4 @@
 from . import aftersales_dealer_level
-from . import aftersales_price_check
 from . import aftersales_pricing_run
 from . import aftersales_pricing_run_line
 from . import aftersales_pricing_run_product
@@ -25,7 +24,6 @@ from . import aftersales_claim
 from . import aftersales_claim_line
 from . import account_move_claim
 from . import stock_picking_claim
-from . import aftersales_failure_rate_report
 from . import aftersales_request
 from . import aftersales_request_part
 from . import aftersales_sla
@@ -42,9 +40,6 @@ from . import product_template_satisfaction
 from . import aftersales_callback
 from . import aftersales_claim_callback
 from . import aftersales_service_cost
-from . import aftersales_report_nojit_mixin
-from . import aftersales_satisfaction_report
-from . import aftersales_cost_report
 from . import hr_employee
 from . import aftersales_claim_kpi
 from . import aftersales_kpi_scheme
@@ -76,5 +71,3 @@ from . import account_move
 from . import account_move_line
 from . import aftersales_reserve_plan
 from . import aftersales_reserve_plan_line
-from . import aftersales_stock_aging_report
-from . import aftersales_purchase_exception_report

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.aftersales_stock_aging_report import AGING_TARGET
+from ..reports.aftersales_stock_aging_report import AGING_TARGET
 from ..models.product_template import PART_CLASSES
 
 

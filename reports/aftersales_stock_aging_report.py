@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .product_template import PART_CLASSES
+from ..models.product_template import PART_CLASSES
 
 AGE_BUCKETS = [
     ("0_3", "0-3 months"),

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .product_template import PART_CLASSES
+from ..models.product_template import PART_CLASSES
 
 EXCEPTION_TYPES = [
     ("late", "Late: not received past the promised date"),

@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 
-from .product_template import PART_CLASSES
+from ..models.product_template import PART_CLASSES
 
 
 class AftersalesPriceCheck(models.Model):
