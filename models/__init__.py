@@ -17,7 +17,6 @@ from . import stock_picking
 from . import stock_warehouse
 from . import res_company_claim
 from . import res_config_settings_claim
-from . import res_partner_claim
 from . import product_template_claim
 from . import stock_lot_claim
 from . import mail_tracking_batch
@@ -54,7 +53,6 @@ from . import aftersales_kpi_sheet
 from . import aftersales_kpi_sheet_line
 from . import aftersales_statement
 from . import aftersales_statement_line
-from . import res_partner_settlement
 from . import aftersales_dealer_level_gift
 from . import res_company_settlement
 from . import res_config_settings_settlement
