@@ -15,7 +15,6 @@ from . import sale_order
 from . import stock_lot
 from . import stock_picking
 from . import stock_warehouse
-from . import res_config_settings_claim
 from . import product_template_claim
 from . import stock_lot_claim
 from . import mail_tracking_batch
@@ -33,7 +32,6 @@ from . import stock_lot_request
 from . import product_template_maintenance
 from . import res_users_van
 from . import repair_order
-from . import res_config_settings_satisfaction
 from . import product_category
 from . import product_template_satisfaction
 from . import aftersales_callback
@@ -52,7 +50,6 @@ from . import aftersales_kpi_sheet_line
 from . import aftersales_statement
 from . import aftersales_statement_line
 from . import aftersales_dealer_level_gift
-from . import res_config_settings_settlement
 from . import account_move_settlement
 from . import loyalty_card
 from . import loyalty_history
