@@ -49,7 +49,6 @@ from . import aftersales_kpi_sheet
 from . import aftersales_kpi_sheet_line
 from . import aftersales_statement
 from . import aftersales_statement_line
-from . import aftersales_dealer_level_gift
 from . import account_move_settlement
 from . import loyalty_card
 from . import loyalty_history
