@@ -30,7 +30,7 @@ from . import aftersales_team
 from . import aftersales_claim_request
 from . import stock_lot_request
 from . import product_template_maintenance
-from . import res_users_van
+from . import res_users
 from . import repair_order
 from . import product_category
 from . import product_template_satisfaction
