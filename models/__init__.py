@@ -54,7 +54,6 @@ from . import loyalty_card
 from . import loyalty_history
 from . import aftersales_claim_settlement
 from . import stock_picking_settlement
-from . import sale_order_settlement
 from . import product_product
 from . import product_pricelist_item
 from . import stock_location
