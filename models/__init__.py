@@ -20,7 +20,7 @@ from . import stock_lot_claim
 from . import mail_tracking_batch
 from . import aftersales_claim
 from . import aftersales_claim_line
-from . import account_move_claim
+from . import account_move
 from . import stock_picking_claim
 from . import aftersales_failure_rate_report
 from . import aftersales_request
@@ -49,7 +49,6 @@ from . import aftersales_kpi_sheet
 from . import aftersales_kpi_sheet_line
 from . import aftersales_statement
 from . import aftersales_statement_line
-from . import account_move_settlement
 from . import loyalty_card
 from . import loyalty_history
 from . import aftersales_claim_settlement
@@ -62,7 +61,6 @@ from . import stock_move_line
 from . import stock_quant
 from . import stock_warehouse_orderpoint
 from . import sale_order_line
-from . import account_move
 from . import account_move_line
 from . import aftersales_reserve_plan
 from . import aftersales_reserve_plan_line
