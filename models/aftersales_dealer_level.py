@@ -33,6 +33,12 @@ class AftersalesDealerLevel(models.Model):
         help="In the 'market guide list + level discount' mode: the market guide price list less "
         "this level's settlement discount. The level's dealers get it as their price list.",
     )
+    gift_rate = fields.Float(
+        string="Gift Credit (%)",
+        digits=(5, 2),
+        help="Share of the dealer's paid parts purchases credited every statement run as gift "
+        "credit on the dealer's eWallet, to spend on later parts orders.",
+    )
     dealer_ids = fields.One2many("res.partner", "dealer_level_id", string="Dealers")
     dealer_count = fields.Integer(compute="_compute_dealer_count")
 
@@ -67,6 +73,17 @@ class AftersalesDealerLevel(models.Model):
                     )
                 )
 
+    @api.constrains("gift_rate")
+    def _check_gift_rate(self):
+        for level in self:
+            if not 0.0 <= level.gift_rate <= 100.0:
+                raise ValidationError(_(
+                    "Dealer level %(level)s: the gift credit rate must lie between 0 and 100 %% "
+                    "(it is %(rate)s %%).",
+                    level=level.display_name,
+                    rate=level.gift_rate,
+                ))
+
     @api.model_create_multi
     def create(self, vals_list):
         levels = super().create(vals_list)
@@ -78,6 +95,14 @@ class AftersalesDealerLevel(models.Model):
         if {"settlement_discount", "name", "company_id"} & set(vals):
             self._sync_pricelist()
         return res
+
+    def action_view_dealers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.res_partner_action_dealers")
+        action["domain"] = [("dealer_level_id", "=", self.id)]
+        action["context"] = {"default_is_dealer": True, "default_is_company": True,
+                             "default_dealer_level_id": self.id}
+        return action
 
     def _sync_pricelist(self):
         """Keep each level's price list = market guide list less the level's discount.
@@ -191,11 +216,3 @@ class AftersalesDealerLevel(models.Model):
             if differs:
                 changes[name] = value
         return changes
-
-    def action_view_dealers(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.res_partner_action_dealers")
-        action["domain"] = [("dealer_level_id", "=", self.id)]
-        action["context"] = {"default_is_dealer": True, "default_is_company": True,
-                             "default_dealer_level_id": self.id}
-        return action

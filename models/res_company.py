@@ -1,9 +1,15 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import ValidationError
 
 PRICELIST_MODES = [
     ("formula", "Formula: the pricing run writes both price lists"),
     ("two_lists", "Two lists kept by hand: the pricing run only checks them"),
     ("market_level", "Market guide list + settlement discount per dealer level"),
+]
+
+CLAIM_CREDIT_TRIGGERS = [
+    ("approval", "On approval"),
+    ("receipt", "On receipt of the returned parts"),
 ]
 
 
@@ -49,6 +55,141 @@ class ResCompany(models.Model):
         default=30,
         help="Lead time the reserve plan assumes for a spare part without a vendor.",
     )
+
+    claim_review_days = fields.Integer(
+        string="Claim Review Deadline (working days)",
+        default=5,
+        help="Working days (of the company's working schedule) a reviewer has to decide on a "
+        "submitted warranty claim, counted from the day after submission.",
+    )
+    claim_credit_trigger = fields.Selection(
+        CLAIM_CREDIT_TRIGGERS,
+        string="Credit Claims",
+        default="approval",
+        required=True,
+        help="When a dealer settled per claim receives its credit note: as soon as the claim is "
+        "approved, or only once the parts it must return have been received.",
+    )
+    claim_return_days = fields.Integer(
+        string="Part Return Deadline (days)",
+        default=30,
+        help="Calendar days a dealer has, after approval, to send back the parts a claim must return.",
+    )
+    claim_repeat_part_days = fields.Integer(
+        string="Repeat Part Window (days)",
+        default=90,
+        help="A part claimed again on the same machine within this many days of an earlier claim "
+        "is flagged for the reviewer.",
+    )
+
+    claim_account_id = fields.Many2one(
+        "account.account",
+        string="Warranty Cost Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost', 'income', 'income_other'))]",
+        help="Account of the lines of the credit notes that settle warranty claims. Leave empty "
+        "to book them on the products' income accounts, like any credit note.",
+    )
+
+    satisfaction_weight = fields.Float(
+        string="Product-Quality Weight (w)",
+        default=0.8,
+        digits=(3, 2),
+        help="Customer satisfaction = product-quality satisfaction x w + service-quality "
+        "satisfaction x (1 - w). A manufacturer weighs product quality much more than service; "
+        "0.8 when the industry practice is unknown. A product category may override it.",
+    )
+    satisfaction_min_answers = fields.Integer(
+        string="Minimum Answers",
+        default=5,
+        help="A satisfaction figure based on fewer call-back answers than this is flagged "
+        "'too few answers'.",
+    )
+    callback_delay_days = fields.Integer(
+        string="Call-back Delay (days)",
+        default=3,
+        help="Days after a claim is settled that the satisfaction call-back to the end user is due.",
+    )
+    callback_user_id = fields.Many2one(
+        "res.users",
+        string="Call-back Agent",
+        domain="[('share', '=', False)]",
+        help="Hotline agent who makes the satisfaction call-backs. Empty: the claim's reviewer.",
+    )
+    callback_duration = fields.Float(
+        string="Call-back Duration (hours)",
+        default=0.25,
+        digits=(4, 2),
+        help="Hotline time of one call-back, priced at the labour rate of the service charge "
+        "standard in the routine service cost.",
+    )
+
+    aftersales_statement_auto_send = fields.Boolean(
+        string="Send Statements Automatically",
+        help="The monthly run e-mails the statements it draws to the dealers at once.",
+    )
+    aftersales_invoice_on_delivery = fields.Boolean(
+        string="Invoice Dealers on Delivery",
+        default=True,
+        help="Dealers settled per order get the invoice of a parts order when it is delivered.",
+    )
+    aftersales_gift_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Gift Credit eWallet",
+        help="The eWallet program holding the dealers' gift credit; created by the first "
+        "statement run.",
+    )
+
+    @api.constrains("claim_review_days", "claim_return_days", "claim_repeat_part_days")
+    def _check_claim_settings(self):
+        for company in self:
+            if min(company.claim_review_days, company.claim_return_days,
+                   company.claim_repeat_part_days) < 0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the claim review deadline, the part return deadline and the "
+                        "repeat part window are numbers of days and cannot be negative.",
+                        company=company.display_name,
+                    )
+                )
+
+    @api.constrains("satisfaction_weight", "satisfaction_min_answers", "callback_delay_days",
+                    "callback_duration")
+    def _check_satisfaction_settings(self):
+        for company in self:
+            if not 0.0 <= company.satisfaction_weight <= 1.0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the product-quality weight w must lie between 0 and 1 "
+                        "(%(weight)s given); 0.8 is the usual value for a manufacturer.",
+                        company=company.display_name,
+                        weight=company.satisfaction_weight,
+                    )
+                )
+            if min(company.satisfaction_min_answers, company.callback_delay_days,
+                   company.callback_duration) < 0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the minimum number of answers, the call-back delay and the "
+                        "call-back duration cannot be negative.",
+                        company=company.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self._aftersales_ensure_pricelists()
+        return companies
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"aftersales_pricelist_mode", "aftersales_dealer_pricelist_id",
+                "aftersales_market_pricelist_id"} & set(vals):
+            if vals.get("aftersales_pricelist_mode") == "market_level":
+                self.env["aftersales.dealer.level"].search([])._sync_pricelist()
+            self.env["res.partner"].search([("is_dealer", "=", True)])._aftersales_sync_pricelist()
+        return res
 
     def _get_aftersales_zero_profit_classes(self):
         self.ensure_one()
@@ -99,17 +240,31 @@ class ResCompany(models.Model):
             if vals:
                 company.write(vals)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        self._aftersales_ensure_pricelists()
-        return companies
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"aftersales_pricelist_mode", "aftersales_dealer_pricelist_id",
-                "aftersales_market_pricelist_id"} & set(vals):
-            if vals.get("aftersales_pricelist_mode") == "market_level":
-                self.env["aftersales.dealer.level"].search([])._sync_pricelist()
-            self.env["res.partner"].search([("is_dealer", "=", True)])._aftersales_sync_pricelist()
-        return res
+    def _get_aftersales_gift_program(self):
+        """The company's gift-credit eWallet: dealers' points are money (1 point = 1 unit of
+        the company currency), topped up by the statement run and spent on quotations."""
+        self.ensure_one()
+        program = self.aftersales_gift_program_id
+        if program:
+            return program
+        program = self.env["loyalty.program"].sudo().create({
+            "name": _("Dealer Gift Credit"),
+            "program_type": "ewallet",
+            "company_id": self.id,
+            "currency_id": self.currency_id.id,
+            "trigger": "auto",
+            "applies_on": "future",
+            "portal_visible": True,
+            "portal_point_name": self.currency_id.symbol,
+            "rule_ids": [Command.clear()],
+            "reward_ids": [Command.clear(), Command.create({
+                "reward_type": "discount",
+                "discount_mode": "per_point",
+                "discount": 1,
+                "discount_applicability": "order",
+                "required_points": 1,
+                "description": _("Gift credit"),
+            })],
+        })
+        self.aftersales_gift_program_id = program
+        return program

@@ -32,6 +32,34 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_default_lead_days", readonly=False
     )
 
+    claim_review_days = fields.Integer(related="company_id.claim_review_days", readonly=False)
+    claim_credit_trigger = fields.Selection(
+        related="company_id.claim_credit_trigger", readonly=False
+    )
+    claim_return_days = fields.Integer(related="company_id.claim_return_days", readonly=False)
+    claim_repeat_part_days = fields.Integer(
+        related="company_id.claim_repeat_part_days", readonly=False
+    )
+    claim_account_id = fields.Many2one(related="company_id.claim_account_id", readonly=False)
+
+    satisfaction_weight = fields.Float(related="company_id.satisfaction_weight", readonly=False)
+    satisfaction_min_answers = fields.Integer(
+        related="company_id.satisfaction_min_answers", readonly=False
+    )
+    callback_delay_days = fields.Integer(related="company_id.callback_delay_days", readonly=False)
+    callback_user_id = fields.Many2one(related="company_id.callback_user_id", readonly=False)
+    callback_duration = fields.Float(related="company_id.callback_duration", readonly=False)
+
+    aftersales_statement_auto_send = fields.Boolean(
+        related="company_id.aftersales_statement_auto_send", readonly=False
+    )
+    aftersales_invoice_on_delivery = fields.Boolean(
+        related="company_id.aftersales_invoice_on_delivery", readonly=False
+    )
+    aftersales_gift_program_id = fields.Many2one(
+        related="company_id.aftersales_gift_program_id", readonly=False
+    )
+
     def set_values(self):
         self._aftersales_check_pricelist_option()
         return super().set_values()

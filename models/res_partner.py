@@ -5,6 +5,12 @@ from odoo.exceptions import AccessError, ValidationError
 # customer archives
 DEALER_TERMS_FIELDS = ("dealer_level_id", "property_product_pricelist", "specific_property_product_pricelist")
 
+CLAIM_SETTLEMENT_MODES = [
+    ("per_claim", "Per claim"),
+    ("monthly", "Monthly statement"),
+    ("quarterly", "Quarterly statement"),
+]
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -48,6 +54,33 @@ class ResPartner(models.Model):
     owned_machine_count = fields.Integer(compute="_compute_aftersales_counts")
     served_end_user_count = fields.Integer(compute="_compute_aftersales_counts")
 
+    # per claim = per order: each parts order invoiced on delivery, each claim credited alone
+    claim_settlement_mode = fields.Selection(
+        CLAIM_SETTLEMENT_MODES,
+        string="Settlement",
+        default="per_claim",
+        required=True,
+        tracking=True,
+        help="Per claim / per order: every delivered parts order is invoiced on delivery and "
+        "every approved warranty claim credited at once. Monthly or quarterly statement: the "
+        "period's delivered parts become one invoice and its approved claims one credit note, "
+        "created by the statement run.",
+    )
+    claim_ids = fields.One2many("aftersales.claim", "dealer_id", string="Warranty Claims")
+    claim_count = fields.Integer(compute="_compute_claim_count")
+
+    aftersales_statement_ids = fields.One2many(
+        "aftersales.statement", "dealer_id", string="Statements"
+    )
+    aftersales_statement_count = fields.Integer(compute="_compute_aftersales_statement_count")
+    aftersales_gift_balance = fields.Monetary(
+        string="Gift Credit", compute="_compute_aftersales_gift_balance",
+        currency_field="aftersales_gift_currency_id",
+    )
+    aftersales_gift_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_aftersales_gift_balance"
+    )
+
     def _compute_aftersales_counts(self):
         Lot = self.env["stock.lot"]
         ids = self.ids
@@ -65,13 +98,44 @@ class ResPartner(models.Model):
             partner.owned_machine_count = owned.get(partner, 0)
             partner.served_end_user_count = served.get(partner, 0)
 
+    def _compute_claim_count(self):
+        counts = dict(
+            self.env["aftersales.claim"]._read_group(
+                [("dealer_id", "in", self.ids)], ["dealer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.claim_count = counts.get(partner, 0)
+
+    def _compute_aftersales_statement_count(self):
+        counts = dict(
+            self.env["aftersales.statement"]._read_group(
+                [("dealer_id", "in", self.ids)], ["dealer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.aftersales_statement_count = counts.get(partner, 0)
+
+    @api.depends_context("company")
+    def _compute_aftersales_gift_balance(self):
+        # a figure of the dealer's form: read for any user who reads the dealer (the loyalty
+        # program itself is the sales team's)
+        program = self.env.company.sudo().aftersales_gift_program_id
+        points = {}
+        if program and self.ids:
+            points = dict(
+                self.env["loyalty.card"].sudo()._read_group(
+                    [("program_id", "=", program.id), ("partner_id", "in", self.ids)],
+                    ["partner_id"], ["points:sum"],
+                )
+            )
+        for partner in self:
+            partner.aftersales_gift_balance = points.get(partner, 0.0)
+            partner.aftersales_gift_currency_id = program.currency_id or self.env.company.currency_id
+
     @api.depends_context("uid")
     def _compute_can_edit_dealer_terms(self):
         self.can_edit_dealer_terms = self._aftersales_user_sets_dealer_terms()
-
-    @api.model
-    def _aftersales_user_sets_dealer_terms(self):
-        return self.env.su or self.env.user.has_group("aftersales.group_aftersales_manager")
 
     @api.constrains("is_dealer", "is_end_user", "phone", "mobile", "email", "aftersales_dealer_id")
     def _check_aftersales_roles(self):
@@ -124,6 +188,17 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.onchange("is_dealer")
+    def _onchange_is_dealer(self):
+        if self.is_dealer:
+            self.is_end_user = False
+            self.is_company = True
+
+    @api.onchange("is_end_user")
+    def _onchange_is_end_user(self):
+        if self.is_end_user:
+            self.is_dealer = False
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self._aftersales_user_sets_dealer_terms():
@@ -140,6 +215,44 @@ class ResPartner(models.Model):
         if "is_dealer" in vals or "dealer_level_id" in vals:
             self.filtered("is_dealer")._aftersales_sync_pricelist()
         return res
+
+    def action_view_dealer_machines(self):
+        return self.env["stock.lot"]._action_view_machines(
+            [("dealer_id", "in", self.ids)], {"default_dealer_id": self[:1].id}
+        )
+
+    def action_view_owned_machines(self):
+        return self.env["stock.lot"]._action_view_machines(
+            [("end_user_id", "in", self.ids)], {"default_end_user_id": self[:1].id}
+        )
+
+    def action_view_served_end_users(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.res_partner_action_end_users"
+        )
+        action["domain"] = [("is_end_user", "=", True), ("aftersales_dealer_id", "=", self.id)]
+        action["context"] = {"default_is_end_user": True, "default_aftersales_dealer_id": self.id}
+        return action
+
+    def action_view_claims(self):
+        self.ensure_one()
+        return self.env["aftersales.claim"]._action_view_claims(
+            [("dealer_id", "=", self.id)], {"default_dealer_id": self.id}
+        )
+
+    def action_view_aftersales_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.aftersales_statement_action"
+        )
+        action["domain"] = [("dealer_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    @api.model
+    def _aftersales_user_sets_dealer_terms(self):
+        return self.env.su or self.env.user.has_group("aftersales.group_aftersales_manager")
 
     def _check_aftersales_dealer_terms(self, vals):
         """After-Sales users maintain dealers and end users, but a dealer's level and price list
@@ -188,33 +301,3 @@ class ResPartner(models.Model):
         inverse stores nothing when the list is the company's fallback list."""
         for dealer in self.sudo():
             dealer._commercial_sync_to_children(["specific_property_product_pricelist"])
-
-    @api.onchange("is_dealer")
-    def _onchange_is_dealer(self):
-        if self.is_dealer:
-            self.is_end_user = False
-            self.is_company = True
-
-    @api.onchange("is_end_user")
-    def _onchange_is_end_user(self):
-        if self.is_end_user:
-            self.is_dealer = False
-
-    def action_view_dealer_machines(self):
-        return self.env["stock.lot"]._action_view_machines(
-            [("dealer_id", "in", self.ids)], {"default_dealer_id": self[:1].id}
-        )
-
-    def action_view_owned_machines(self):
-        return self.env["stock.lot"]._action_view_machines(
-            [("end_user_id", "in", self.ids)], {"default_end_user_id": self[:1].id}
-        )
-
-    def action_view_served_end_users(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "aftersales.res_partner_action_end_users"
-        )
-        action["domain"] = [("is_end_user", "=", True), ("aftersales_dealer_id", "=", self.id)]
-        action["context"] = {"default_is_end_user": True, "default_aftersales_dealer_id": self.id}
-        return action
