@@ -18,7 +18,6 @@ from . import stock_warehouse
 from . import res_company_claim
 from . import res_config_settings_claim
 from . import res_partner_claim
-from . import product_template_claim
 from . import stock_lot_claim
 from . import mail_tracking_batch
 from . import aftersales_claim
@@ -32,13 +31,11 @@ from . import aftersales_sla
 from . import aftersales_team
 from . import aftersales_claim_request
 from . import stock_lot_request
-from . import product_template_maintenance
 from . import res_users_van
 from . import repair_order
 from . import res_company_satisfaction
 from . import res_config_settings_satisfaction
 from . import product_category
-from . import product_template_satisfaction
 from . import aftersales_callback
 from . import aftersales_claim_callback
 from . import aftersales_service_cost
