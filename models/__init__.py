@@ -18,7 +18,6 @@ from . import stock_warehouse
 from . import res_company_claim
 from . import res_config_settings_claim
 from . import res_partner_claim
-from . import stock_lot_claim
 from . import mail_tracking_batch
 from . import aftersales_claim
 from . import aftersales_claim_line
@@ -30,7 +29,6 @@ from . import aftersales_request_part
 from . import aftersales_sla
 from . import aftersales_team
 from . import aftersales_claim_request
-from . import stock_lot_request
 from . import res_users_van
 from . import repair_order
 from . import res_company_satisfaction
