@@ -22,7 +22,6 @@ from . import mail_tracking_batch
 from . import aftersales_claim
 from . import aftersales_claim_line
 from . import account_move_claim
-from . import stock_picking_claim
 from . import aftersales_failure_rate_report
 from . import aftersales_request
 from . import aftersales_request_part
@@ -57,7 +56,6 @@ from . import account_move_settlement
 from . import loyalty_card
 from . import loyalty_history
 from . import aftersales_claim_settlement
-from . import stock_picking_settlement
 from . import sale_order_settlement
 from . import product_product
 from . import product_pricelist_item
