@@ -1,8 +1,7 @@
 from odoo import _, models
 from odoo.exceptions import UserError
 
-SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
-SALEABLE_PART_CLASSES = ("module", "standard", "wear")
+from .product_template import SALEABLE_PART_CLASSES
 
 
 class ProductProduct(models.Model):

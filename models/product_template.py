@@ -6,8 +6,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import create_index
 
-from .product_product import SALEABLE_PART_CLASSES
-
 
 def catalogue_index_name(lang_code):
     """Name of the dealer portal's catalogue index of a language (see
@@ -24,6 +22,11 @@ PART_CLASSES = [
     ("wear", "Wear part"),
     ("core_ip", "Core IP part"),
 ]
+# Groups of part classes: the one home of each; SQL receives them as parameters.
+# Spare parts: every class but the finished product (the machine itself).
+SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
+# Spare parts that may be priced and sold: never a core IP part.
+SALEABLE_PART_CLASSES = ("module", "standard", "wear")
 
 FEE_TYPES = [
     ("labour", "Labour"),
@@ -32,10 +35,19 @@ FEE_TYPES = [
     ("other", "Other fee"),
 ]
 
+# The satisfaction overview of a finished product covers the last 12 months (this month included).
+OVERVIEW_MONTHS = 12
+OVERVIEW_FIELDS = [
+    "overview_answer_count", "overview_satisfaction", "overview_satisfaction_trend",
+    "overview_is_too_few_answers", "overview_machine_count", "overview_claim_rate",
+    "overview_cost_per_machine", "overview_actual_factor",
+]
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
+    # ------------------------------------------------------------------ fields
     aftersales_part_class = fields.Selection(
         PART_CLASSES,
         string="Part Class",
@@ -86,38 +98,68 @@ class ProductTemplate(models.Model):
     )
     used_in_count = fields.Integer(compute="_compute_used_in_product_ids")
 
-    def init(self):
-        super().init()
-        self._aftersales_create_catalogue_indexes(self.env["res.lang"].search([]).mapped("code"))
+    # The purchase-to-consumption chain of a spare part, shown on its form.
+    aftersales_purchase_line_count = fields.Integer(
+        string="Purchase Lines", compute="_compute_aftersales_purchase_chain",
+        groups="purchase.group_purchase_user",
+    )
+    aftersales_receipt_count = fields.Integer(
+        string="Receipts", compute="_compute_aftersales_stock_chain", groups="stock.group_stock_user"
+    )
+    aftersales_claimed_qty = fields.Float(
+        string="In Claimed Parts Rooms", compute="_compute_aftersales_stock_chain",
+        digits="Product Unit of Measure", groups="stock.group_stock_user",
+    )
+    aftersales_consumed_qty = fields.Float(
+        string="Consumed (12 months)", compute="_compute_aftersales_stock_chain",
+        digits="Product Unit of Measure", groups="stock.group_stock_user",
+    )
+    aftersales_exception_count = fields.Integer(
+        string="Loop Exceptions", compute="_compute_aftersales_purchase_chain",
+        groups="purchase.group_purchase_user",
+    )
 
-    @api.model
-    def _aftersales_create_catalogue_indexes(self, lang_codes):
-        """Create the catalogue index of each language of ``lang_codes`` (and of English) that
-        does not have one yet; run at install and update for the active languages, and when a
-        language is activated.
+    has_maintenance_reminder = fields.Boolean(
+        string="Maintenance Reminders",
+        help="Remind the end users of this finished product of its periodic maintenance.",
+    )
+    maintenance_interval_months = fields.Integer(
+        string="Maintenance Interval (months)",
+        help="A machine is due for maintenance every this many months after its registration.",
+    )
 
-        The dealer portal's parts catalogue lists the serviceable, sellable parts a page at a
-        time in name order, and counts them for its pager. Over those parts alone, in the name
-        as the dealer reads it (in English, or in the dealer's language where the part has a
-        translation, as Odoo sorts a translated name): a page is read from the index (no sort
-        of the whole catalogue), and the count is an index-only scan. The condition is the
-        catalogue's own, so that PostgreSQL can prove that its query is covered (see
-        ``product.product._aftersales_catalogue_domain``)."""
-        classes = ", ".join(f"'{part_class}'" for part_class in SALEABLE_PART_CLASSES)
-        where = f"is_serviceable_part AND sale_ok AND aftersales_part_class IN ({classes})"
-        for code in sorted({"en_US", *lang_codes}):
-            if not re.fullmatch(r"[A-Za-z0-9_@]+", code):  # Odoo's codes: en_US, sr@latin...
-                continue
-            create_index(
-                self.env.cr,
-                catalogue_index_name(code),
-                self._table,
-                # Odoo's expression of the name in the language, as its ORDER BY writes it
-                ["(name->>'en_US')" if code == "en_US" else f"(COALESCE(name->>'{code}', name->>'en_US'))",
-                 "id", "company_id"],
-                where=where,
-            )
+    # The satisfaction overview of a finished product over the last 12 months (this month
+    # included), read from the cost analysis in one grouped query for all products shown.
+    overview_answer_count = fields.Integer(
+        string="Answers (12 months)", compute="_compute_satisfaction_overview",
+    )
+    overview_satisfaction = fields.Float(
+        string="Satisfaction (12 months)", digits=(3, 2),
+        compute="_compute_satisfaction_overview",
+    )
+    overview_satisfaction_trend = fields.Float(
+        string="Satisfaction Trend", digits=(3, 2), compute="_compute_satisfaction_overview",
+        help="Satisfaction of the last 6 months minus that of the 6 months before.",
+    )
+    overview_is_too_few_answers = fields.Boolean(
+        string="Too Few Answers", compute="_compute_satisfaction_overview",
+    )
+    overview_machine_count = fields.Integer(
+        string="Machines in the Field", compute="_compute_satisfaction_overview",
+    )
+    overview_claim_rate = fields.Float(
+        string="Claim Rate (%)", digits=(16, 2), compute="_compute_satisfaction_overview",
+        help="Warranty claims per 100 machine-months in the field.",
+    )
+    overview_cost_per_machine = fields.Float(
+        string="Satisfaction Cost per Machine", digits=(16, 2),
+        compute="_compute_satisfaction_overview",
+    )
+    overview_actual_factor = fields.Float(
+        string="Amplification (Actual)", digits=(6, 2), compute="_compute_satisfaction_overview",
+    )
 
+    # ---------------------------------------------------------------- computes
     def _compute_service_bom_count(self):
         counts = dict(
             self.env["aftersales.service.bom"]._read_group(
@@ -141,26 +183,6 @@ class ProductTemplate(models.Model):
             finished = Bom.browse(boms_by_part.get(product, ())).product_tmpl_id
             product.used_in_product_ids = finished
             product.used_in_count = len(finished)
-    # The purchase-to-consumption chain of a spare part, shown on its form.
-    aftersales_purchase_line_count = fields.Integer(
-        string="Purchase Lines", compute="_compute_aftersales_purchase_chain",
-        groups="purchase.group_purchase_user",
-    )
-    aftersales_receipt_count = fields.Integer(
-        string="Receipts", compute="_compute_aftersales_stock_chain", groups="stock.group_stock_user"
-    )
-    aftersales_claimed_qty = fields.Float(
-        string="In Claimed Parts Rooms", compute="_compute_aftersales_stock_chain",
-        digits="Product Unit of Measure", groups="stock.group_stock_user",
-    )
-    aftersales_consumed_qty = fields.Float(
-        string="Consumed (12 months)", compute="_compute_aftersales_stock_chain",
-        digits="Product Unit of Measure", groups="stock.group_stock_user",
-    )
-    aftersales_exception_count = fields.Integer(
-        string="Loop Exceptions", compute="_compute_aftersales_purchase_chain",
-        groups="purchase.group_purchase_user",
-    )
 
     @api.depends_context("company")
     def _compute_aftersales_purchase_chain(self):
@@ -193,26 +215,56 @@ class ProductTemplate(models.Model):
             template.aftersales_claimed_qty = claimed.get(template.id, 0.0)
             template.aftersales_consumed_qty = consumed.get(template.id, 0.0)
 
-    def _aftersales_count_by_template(self, model, domain):
-        counts = {}
-        for product, count in self.env[model]._read_group(domain, ["product_id"], ["__count"]):
-            counts[product.product_tmpl_id.id] = counts.get(product.product_tmpl_id.id, 0) + count
-        return counts
+    def _compute_satisfaction_overview(self):
+        if not self.env.user.has_group("aftersales.group_aftersales_user"):
+            # the analysis is the back office's: others see no figure
+            for product in self:
+                product.update(dict.fromkeys(OVERVIEW_FIELDS, 0))
+            return
+        today = fields.Date.context_today(self).replace(day=1)
+        start = today - relativedelta(months=OVERVIEW_MONTHS - 1)
+        middle = today - relativedelta(months=OVERVIEW_MONTHS // 2 - 1)
+        Report = self.env["aftersales.cost.report"]
+        domain = [("product_tmpl_id", "in", self.ids), ("month", ">=", start)]
+        year = {
+            tmpl: values
+            for tmpl, *values in Report._read_group(
+                domain,
+                ["product_tmpl_id"],
+                ["answer_count:sum", "satisfaction:avg", "machine_count:sum",
+                 "claim_rate:avg", "cost_per_machine:avg", "actual_factor:avg"],
+            )
+        }
+        by_half = {}
+        for tmpl, month, answers, total in Report._read_group(
+            domain, ["product_tmpl_id", "month:month"], ["answer_count:sum", "satisfaction_total:sum"]
+        ):
+            key = (tmpl, month >= middle)
+            sums = by_half.setdefault(key, [0, 0.0])
+            sums[0] += answers
+            sums[1] += total
+        minimum = {company: company.satisfaction_min_answers for company in self.env.companies}
+        for product in self:
+            answers, satisfaction, machines, rate, per_machine, factor = year.get(
+                product, (0, 0.0, 0, 0.0, 0.0, 0.0)
+            )
+            recent, older = by_half.get((product, True)), by_half.get((product, False))
+            trend = 0.0
+            if recent and older and recent[0] and older[0]:
+                trend = recent[1] / recent[0] - older[1] / older[0]
+            company = product.company_id or self.env.company
+            product.overview_answer_count = answers or 0
+            product.overview_satisfaction = satisfaction or 0.0
+            product.overview_satisfaction_trend = trend
+            product.overview_is_too_few_answers = (answers or 0) < minimum.get(
+                company, company.satisfaction_min_answers
+            )
+            product.overview_machine_count = machines or 0
+            product.overview_claim_rate = rate or 0.0
+            product.overview_cost_per_machine = per_machine or 0.0
+            product.overview_actual_factor = factor or 0.0
 
-    def _aftersales_sum_by_template(self, model, domain, field):
-        sums = {}
-        for product, total in self.env[model]._read_group(domain, ["product_id"], [f"{field}:sum"]):
-            sums[product.product_tmpl_id.id] = sums.get(product.product_tmpl_id.id, 0.0) + total
-        return sums
-
-    @api.model
-    def _aftersales_receipt_domain(self):
-        return [
-            ("state", "=", "done"),
-            ("location_id.usage", "=", "supplier"),
-            ("location_dest_id.usage", "=", "internal"),
-        ]
-
+    # ----------------------------------------------- constraints and onchanges
     @api.constrains("warranty_months", "service_cost_factor")
     def _check_aftersales_figures(self):
         for product in self:
@@ -258,6 +310,19 @@ class ProductTemplate(models.Model):
                     )
                 )
 
+    @api.constrains("has_maintenance_reminder", "maintenance_interval_months")
+    def _check_maintenance_interval(self):
+        for template in self:
+            if template.has_maintenance_reminder and template.maintenance_interval_months <= 0:
+                raise ValidationError(
+                    _(
+                        "%(product)s: the maintenance interval must be at least 1 month "
+                        "(it is %(months)s). Enter the interval or untick Maintenance Reminders.",
+                        product=template.display_name,
+                        months=template.maintenance_interval_months,
+                    )
+                )
+
     @api.onchange("aftersales_part_class")
     def _onchange_aftersales_part_class(self):
         if self.aftersales_part_class == "finished":
@@ -267,6 +332,12 @@ class ProductTemplate(models.Model):
         elif self.aftersales_part_class == "core_ip":
             self.is_serviceable_part = False
 
+    # --------------------------------------------------------------------- ORM
+    def init(self):
+        super().init()
+        self._aftersales_create_catalogue_indexes(self.env["res.lang"].search([]).mapped("code"))
+
+    # ----------------------------------------------------------------- actions
     def action_view_service_bom(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_service_bom_action")
@@ -281,9 +352,6 @@ class ProductTemplate(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_template_action_finished")
         action["domain"] = [("id", "in", self.used_in_product_ids.ids)]
         return action
-
-    def _aftersales_variant_domain(self):
-        return [("product_id", "in", self.with_context(active_test=False).product_variant_ids.ids)]
 
     def action_view_aftersales_purchases(self):
         self.ensure_one()
@@ -332,3 +400,60 @@ class ProductTemplate(models.Model):
     def action_print_fee_schedule(self):
         fees = self or self.search([("aftersales_fee_type", "!=", False)])
         return self.env.ref("aftersales.action_report_fee_schedule").report_action(fees, data={})
+
+    # -------------------------------------------------------- business methods
+    @api.model
+    def _aftersales_create_catalogue_indexes(self, lang_codes):
+        """Create the catalogue index of each language of ``lang_codes`` (and of English) that
+        does not have one yet; run at install and update for the active languages, and when a
+        language is activated.
+
+        The dealer portal's parts catalogue lists the serviceable, sellable parts a page at a
+        time in name order, and counts them for its pager. Over those parts alone, in the name
+        as the dealer reads it (in English, or in the dealer's language where the part has a
+        translation, as Odoo sorts a translated name): a page is read from the index (no sort
+        of the whole catalogue), and the count is an index-only scan. The condition is the
+        catalogue's own, so that PostgreSQL can prove that its query is covered (see
+        ``product.product._aftersales_catalogue_domain``)."""
+        classes = ", ".join(f"'{part_class}'" for part_class in SALEABLE_PART_CLASSES)
+        where = f"is_serviceable_part AND sale_ok AND aftersales_part_class IN ({classes})"
+        for code in sorted({"en_US", *lang_codes}):
+            if not re.fullmatch(r"[A-Za-z0-9_@]+", code):  # Odoo's codes: en_US, sr@latin...
+                continue
+            create_index(
+                self.env.cr,
+                catalogue_index_name(code),
+                self._table,
+                # Odoo's expression of the name in the language, as its ORDER BY writes it
+                ["(name->>'en_US')" if code == "en_US" else f"(COALESCE(name->>'{code}', name->>'en_US'))",
+                 "id", "company_id"],
+                where=where,
+            )
+
+    def _get_service_bom_parts(self):
+        """Parts of the active service BOMs of these finished products: a warranty claim for a part
+        outside them needs a reviewer's confirmation."""
+        return self.service_bom_ids.line_ids.product_id
+
+    def _aftersales_variant_domain(self):
+        return [("product_id", "in", self.with_context(active_test=False).product_variant_ids.ids)]
+
+    def _aftersales_count_by_template(self, model, domain):
+        counts = {}
+        for product, count in self.env[model]._read_group(domain, ["product_id"], ["__count"]):
+            counts[product.product_tmpl_id.id] = counts.get(product.product_tmpl_id.id, 0) + count
+        return counts
+
+    def _aftersales_sum_by_template(self, model, domain, field):
+        sums = {}
+        for product, total in self.env[model]._read_group(domain, ["product_id"], [f"{field}:sum"]):
+            sums[product.product_tmpl_id.id] = sums.get(product.product_tmpl_id.id, 0.0) + total
+        return sums
+
+    @api.model
+    def _aftersales_receipt_domain(self):
+        return [
+            ("state", "=", "done"),
+            ("location_id.usage", "=", "supplier"),
+            ("location_dest_id.usage", "=", "internal"),
+        ]

@@ -15,6 +15,7 @@ class StockLot(models.Model):
 
     _inherit = "stock.lot"
 
+    # ------------------------------------------------------------------ fields
     is_machine = fields.Boolean(
         compute="_compute_is_machine",
         store=True,
@@ -71,7 +72,12 @@ class StockLot(models.Model):
         tracking=True,
         help="Kept current every day by a scheduled action.",
     )
+    claim_ids = fields.One2many("aftersales.claim", "lot_id", string="Warranty Claims")
+    claim_count = fields.Integer(compute="_compute_claim_count")
+    request_count = fields.Integer(compute="_compute_request_count")
+    repair_count = fields.Integer(compute="_compute_repair_count")
 
+    # ---------------------------------------------------------------- computes
     @api.depends("product_id.product_tmpl_id.aftersales_part_class")
     def _compute_is_machine(self):
         for lot in self:
@@ -88,29 +94,34 @@ class StockLot(models.Model):
         for lot in self:
             lot.warranty_state = lot._get_warranty_state(today)
 
-    def _get_warranty_end_date(self, start_date):
-        """Last day of warranty for a machine registered on ``start_date``, by the rule of the
-        PRC Civil Code for periods (articles 201 and 202): the registration day is not counted,
-        and a period of N months ends on the same day N months later, or on that month's last
-        day where it has no such day (15 January + 12 months: 15 January next year; 31 January
-        + 1 month: 28 or 29 February)."""
-        self.ensure_one()
-        if not start_date:
-            return False
-        months = self.product_id.product_tmpl_id.warranty_months
-        return start_date + relativedelta(months=months)
+    def _compute_claim_count(self):
+        counts = dict(
+            self.env["aftersales.claim"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.claim_count = counts.get(lot, 0)
 
-    def _get_warranty_state(self, on_date):
-        """Warranty state of the machine on ``on_date`` (e.g. a claim's failure date)."""
-        self.ensure_one()
-        if not self.registration_date:
-            return "not_registered"
-        if self.warranty_end_date and self.registration_date <= on_date <= self.warranty_end_date:
-            return "under_warranty"
-        if on_date < self.registration_date:
-            return "not_registered"
-        return "expired"
+    def _compute_request_count(self):
+        counts = dict(
+            self.env["aftersales.request"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.request_count = counts.get(lot, 0)
 
+    def _compute_repair_count(self):
+        counts = dict(
+            self.env["repair.order"].sudo()._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.repair_count = counts.get(lot, 0)
+
+    # ------------------------------------------------------------- constraints
     @api.constrains("end_user_id", "registration_date", "dealer_delivery_date")
     def _check_registration(self):
         today = fields.Date.context_today(self)
@@ -157,7 +168,7 @@ class StockLot(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------------ ORM
+    # --------------------------------------------------------------------- ORM
     @api.model_create_multi
     def create(self, vals_list):
         self._aftersales_set_machine_company(vals_list)
@@ -179,6 +190,84 @@ class StockLot(models.Model):
             if product._is_aftersales_machine():
                 vals["company_id"] = (product.company_id or self.env.company).id
 
+    # ----------------------------------------------------------------- actions
+    def _action_view_machines(self, domain, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.stock_lot_action_machines")
+        action["domain"] = domain
+        action["context"] = dict(context or {}, create=False)
+        return action
+
+    def action_open_register(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Register %(machine)s", machine=self.display_name),
+            "res_model": "stock.lot.register",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_id": self.id},
+        }
+
+    def action_view_claims(self):
+        self.ensure_one()
+        return self.env["aftersales.claim"]._action_view_claims(
+            [("lot_id", "=", self.id)],
+            {"default_lot_id": self.id, "default_dealer_id": self.dealer_id.id},
+        )
+
+    def action_view_requests(self):
+        self.ensure_one()
+        return self.env["aftersales.request"]._action_view_requests(
+            [("lot_id", "=", self.id)],
+            {"default_lot_id": self.id, "default_end_user_id": self.end_user_id.id,
+             "default_dealer_id": self.dealer_id.id},
+        )
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair.action_repair_order_tree")
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_product_id": self.product_id.id, "default_lot_id": self.id}
+        return action
+
+    # -------------------------------------------------------- business methods
+    def _get_warranty_end_date(self, start_date):
+        """Last day of warranty for a machine registered on ``start_date``, by the rule of the
+        PRC Civil Code for periods (articles 201 and 202): the registration day is not counted,
+        and a period of N months ends on the same day N months later, or on that month's last
+        day where it has no such day (15 January + 12 months: 15 January next year; 31 January
+        + 1 month: 28 or 29 February)."""
+        self.ensure_one()
+        if not start_date:
+            return False
+        months = self.product_id.product_tmpl_id.warranty_months
+        return start_date + relativedelta(months=months)
+
+    def _get_warranty_state(self, on_date):
+        """Warranty state of the machine on ``on_date`` (e.g. a claim's failure date)."""
+        self.ensure_one()
+        if not self.registration_date:
+            return "not_registered"
+        if self.warranty_end_date and self.registration_date <= on_date <= self.warranty_end_date:
+            return "under_warranty"
+        if on_date < self.registration_date:
+            return "not_registered"
+        return "expired"
+
+    def _get_last_maintenance_due_date(self, today):
+        """The last maintenance due date on or before ``today`` (registration + n intervals,
+        n >= 1), or False when the first one has not come yet."""
+        self.ensure_one()
+        template = self.product_id.product_tmpl_id
+        months = template.maintenance_interval_months
+        if not (template.has_maintenance_reminder and months > 0 and self.registration_date):
+            return False
+        elapsed = relativedelta(today, self.registration_date)
+        periods = (elapsed.years * 12 + elapsed.months) // months
+        if not periods:
+            return False
+        return self.registration_date + relativedelta(months=periods * months)
+
     @api.model
     def _cron_update_warranty_state(self):
         """Move machines whose warranty ended (or started) since the last run to their new state."""
@@ -198,23 +287,6 @@ class StockLot(models.Model):
             self.env.add_to_compute(self._fields["warranty_state"], lots)
             lots._recompute_recordset(["warranty_state"])
         return lots
-
-    def _action_view_machines(self, domain, context=None):
-        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.stock_lot_action_machines")
-        action["domain"] = domain
-        action["context"] = dict(context or {}, create=False)
-        return action
-
-    def action_open_register(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Register %(machine)s", machine=self.display_name),
-            "res_model": "stock.lot.register",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lot_id": self.id},
-        }
 
     def _register_end_user(self, end_user, registration_date):
         """Register the machines to ``end_user``; the warranty starts on ``registration_date``."""
@@ -250,4 +322,3 @@ class StockLot(models.Model):
                 end_user.write(updates)
         self._register_end_user(end_user, registration_date)
         return end_user
-

@@ -6,6 +6,15 @@ from odoo import fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    aftersales_claim_id = fields.Many2one(
+        "aftersales.claim",
+        string="Warranty Claim",
+        index="btree_not_null",
+        readonly=True,
+        help="The warranty claim whose replaced parts the dealer returns with this receipt.",
+    )
+
+    # --------------------------------------------------------------------- ORM
     def _sanity_check(self, separate_pickings=True):
         # Refuse core IP parts before any backorder or lot wizard asks the user for more; the
         # move lines check it again when the quantities are finally moved.
@@ -15,8 +24,11 @@ class StockPicking(models.Model):
     def _action_done(self):
         res = super()._action_done()
         self._record_dealer_deliveries()
+        self._receive_claim_returned_parts()
+        self._invoice_dealer_orders_per_order()
         return res
 
+    # -------------------------------------------------------- business methods
     def _record_dealer_deliveries(self):
         """Write the dealer and the delivery date on the machines delivered to a dealer."""
         lots_by_delivery = defaultdict(lambda: self.env["stock.lot"])
@@ -42,3 +54,31 @@ class StockPicking(models.Model):
             )
             # a machine made before the archive kept companies gets the delivery's
             lots.filtered(lambda lot: not lot.company_id).company_id = picking.company_id
+
+    def _receive_claim_returned_parts(self):
+        """The dealer's return of a claim's replaced parts was received: tell the claims."""
+        # warehouse staff receiving the parts need no rights on claims to trigger their credit
+        self.aftersales_claim_id.sudo()._on_returned_parts_received()
+
+    def _invoice_dealer_orders_per_order(self):
+        """Dealers settled per order: each delivered parts order is invoiced on delivery.
+        Dealers settled monthly or quarterly wait for the statement run."""
+        orders = self.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+        ).sale_id.filtered(
+            lambda o: o.partner_invoice_id.commercial_partner_id.is_dealer
+            and o.partner_invoice_id.commercial_partner_id.claim_settlement_mode == "per_claim"
+            and o.invoice_status == "to invoice"
+            and o.company_id.aftersales_invoice_on_delivery
+        )
+        # a company without a sales journal (no chart of accounts yet) invoices nothing
+        journals = self.env["account.journal"].sudo()._read_group(
+            [("type", "=", "sale"), ("company_id", "in", orders.company_id.ids)], ["company_id"]
+        )
+        companies = {company for (company,) in journals}
+        orders = orders.filtered(lambda o: o.company_id in companies)
+        if not orders:
+            return
+        # storekeepers need no invoicing rights: the delivery is what invoices the dealer
+        invoices = orders.sudo()._create_invoices(grouped=True)
+        invoices.action_post()
