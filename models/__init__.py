@@ -30,7 +30,6 @@ from . import aftersales_request
 from . import aftersales_request_part
 from . import aftersales_sla
 from . import aftersales_team
-from . import aftersales_claim_request
 from . import stock_lot_request
 from . import product_template_maintenance
 from . import res_users_van
@@ -40,13 +39,11 @@ from . import res_config_settings_satisfaction
 from . import product_category
 from . import product_template_satisfaction
 from . import aftersales_callback
-from . import aftersales_claim_callback
 from . import aftersales_service_cost
 from . import aftersales_report_nojit_mixin
 from . import aftersales_satisfaction_report
 from . import aftersales_cost_report
 from . import hr_employee
-from . import aftersales_claim_kpi
 from . import aftersales_kpi_scheme
 from . import aftersales_kpi_item
 from . import aftersales_kpi_period
@@ -61,7 +58,6 @@ from . import res_config_settings_settlement
 from . import account_move_settlement
 from . import loyalty_card
 from . import loyalty_history
-from . import aftersales_claim_settlement
 from . import stock_picking_settlement
 from . import sale_order_settlement
 from . import product_product
