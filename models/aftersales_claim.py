@@ -18,7 +18,10 @@ CLAIM_STATES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
-APPROVED_STATES = ("approved", "partially_approved")
+# Approved in full or in part and not settled yet: the claims waiting for their credit note.
+APPROVED_UNSETTLED_STATES = ("approved", "partially_approved")
+# Approved once, whatever happened next: the approved amount is owed or paid.
+ONCE_APPROVED_STATES = (*APPROVED_UNSETTLED_STATES, "settled", "closed")
 
 CLAIM_TYPES = [
     ("warranty", "Warranty"),
@@ -414,7 +417,7 @@ class AftersalesClaim(models.Model):
             claim.can_be_end_user_updated = (
                 is_reviewer
                 and claim.has_end_user_changes
-                and state in (*APPROVED_STATES, "settled", "closed")
+                and state in ONCE_APPROVED_STATES
             )
 
     def _compute_access_url(self):
@@ -629,7 +632,7 @@ class AftersalesClaim(models.Model):
         self._check_not_settled_quarterly()
         self.check_access("write")
         for claim in self:
-            if claim.state not in APPROVED_STATES:
+            if claim.state not in APPROVED_UNSETTLED_STATES:
                 raise UserError(
                     _(
                         "Claim %(claim)s is %(state)s: only an approved or partially approved "
@@ -1128,7 +1131,7 @@ class AftersalesClaim(models.Model):
         """Approved, not credited yet, and past the company's credit trigger."""
         self.ensure_one()
         return (
-            self.state in APPROVED_STATES
+            self.state in APPROVED_UNSETTLED_STATES
             and not self.refund_move_id
             and (self.company_id.claim_credit_trigger == "approval" or self.return_state != "waiting")
         )
@@ -1155,7 +1158,7 @@ class AftersalesClaim(models.Model):
             return self.env["account.move"]
         self._lock_claims()
         for claim in self:
-            if claim.refund_move_id or claim.state not in APPROVED_STATES:
+            if claim.refund_move_id or claim.state not in APPROVED_UNSETTLED_STATES:
                 raise UserError(
                     _(
                         "Claim %(claim)s is %(state)s and cannot be credited (again)%(move)s.",
