@@ -23,6 +23,10 @@ APPROVED_UNSETTLED_STATES = ("approved", "partially_approved")
 # Approved once, whatever happened next: the approved amount is owed or paid.
 ONCE_APPROVED_STATES = (*APPROVED_UNSETTLED_STATES, "settled", "closed")
 
+# Dealers' claim settlement modes (res.partner.claim_settlement_mode) whose approved claims are
+# credited by the statement run, not one by one.
+STATEMENT_SETTLEMENT_MODES = ("monthly", "quarterly")
+
 CLAIM_TYPES = [
     ("warranty", "Warranty"),
     ("goodwill", "Goodwill"),
@@ -109,6 +113,13 @@ class AftersalesClaim(models.Model):
         help="The dealer that repaired the machine and files the claim.",
     )
     settlement_mode = fields.Selection(related="dealer_id.claim_settlement_mode")
+    is_settled_by_statement = fields.Boolean(
+        string="Settled by Statement",
+        compute="_compute_is_settled_by_statement",
+        search="_search_is_settled_by_statement",
+        help="The dealer is settled by monthly or quarterly statement: the approved claim is "
+        "credited by the statement run, not on its own.",
+    )
     lot_id = fields.Many2one(
         "stock.lot",
         string="Machine",
@@ -311,6 +322,21 @@ class AftersalesClaim(models.Model):
         for claim in self:
             claim.has_end_user_changes = bool(claim._get_end_user_updates())
 
+    @api.depends("dealer_id.claim_settlement_mode")
+    def _compute_is_settled_by_statement(self):
+        for claim in self:
+            claim.is_settled_by_statement = claim.settlement_mode in STATEMENT_SETTLEMENT_MODES
+
+    def _search_is_settled_by_statement(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on Settled by Statement."))
+        by_statement = (operator == "=") == value
+        return [(
+            "dealer_id.claim_settlement_mode",
+            "in" if by_statement else "not in",
+            STATEMENT_SETTLEMENT_MODES,
+        )]
+
     @api.depends("failure_date", "lot_id.registration_date", "lot_id.warranty_end_date")
     def _compute_is_in_warranty(self):
         for claim in self:
@@ -494,7 +520,7 @@ class AftersalesClaim(models.Model):
         self._check_claimed_fields_editable(vals)
         res = super().write(vals)
         if vals.get("state") == "settled":
-            # whatever settled them (approval, receipt of the parts, a monthly statement)
+            # whatever settled them (approval, receipt of the parts, a statement)
             self._schedule_satisfaction_callbacks()
         return res
 
@@ -629,7 +655,6 @@ class AftersalesClaim(models.Model):
 
     def action_settle(self):
         """Credit the dealer now (claims settled per claim, once ready)."""
-        self._check_not_settled_quarterly()
         self.check_access("write")
         for claim in self:
             if claim.state not in APPROVED_UNSETTLED_STATES:
@@ -641,15 +666,22 @@ class AftersalesClaim(models.Model):
                         state=claim._get_state_label(),
                     )
                 )
-            if claim.settlement_mode == "monthly":
-                raise UserError(
-                    _(
+            if claim.is_settled_by_statement:
+                if claim.settlement_mode == "quarterly":
+                    message = _(
+                        "Claim %(claim)s: dealer %(dealer)s is settled by quarterly statement; the "
+                        "claim is credited there.",
+                        claim=claim.display_name,
+                        dealer=claim.dealer_id.display_name,
+                    )
+                else:
+                    message = _(
                         "Claim %(claim)s: dealer %(dealer)s is settled by monthly statement; the "
                         "claim is credited there.",
                         claim=claim.display_name,
                         dealer=claim.dealer_id.display_name,
                     )
-                )
+                raise UserError(message)
             if not claim._is_ready_for_settlement():
                 raise UserError(
                     _(
@@ -660,16 +692,6 @@ class AftersalesClaim(models.Model):
                 )
         self._create_refunds()
         return True
-
-    def _check_not_settled_quarterly(self):
-        quarterly = self.filtered(lambda c: c.settlement_mode == "quarterly")
-        if quarterly:
-            raise UserError(_(
-                "Claim %(claim)s: dealer %(dealer)s is settled by quarterly statement; the claim "
-                "is credited there.",
-                claim=quarterly[0].display_name,
-                dealer=quarterly[0].dealer_id.display_name,
-            ))
 
     def action_close(self):
         self._check_can("can_be_closed", _("closed"))
