@@ -22,15 +22,12 @@ from . import aftersales_request
 from . import aftersales_request_part
 from . import aftersales_sla
 from . import aftersales_team
-from . import aftersales_claim_request
 from . import res_users
 from . import repair_order
 from . import product_category
 from . import aftersales_callback
-from . import aftersales_claim_callback
 from . import aftersales_service_cost
 from . import hr_employee
-from . import aftersales_claim_kpi
 from . import aftersales_kpi_scheme
 from . import aftersales_kpi_item
 from . import aftersales_kpi_period
@@ -40,7 +37,6 @@ from . import aftersales_statement
 from . import aftersales_statement_line
 from . import loyalty_card
 from . import loyalty_history
-from . import aftersales_claim_settlement
 from . import product_product
 from . import product_pricelist_item
 from . import stock_location

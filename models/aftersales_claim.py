@@ -18,7 +18,14 @@ CLAIM_STATES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
-APPROVED_STATES = ("approved", "partially_approved")
+# Approved in full or in part and not settled yet: the claims waiting for their credit note.
+APPROVED_UNSETTLED_STATES = ("approved", "partially_approved")
+# Approved once, whatever happened next: the approved amount is owed or paid.
+ONCE_APPROVED_STATES = (*APPROVED_UNSETTLED_STATES, "settled", "closed")
+
+# Dealers' claim settlement modes (res.partner.claim_settlement_mode) whose approved claims are
+# credited by the statement run, not one by one.
+STATEMENT_SETTLEMENT_MODES = ("monthly", "quarterly")
 
 CLAIM_TYPES = [
     ("warranty", "Warranty"),
@@ -106,6 +113,13 @@ class AftersalesClaim(models.Model):
         help="The dealer that repaired the machine and files the claim.",
     )
     settlement_mode = fields.Selection(related="dealer_id.claim_settlement_mode")
+    is_settled_by_statement = fields.Boolean(
+        string="Settled by Statement",
+        compute="_compute_is_settled_by_statement",
+        search="_search_is_settled_by_statement",
+        help="The dealer is settled by monthly or quarterly statement: the approved claim is "
+        "credited by the statement run, not on its own.",
+    )
     lot_id = fields.Many2one(
         "stock.lot",
         string="Machine",
@@ -224,6 +238,14 @@ class AftersalesClaim(models.Model):
         readonly=True, copy=False,
         help="The reviewer's question when the claim was sent back to the dealer.",
     )
+    sent_back_count = fields.Integer(
+        string="Times Sent Back",
+        readonly=True,
+        copy=False,
+        default=0,
+        help="How often the claim was sent back to the dealer: a claim complete on its first "
+        "submission never is (KPI standardisation measure).",
+    )
     return_picking_ids = fields.One2many(
         "stock.picking", "aftersales_claim_id", string="Return Receipts", readonly=True
     )
@@ -244,6 +266,13 @@ class AftersalesClaim(models.Model):
         tracking=True,
     )
     settle_date = fields.Datetime(string="Settled on", readonly=True, copy=False)
+    request_ids = fields.Many2many(
+        "aftersales.request", "aftersales_request_claim_rel", "claim_id", "request_id",
+        string="Service Requests",
+    )
+    request_count = fields.Integer(compute="_compute_request_count")
+    callback_ids = fields.One2many("aftersales.callback", "claim_id", string="Call-backs")
+    callback_count = fields.Integer(compute="_compute_callback_count")
 
     can_be_submitted = fields.Boolean(compute="_compute_can_be")
     can_be_approved = fields.Boolean(compute="_compute_can_be")
@@ -292,6 +321,21 @@ class AftersalesClaim(models.Model):
     def _compute_has_end_user_changes(self):
         for claim in self:
             claim.has_end_user_changes = bool(claim._get_end_user_updates())
+
+    @api.depends("dealer_id.claim_settlement_mode")
+    def _compute_is_settled_by_statement(self):
+        for claim in self:
+            claim.is_settled_by_statement = claim.settlement_mode in STATEMENT_SETTLEMENT_MODES
+
+    def _search_is_settled_by_statement(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on Settled by Statement."))
+        by_statement = (operator == "=") == value
+        return [(
+            "dealer_id.claim_settlement_mode",
+            "in" if by_statement else "not in",
+            STATEMENT_SETTLEMENT_MODES,
+        )]
 
     @api.depends("failure_date", "lot_id.registration_date", "lot_id.warranty_end_date")
     def _compute_is_in_warranty(self):
@@ -344,6 +388,24 @@ class AftersalesClaim(models.Model):
         for claim in self:
             claim.return_picking_count = counts.get(claim, 0)
 
+    def _compute_request_count(self):
+        counts = dict(
+            self.env["aftersales.request"]._read_group(
+                [("claim_ids", "in", self.ids)], ["claim_ids"], ["__count"]
+            )
+        )
+        for claim in self:
+            claim.request_count = counts.get(claim, 0)
+
+    def _compute_callback_count(self):
+        counts = dict(
+            self.env["aftersales.callback"]._read_group(
+                [("claim_id", "in", self.ids)], ["claim_id"], ["__count"]
+            )
+        )
+        for claim in self:
+            claim.callback_count = counts.get(claim, 0)
+
     @api.depends("return_picking_ids.state")
     def _compute_return_state(self):
         for claim in self:
@@ -381,7 +443,7 @@ class AftersalesClaim(models.Model):
             claim.can_be_end_user_updated = (
                 is_reviewer
                 and claim.has_end_user_changes
-                and state in (*APPROVED_STATES, "settled", "closed")
+                and state in ONCE_APPROVED_STATES
             )
 
     def _compute_access_url(self):
@@ -455,6 +517,15 @@ class AftersalesClaim(models.Model):
 
     def write(self, vals):
         self._resolve_serial_number(vals)
+        self._check_claimed_fields_editable(vals)
+        res = super().write(vals)
+        if vals.get("state") == "settled":
+            # whatever settled them (approval, receipt of the parts, a statement)
+            self._schedule_satisfaction_callbacks()
+        return res
+
+    def _check_claimed_fields_editable(self, vals):
+        """Refuse to change what the dealer claimed once the claim left the draft state."""
         locked = CLAIMED_FIELDS.intersection(vals)
         if locked:
             self.check_access("write")  # say nothing about claims the user may not change
@@ -473,7 +544,6 @@ class AftersalesClaim(models.Model):
                         ),
                     )
                 )
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_filed(self):
@@ -587,7 +657,7 @@ class AftersalesClaim(models.Model):
         """Credit the dealer now (claims settled per claim, once ready)."""
         self.check_access("write")
         for claim in self:
-            if claim.state not in APPROVED_STATES:
+            if claim.state not in APPROVED_UNSETTLED_STATES:
                 raise UserError(
                     _(
                         "Claim %(claim)s is %(state)s: only an approved or partially approved "
@@ -596,15 +666,22 @@ class AftersalesClaim(models.Model):
                         state=claim._get_state_label(),
                     )
                 )
-            if claim.settlement_mode == "monthly":
-                raise UserError(
-                    _(
+            if claim.is_settled_by_statement:
+                if claim.settlement_mode == "quarterly":
+                    message = _(
+                        "Claim %(claim)s: dealer %(dealer)s is settled by quarterly statement; the "
+                        "claim is credited there.",
+                        claim=claim.display_name,
+                        dealer=claim.dealer_id.display_name,
+                    )
+                else:
+                    message = _(
                         "Claim %(claim)s: dealer %(dealer)s is settled by monthly statement; the "
                         "claim is credited there.",
                         claim=claim.display_name,
                         dealer=claim.dealer_id.display_name,
                     )
-                )
+                raise UserError(message)
             if not claim._is_ready_for_settlement():
                 raise UserError(
                     _(
@@ -672,6 +749,23 @@ class AftersalesClaim(models.Model):
             "account.action_move_out_refund_type"
         )
         action.update({"views": [(False, "form")], "res_id": self.refund_move_id.id})
+        return action
+
+    def action_view_requests(self):
+        self.ensure_one()
+        return self.env["aftersales.request"]._action_view_requests(
+            [("claim_ids", "in", self.ids)],
+            {"default_claim_ids": [self.id], "default_lot_id": self.lot_id.id,
+             "default_dealer_id": self.dealer_id.id, "default_request_type": "complaint"},
+        )
+
+    def action_view_callbacks(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_callback_action")
+        action["domain"] = [("claim_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.callback_count == 1:
+            action.update(views=[(False, "form")], res_id=self.callback_ids.id)
         return action
 
     @api.model
@@ -1030,6 +1124,11 @@ class AftersalesClaim(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=claim.dealer_id.ids,
             )
+        self._count_sent_back()
+
+    def _count_sent_back(self):
+        for claim in self:
+            claim.sudo().sent_back_count += 1
 
     def _propose_end_user_updates(self):
         """The service process keeps the end-user archive true: a claim whose end-user details
@@ -1054,7 +1153,7 @@ class AftersalesClaim(models.Model):
         """Approved, not credited yet, and past the company's credit trigger."""
         self.ensure_one()
         return (
-            self.state in APPROVED_STATES
+            self.state in APPROVED_UNSETTLED_STATES
             and not self.refund_move_id
             and (self.company_id.claim_credit_trigger == "approval" or self.return_state != "waiting")
         )
@@ -1081,7 +1180,7 @@ class AftersalesClaim(models.Model):
             return self.env["account.move"]
         self._lock_claims()
         for claim in self:
-            if claim.refund_move_id or claim.state not in APPROVED_STATES:
+            if claim.refund_move_id or claim.state not in APPROVED_UNSETTLED_STATES:
                 raise UserError(
                     _(
                         "Claim %(claim)s is %(state)s and cannot be credited (again)%(move)s.",
@@ -1114,6 +1213,34 @@ class AftersalesClaim(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return moves.with_env(self.env)
+
+    def _create_period_refund(self, date):
+        """One credit note, dated ``date``, for the approved claims of one dealer settled by
+        statement: the claims' own credit note values and lines, gathered."""
+        if not self:
+            return self.env["account.move"]
+        self._lock_claims()
+        claims = self.filtered(lambda c: c._is_ready_for_settlement())
+        to_credit = claims.filtered(lambda c: c._get_creditable_lines())
+        move = self.env["account.move"].sudo()
+        if to_credit:
+            first = to_credit[0]
+            vals = first._prepare_refund_vals()
+            vals.update({
+                "invoice_date": date,
+                "invoice_origin": ", ".join(to_credit.mapped("name")),
+                "ref": _(
+                    "Warranty claims %(claims)s", claims=", ".join(to_credit.mapped("name"))
+                ),
+                "invoice_line_ids": [
+                    command for claim in to_credit for command in claim._prepare_refund_line_vals()
+                ],
+            })
+            move = move.with_company(first.company_id)._create_aftersales_refunds([vals])
+            move._post_aftersales_refunds()
+            to_credit.write({"refund_move_id": move.id})
+        claims.write({"state": "settled", "settle_date": fields.Datetime.now()})
+        return move
 
     def _prepare_refund_vals(self):
         """Values of the dealer's credit note for this claim."""
@@ -1156,6 +1283,40 @@ class AftersalesClaim(models.Model):
             and c.company_id.claim_credit_trigger == "receipt"
             and c._is_ready_for_settlement()
         )._create_refunds()
+
+    # Satisfaction call-backs --------------------------------------------------
+    def _schedule_satisfaction_callbacks(self):
+        """Schedule one satisfaction call-back per settled claim with an end user, due the
+        company's call-back delay after today, never a second one for the same claim."""
+        Callback = self.env["aftersales.callback"].sudo()
+        claims = self.filtered(lambda c: c.state == "settled" and c.end_user_id)
+        if not claims:
+            return Callback
+        done = Callback.with_context(active_test=False).search(
+            [("claim_id", "in", claims.ids)]
+        ).claim_id
+        claims -= done
+        if not claims:
+            return Callback
+        today = fields.Date.context_today(self)
+        callbacks = Callback.create([claim._prepare_callback_vals(today) for claim in claims])
+        callbacks._schedule_activities()
+        return callbacks
+
+    def _prepare_callback_vals(self, today):
+        self.ensure_one()
+        company = self.company_id
+        return {
+            "company_id": company.id,
+            "claim_id": self.id,
+            "lot_id": self.lot_id.id,
+            "product_id": self.product_id.id,
+            "dealer_id": self.dealer_id.id,
+            "end_user_id": self.end_user_id.id,
+            "due_date": today + timedelta(days=company.callback_delay_days),
+            "user_id": (company.callback_user_id or self.reviewer_id or self.env.user).id,
+            "duration": company.callback_duration,
+        }
 
     # Parts to return ----------------------------------------------------------
     def _get_return_warehouse(self):

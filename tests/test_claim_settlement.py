@@ -1,8 +1,11 @@
 from datetime import datetime, time, timedelta
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_claim import AftersalesClaimCommon
 
@@ -285,6 +288,30 @@ class TestClaimSettlement(AftersalesClaimCommon):
         self.assertTrue(claim.with_user(self.as_user).can_be_settled)
         claim.with_user(self.as_user).action_settle()
         self.assertEqual(claim.refund_move_id.amount_untaxed, 130.0)
+
+    def test_statement_dealers_in_waiting_filter_and_pdf(self):
+        """Dealers settled by monthly or quarterly statement alike: their approved claims show
+        in the claims' "waiting for statement" filter and the claim PDF says where the approved
+        amount is credited."""
+        search_view = self.env.ref("aftersales.aftersales_claim_view_search")
+        [waiting_filter] = etree.fromstring(search_view.arch).xpath(
+            "//filter[@name='waiting_statement']"
+        )
+        waiting_domain = safe_eval(waiting_filter.get("domain"), {"uid": self.env.uid})
+        for days_before, mode in ((0, "monthly"), (1, "quarterly")):
+            with self.subTest(mode=mode):
+                self.dealer_a.claim_settlement_mode = mode
+                claim = self._approve(self._create_claim(
+                    failure_date=self.failure_date - timedelta(days=days_before)
+                ))
+                self.assertEqual(claim.state, "approved")
+                Claim = self.env["aftersales.claim"]
+                self.assertIn(claim, Claim.search(waiting_domain))
+                self.assertNotIn(claim, Claim.search([("is_settled_by_statement", "=", False)]))
+                html = self.env["ir.actions.report"]._render_qweb_html(
+                    "aftersales.report_aftersales_claim", claim.ids
+                )[0].decode()
+                self.assertIn(f"The approved amount is credited on your {mode} statement.", html)
 
     def test_nothing_to_credit(self):
         claim = self._approve(self._create_claim(
