@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Screenshots of the user guide, taken from a running demo (``scripts/run``) in headless Chromium.
+
+    /opt/aftersales-venv/bin/python scripts/screenshots.py [--url http://localhost:8069] [--db aftersales]
+
+Logs in as each demo user, opens each page at desktop (1400x900) or phone (390x844) size, waits
+until Odoo has drawn it, and writes ``static/description/<name>.png``. The pages are listed in
+``SHOTS`` below; the user guide (readme/USAGE.md) shows them.
+"""
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import requests
+import websocket
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DESKTOP = (1400, 900)
+PHONE = (390, 844)
+
+# name, login, path, size, CSS selector that shows the page is drawn
+SHOTS = [
+    ("machines", "admin", "/odoo/machines", DESKTOP, ".o_list_renderer .o_data_row"),
+    ("machine_form", "admin", "/odoo/machines/{machine}", DESKTOP, ".o_form_view .o_statusbar_status"),
+    ("claim_form", "admin", "/odoo/action-aftersales.aftersales_claim_action/{claim}", DESKTOP,
+     ".o_form_view .o_field_one2many .o_data_row"),
+    ("pricing_run", "admin", "/odoo/action-aftersales.aftersales_pricing_run_action/{pricing_run}", DESKTOP,
+     ".o_form_view .o_field_one2many .o_data_row"),
+    ("reserve_plan", "admin", "/odoo/action-aftersales.aftersales_reserve_plan_action/{reserve_plan}", DESKTOP,
+     ".o_form_view .o_field_one2many .o_data_row"),
+    ("stock_aging", "admin", "/odoo/action-aftersales.aftersales_stock_aging_report_action", DESKTOP,
+     ".o_pivot table"),
+    ("portal_home", "dealer.north", "/my", DESKTOP, ".o_portal_index_card:not(.d-none)"),
+    ("portal_claims", "dealer.north", "/my/claims", DESKTOP, "table"),
+    ("portal_parts", "dealer.north", "/my/parts", DESKTOP, "table"),
+    ("portal_claims_phone", "dealer.north", "/my/claims", PHONE, "table"),
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def login(url, db, user):
+    session = requests.Session()
+    page = session.get(f"{url}/web/login", params={"db": db})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = session.post(f"{url}/web/login", data={
+        "login": user, "password": "admin" if user == "admin" else user, "db": db,
+        "csrf_token": token, "redirect": "/web",
+    })
+    response.raise_for_status()
+    if "session_id" not in session.cookies:
+        raise SystemExit(f"Could not log in as {user}")
+    return session.cookies["session_id"]
+
+
+def record_ids(url, db):
+    """Ids of the demo records the shots open, read over JSON-RPC as admin."""
+    def search(model, domain, order="id"):
+        payload = {"jsonrpc": "2.0", "method": "call", "params": {
+            "service": "object", "method": "execute_kw",
+            "args": [db, 2, "admin", model, "search", [domain], {"limit": 1, "order": order}]}}
+        result = requests.post(f"{url}/jsonrpc", json=payload).json()
+        if "error" in result:
+            raise SystemExit(json.dumps(result["error"])[:500])
+        return result["result"][0] if result["result"] else 0
+    return {
+        "machine": search("stock.lot", [("is_machine", "=", True), ("warranty_state", "=", "under_warranty")]),
+        "claim": search("aftersales.claim", [("state", "=", "submitted")]),
+        "pricing_run": search("aftersales.pricing.run", [], "id desc"),
+        "reserve_plan": search("aftersales.reserve.plan", [], "id desc"),
+    }
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="aftersales-shots-")
+        self.port = free_port()
+        chrome = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+        self.process = subprocess.Popen([
+            chrome, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--hide-scrollbars", f"--remote-debugging-port={self.port}",
+            f"--user-data-dir={self.profile}", "about:blank",
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _attempt in range(100):
+            try:
+                targets = requests.get(f"http://127.0.0.1:{self.port}/json").json()
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (requests.ConnectionError, StopIteration):
+                time.sleep(0.1)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.counter = 0
+
+    def call(self, method, **params):
+        self.counter += 1
+        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.counter:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def wait_for(self, selector, timeout=30):
+        end = time.time() + timeout
+        while time.time() < end:
+            found = self.call("Runtime.evaluate", expression=f"!!document.querySelector({json.dumps(selector)})")
+            if found.get("result", {}).get("value"):
+                return
+            time.sleep(0.25)
+        raise RuntimeError(f"{selector} did not appear")
+
+    def shot(self, url, session_id, size, selector, path):
+        width, height = size
+        self.call("Network.enable")
+        self.call("Network.clearBrowserCookies")
+        self.call("Network.setCookie", name="session_id", value=session_id, url=url)
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=size == PHONE)
+        self.call("Page.enable")
+        self.call("Page.navigate", url=url)
+        self.wait_for(selector)
+        time.sleep(1.5)  # fonts, counters and animations settle
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        with open(path, "wb") as out:
+            out.write(base64.b64decode(data))
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        self.process.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="aftersales")
+    parser.add_argument("--only", nargs="*", help="names of the shots to take (default: all)")
+    args = parser.parse_args()
+    ids = record_ids(args.url, args.db)
+    sessions = {}
+    browser = Browser()
+    try:
+        for name, user, path, size, selector in SHOTS:
+            if args.only and name not in args.only:
+                continue
+            if user not in sessions:
+                sessions[user] = login(args.url, args.db, user)
+            target = os.path.join(ROOT, "static", "description", f"{name}.png")
+            browser.shot(args.url + path.format(**ids), sessions[user], size, selector, target)
+            print(f"{name}: {target}")
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
