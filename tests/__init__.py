@@ -32,3 +32,4 @@ from . import test_settings
 from . import test_claim_partial_approve
 from . import test_rpc_actions
 from . import test_scripts
+from . import test_translations
