@@ -380,14 +380,17 @@ class AftersalesPricingRun(models.Model):
                 to_write[prices[pid]].append(item.id)
         for price, item_ids in to_write.items():
             Item.browse(item_ids).write({"fixed_price": price})
+        # The template given here, read for all new parts at once: Odoo's create would otherwise
+        # look it up one part at a time.
+        new_parts = self.env["product.product"].browse([pid for pid in prices if pid not in seen])
         Item.create([
             {
                 "pricelist_id": pricelist.id,
                 "applied_on": "0_product_variant",
-                "product_id": pid,
+                "product_id": part.id,
+                "product_tmpl_id": part.product_tmpl_id.id,
                 "compute_price": "fixed",
-                "fixed_price": price,
+                "fixed_price": prices[part.id],
             }
-            for pid, price in prices.items()
-            if pid not in seen
+            for part in new_parts
         ])
