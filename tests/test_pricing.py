@@ -489,6 +489,26 @@ class TestPriceCheck(PricingCommon):
         self.assertTrue(checks[self.s1].is_ok)
         self.assertIn(self.f1, self.env["aftersales.price.check"].search([]).product_id)
 
+    def test_double_rule_check(self):
+        """The one test of the double rule, which the run and the check both use: F1's parts
+        (M1 + M2 + 2 x W1, the core IP part not counted) against 2 x its dealer price."""
+        Bom = self.env["aftersales.service.bom"]
+        parts = self.bom1._get_part_quantities()[self.f1]
+        prices = {self.m1.id: 80.0, self.m2.id: 110.0, self.w1.id: 10.0}  # 80 + 110 + 20 = 210
+        check = Bom._get_double_rule_check(parts, prices, 100.0, 2.0, 5.0)
+        self.assertEqual(check["missing"], self.env["product.product"])
+        self.assertAlmostEqual(check["parts_total"], 210.0)
+        self.assertAlmostEqual(check["ratio"], 2.1)
+        self.assertAlmostEqual(check["deviation"], 5.0)
+        self.assertTrue(check["is_within_tolerance"])  # 5 % off, 5 % allowed: on the edge, in
+        self.assertFalse(Bom._get_double_rule_check(parts, prices, 100.0, 2.0, 4.99)["is_within_tolerance"])
+        no_price = Bom._get_double_rule_check(parts, prices, 0.0, 2.0, 5.0)
+        self.assertEqual((no_price["ratio"], no_price["is_within_tolerance"]), (0.0, False))
+        missing = Bom._get_double_rule_check(parts, {**prices, self.m1.id: 0.0}, 100.0, 2.0, 5.0)
+        self.assertEqual(missing["missing"], self.m1)
+        self.assertAlmostEqual(missing["parts_total"], 130.0)
+        self.assertAlmostEqual(missing["deviation"], -35.0)
+
     def test_refresh_replaces_snapshot(self):
         first = self.env["aftersales.price.check"]._refresh(self.company)
         second = self.env["aftersales.price.check"]._refresh(self.company)
