@@ -350,12 +350,19 @@ class AftersalesPricingRun(models.Model):
     @api.model
     def _write_fixed_prices(self, pricelist, prices):
         """Set fixed variant prices on ``pricelist`` through the ORM, so that the item's company
-        rule, Odoo's create normalisation and the core IP guard of price-list items apply: one
-        ``write`` per distinct new price for the items that differ, one ``create`` for the parts
-        without an item, nothing when every price is already right.
+        rule, Odoo's create normalisation and access rights apply: one ``write`` per distinct new
+        price for the items that differ, one ``create`` for the parts without an item, nothing
+        when every price is already right.
+
+        The core IP guard is called on every part first: the items' own constraint covers the
+        items created, not a new price written on an item that exists (a part made a core IP
+        part after the run was computed).
 
         :param prices: {product id: price}
         """
+        self.env["product.product"].browse(prices)._check_aftersales_core_ip(
+            _("Price list %(pricelist)s", pricelist=pricelist.display_name)
+        )
         Item = self.env["product.pricelist.item"]
         items = Item.search_fetch(
             [

@@ -315,18 +315,46 @@ class TestPriceListModes(PricingCommon):
             "display_applied_on": "1_product", "base": "list_price",
         }])
 
+    def _price_items(self):
+        """(id, part, price, write date) of the items of the dealer and market lists, as stored."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return sorted(
+            self.env["product.pricelist.item"]
+            .search([("pricelist_id", "in", (self.dealer_list | self.market_list).ids)])
+            .mapped(lambda item: (item.id, item.product_id.id, item.fixed_price, item.write_date))
+        )
+
+    def _make_core_ip(self, part):
+        part.write({"is_serviceable_part": False, "aftersales_part_class": "core_ip"})
+
     def test_apply_refuses_core_ip_part(self):
-        """The apply goes through the price-list items' core IP guard: a part made a core IP
-        part after the run was computed is refused, and none of the run's prices is written."""
+        """The apply goes through the core IP guard: a part made a core IP part after the run
+        was computed gets no item, and none of the run's prices is written."""
         run = self._run()
-        lists = self.dealer_list | self.market_list
-        Item = self.env["product.pricelist.item"]
-        before = Item.search([("pricelist_id", "in", lists.ids)])
-        self.m1.write({"is_serviceable_part": False, "aftersales_part_class": "core_ip"})
+        before = self._price_items()
+        self._make_core_ip(self.m1)
         with self.assertRaisesMessage(UserError, r"Price list .*M1 Engine.*intellectual property"):
             run.action_apply()
-        self.assertEqual(Item.search([("pricelist_id", "in", lists.ids)]), before)
+        self.assertEqual(self._price_items(), before)
         self.assertEqual(run.state, "computed")
+
+    def test_apply_refuses_new_price_of_core_ip_part(self):
+        """Nor is a new price written on the item a part had before it became a core IP part."""
+        first = self._run()
+        first.action_apply()
+        self._backdate(self.dealer_list | self.market_list)
+        self.f1.list_price = 120.0  # M1's price changes
+        second = self._run()
+        self.assertNotAlmostEqual(
+            self._line(second, self.m1).proposed_dealer_price, self._line(first, self.m1).proposed_dealer_price
+        )
+        before = self._price_items()
+        self._make_core_ip(self.m1)
+        with self.assertRaisesMessage(UserError, r"Price list .*M1 Engine.*intellectual property"):
+            second.action_apply()
+        self.assertEqual(self._price_items(), before)
+        self.assertEqual(second.state, "computed")
 
     def test_apply_keeps_the_company_rule(self):
         """A part that now belongs to another company cannot be priced in this company's
