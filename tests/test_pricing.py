@@ -325,19 +325,20 @@ class TestPriceListModes(PricingCommon):
             .mapped(lambda item: (item.id, item.product_id.id, item.fixed_price, item.write_date))
         )
 
-    def _make_core_ip(self, part):
-        part.write({"is_serviceable_part": False, "aftersales_part_class": "core_ip"})
-
-    def test_apply_refuses_core_ip_part(self):
-        """The apply goes through the core IP guard: a part made a core IP part after the run
-        was computed gets no item, and none of the run's prices is written."""
-        run = self._run()
+    def _assert_apply_refused_once_core_ip(self, run, part):
+        """``part`` made a core IP part after ``run`` was computed: applying the run is refused
+        and none of its prices is written."""
         before = self._price_items()
-        self._make_core_ip(self.m1)
-        with self.assertRaisesMessage(UserError, r"Price list .*M1 Engine.*intellectual property"):
+        part.write({"is_serviceable_part": False, "aftersales_part_class": "core_ip"})
+        with self.assertRaisesMessage(UserError, rf"Price list .*{part.name}.*intellectual property"):
             run.action_apply()
         self.assertEqual(self._price_items(), before)
         self.assertEqual(run.state, "computed")
+
+    def test_apply_refuses_core_ip_part(self):
+        """The apply goes through the core IP guard: a part made a core IP part after the run
+        was computed gets no item (M1 has none yet)."""
+        self._assert_apply_refused_once_core_ip(self._run(), self.m1)
 
     def test_apply_refuses_new_price_of_core_ip_part(self):
         """Nor is a new price written on the item a part had before it became a core IP part."""
@@ -349,12 +350,7 @@ class TestPriceListModes(PricingCommon):
         self.assertNotAlmostEqual(
             self._line(second, self.m1).proposed_dealer_price, self._line(first, self.m1).proposed_dealer_price
         )
-        before = self._price_items()
-        self._make_core_ip(self.m1)
-        with self.assertRaisesMessage(UserError, r"Price list .*M1 Engine.*intellectual property"):
-            second.action_apply()
-        self.assertEqual(self._price_items(), before)
-        self.assertEqual(second.state, "computed")
+        self._assert_apply_refused_once_core_ip(second, self.m1)
 
     def test_apply_keeps_the_company_rule(self):
         """A part that now belongs to another company cannot be priced in this company's
@@ -618,6 +614,15 @@ class TestPricingPerformance(PricingCommon):
     """Query counts and query plans of the pricing engine, tagged apart: counts are compared
     with a baseline measured in the same test, as Odoo's own queries vary."""
 
+    def _count_queries(self, action):
+        """SQL queries of ``action()``, from a flushed, empty cache to its last write."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        action()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
     def test_fast_price_reader_uses_list_and_part_index(self):
         """Reading a page of parts' prices finds the items by list and part, not by scanning
         every item of a large list."""
@@ -655,12 +660,7 @@ class TestPricingPerformance(PricingCommon):
         def count():
             levels = Level.search([("company_id", "in", [False, self.company.id])])
             levels._sync_pricelist()  # settles anything left to write
-            self.env.flush_all()
-            self.env.invalidate_all()
-            start = self.env.cr.sql_log_count
-            levels._sync_pricelist()
-            self.env.flush_all()
-            return self.env.cr.sql_log_count - start
+            return self._count_queries(levels._sync_pricelist)
 
         few = count()
         Level.create([{"name": f"Bulk level {i}", "settlement_discount": i} for i in range(5)])
@@ -680,13 +680,7 @@ class TestPricingPerformance(PricingCommon):
             ])
             self.bom2.line_ids = [Command.create({"product_id": part.id, "quantity": 1}) for part in parts]
             self.f2.list_price += 100.0  # every marked-up price changes too
-            run = self._run()
-            self.env.flush_all()
-            self.env.invalidate_all()
-            start_count = self.env.cr.sql_log_count
-            run.action_apply()
-            self.env.flush_all()
-            return self.env.cr.sql_log_count - start_count
+            return self._count_queries(self._run().action_apply)
 
         few = apply_with_new_parts(5, 0)
         many = apply_with_new_parts(40, 5)
