@@ -590,6 +590,16 @@ class TestPricingAccess(PricingCommon):
         self.assertEqual(run.state, "computed")
         run.with_user(self.as_manager).action_apply()
         self.assertEqual(run.state, "applied")
+        # computed and applied by a manager, under his own access rights, from end to end
+        self.f1.list_price = 120.0
+        again = self.env["aftersales.pricing.run"].with_user(self.as_manager).create({})
+        again.action_compute()
+        again.action_apply()
+        self.assertEqual(again.state, "applied")
+        self.assertEqual(again.line_ids.create_uid, self.as_manager)
+        self.assertAlmostEqual(
+            self.dealer_list._get_product_price(self.m1, 1.0), self._line(again, self.m1).proposed_dealer_price
+        )
 
     def test_dealers_never_see_costs_or_runs(self):
         run = self._run()
