@@ -6,6 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_round
 
+from .product_template import RETURN_REQUIRED_PART_CLASSES
+
 LINE_TYPES = [
     ("part", "Part"),
     ("labour", "Labour"),
@@ -168,7 +170,7 @@ class AftersalesClaimLine(models.Model):
     def _compute_return_required(self):
         for line in self:
             line.return_required = line.line_type == "part" and (
-                line.product_id.aftersales_part_class in ("module", "core_ip")
+                line.product_id.aftersales_part_class in RETURN_REQUIRED_PART_CLASSES
             )
 
     # ------------------------------------------------------------- constraints

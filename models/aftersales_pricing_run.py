@@ -1,13 +1,13 @@
+from collections import defaultdict
+
 import numpy as np
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
-from .bulk_sql import bulk_insert, bulk_update
+from .product_template import SALEABLE_PART_CLASSES
 from .res_company import PRICELIST_MODES
-
-PRICED_CLASSES = ("module", "standard", "wear")
 
 
 class AftersalesPricingRun(models.Model):
@@ -194,11 +194,11 @@ class AftersalesPricingRun(models.Model):
 
         Product = self.env["product.product"].with_company(company)
         parts = Product.search(
-            [("aftersales_part_class", "in", PRICED_CLASSES), ("is_serviceable_part", "=", True)]
+            [("aftersales_part_class", "in", SALEABLE_PART_CLASSES), ("is_serviceable_part", "=", True)]
         )
         parts = self._fetch_products(parts.concat(*(p for q in bom_parts.values() for p in q)))
         parts = parts.filtered(
-            lambda p: p.aftersales_part_class in PRICED_CLASSES and p.is_serviceable_part
+            lambda p: p.aftersales_part_class in SALEABLE_PART_CLASSES and p.is_serviceable_part
         )
         costs = {p.id: p.standard_price for p in parts}
         class_of = {p.id: p.aftersales_part_class for p in parts}
@@ -226,7 +226,7 @@ class AftersalesPricingRun(models.Model):
         current_dealer = dealer_list._get_aftersales_prices(parts)
         current_market = market_list._get_aftersales_prices(parts)
         uplift = 1.0 + self.market_uplift / 100.0
-        line_vals = []  # (product id, class, method, cost, markup, dealer now/new, market now/new)
+        line_vals = []
         proposed = {}
         for part in parts:
             cost = costs[part.id]
@@ -238,35 +238,44 @@ class AftersalesPricingRun(models.Model):
                 method, markup = "formula", markup_of[part.id]
             dealer_price = self._round(cost * markup)
             proposed[part.id] = dealer_price
-            line_vals.append((
-                part.id, class_of[part.id], method, cost, markup,
-                current_dealer.get(part.id, 0.0), dealer_price,
-                current_market.get(part.id, 0.0), self._round(dealer_price * uplift),
-            ))
+            line_vals.append({
+                "run_id": self.id,
+                "product_id": part.id,
+                "part_class": class_of[part.id],
+                "method": method,
+                "cost": cost,
+                "markup": markup,
+                "current_dealer_price": current_dealer.get(part.id, 0.0),
+                "proposed_dealer_price": dealer_price,
+                "current_market_price": current_market.get(part.id, 0.0),
+                "proposed_market_price": self._round(dealer_price * uplift),
+            })
 
         Bom = self.env["aftersales.service.bom"]
         product_vals = []
         for product in finished:
             dealer_price = dealer_prices[product.id]
-            current_total = Bom._get_parts_total(bom_parts[product], current_dealer)[0]
-            proposed_total, missing = Bom._get_parts_total(bom_parts[product], proposed)
-            proposed_ratio = proposed_total / dealer_price
+            current = Bom._get_double_rule_check(
+                bom_parts[product], current_dealer, dealer_price, self.target_ratio, self.tolerance
+            )
+            check = Bom._get_double_rule_check(
+                bom_parts[product], proposed, dealer_price, self.target_ratio, self.tolerance
+            )
             product_vals.append({
                 "run_id": self.id,
                 "product_id": product.id,
                 "dealer_price": dealer_price,
                 "target_amount": self.target_ratio * dealer_price,
-                "current_parts_total": current_total,
-                "proposed_parts_total": proposed_total,
-                "current_ratio": current_total / dealer_price,
-                "proposed_ratio": proposed_ratio,
-                "is_within_tolerance": abs(proposed_ratio / self.target_ratio - 1.0) * 100.0
-                <= self.tolerance + 1e-9,
-                "missing_part_ids": [Command.set(missing.ids)],
+                "current_parts_total": current["parts_total"],
+                "proposed_parts_total": check["parts_total"],
+                "current_ratio": current["ratio"],
+                "proposed_ratio": check["ratio"],
+                "is_within_tolerance": check["is_within_tolerance"],
+                "missing_part_ids": [Command.set(check["missing"].ids)],
             })
         self.line_ids.unlink()
         self.product_line_ids.unlink()
-        self._insert_lines(line_vals)
+        self.env["aftersales.pricing.run.line"].create(line_vals)
         self.env["aftersales.pricing.run.product"].create(product_vals)
         self.write({"state": "computed", "date_computed": fields.Datetime.now()})
 
@@ -278,26 +287,6 @@ class AftersalesPricingRun(models.Model):
             [("id", "in", products.product_tmpl_id.ids)], ["aftersales_part_class", "is_serviceable_part"]
         )
         return products
-
-    def _insert_lines(self, line_vals):
-        """Store the part lines in one statement: a run prices thousands of parts."""
-        columns = list(zip(*line_vals)) if line_vals else [()] * 9
-        count = len(line_vals)
-        bulk_insert(self.env, "aftersales_pricing_run_line", [
-            ("run_id", "int4", [self.id] * count),
-            ("company_id", "int4", [self.company_id.id] * count),
-            ("product_id", "int4", list(columns[0])),
-            ("part_class", "varchar", list(columns[1])),
-            ("method", "varchar", list(columns[2])),
-            ("cost", "numeric", list(columns[3])),
-            ("markup", "numeric", list(columns[4])),
-            ("current_dealer_price", "numeric", list(columns[5])),
-            ("proposed_dealer_price", "numeric", list(columns[6])),
-            ("current_market_price", "numeric", list(columns[7])),
-            ("proposed_market_price", "numeric", list(columns[8])),
-        ])
-        self.env["aftersales.pricing.run.line"].invalidate_model()
-        self.invalidate_recordset(["line_ids"])
 
     @api.model
     def _solve_markups(self, Q, c, b):
@@ -360,10 +349,21 @@ class AftersalesPricingRun(models.Model):
 
     @api.model
     def _write_fixed_prices(self, pricelist, prices):
-        """Set fixed variant prices on ``pricelist``: one statement updates what changed, one
-        creates what is new, whatever the number of parts."""
+        """Set fixed variant prices on ``pricelist`` through the ORM, so that the item's company
+        rule, Odoo's create normalisation and access rights apply: one ``write`` per distinct new
+        price for the items that differ, one ``create`` for the parts without an item, nothing
+        when every price is already right.
+
+        The core IP guard is called on every part first: the items' own constraint covers the
+        items created, not a new price written on an item that exists (a part made a core IP
+        part after the run was computed).
+
+        :param prices: {product id: price}
+        """
+        self.env["product.product"].browse(prices)._check_aftersales_core_ip(
+            _("Price list %(pricelist)s", pricelist=pricelist.display_name)
+        )
         Item = self.env["product.pricelist.item"]
-        self.env.flush_all()
         items = Item.search_fetch(
             [
                 ("pricelist_id", "=", pricelist.id),
@@ -376,41 +376,28 @@ class AftersalesPricingRun(models.Model):
             ],
             ["product_id", "fixed_price"],
         )
-        changed, seen = {}, set()
-        for item in items:
+        to_write = defaultdict(list)  # new price: [item ids]
+        seen = set()
+        for item in items:  # in the rule order: the item that applies to a part comes first
             pid = item.product_id.id
             if pid in seen:
                 continue
             seen.add(pid)
             if pricelist.currency_id.compare_amounts(item.fixed_price, prices[pid]):
-                changed[item.id] = prices[pid]
-        bulk_update(self.env, "product_pricelist_item", "fixed_price", "numeric", changed)
-        new = {pid: price for pid, price in prices.items() if pid not in seen}
-        if new:
-            products = self.env["product.product"].with_context(active_test=False).search_fetch(
-                [("id", "in", list(new))], ["product_tmpl_id"])
-            templates = {product.id: product.product_tmpl_id.id for product in products}
-            count = len(new)
-            bulk_insert(self.env, "product_pricelist_item", [
-                ("pricelist_id", "int4", [pricelist.id] * count),
-                ("company_id", "int4", [pricelist.company_id.id or None] * count),
-                ("currency_id", "int4", [pricelist.currency_id.id] * count),
-                ("product_id", "int4", list(new)),
-                ("product_tmpl_id", "int4", [templates[pid] for pid in new]),
-                ("applied_on", "varchar", ["0_product_variant"] * count),
-                ("display_applied_on", "varchar", ["1_product"] * count),
-                ("base", "varchar", ["list_price"] * count),
-                ("compute_price", "varchar", ["fixed"] * count),
-                ("fixed_price", "numeric", list(new.values())),
-                ("min_quantity", "numeric", [0] * count),
-                ("price_discount", "numeric", [0] * count),
-                ("price_round", "numeric", [0] * count),
-                ("price_surcharge", "numeric", [0] * count),
-                ("price_markup", "numeric", [0] * count),
-                ("price_min_margin", "numeric", [0] * count),
-                ("price_max_margin", "numeric", [0] * count),
-                ("percent_price", "float8", [0] * count),
-            ])
-        if changed or new:
-            Item.invalidate_model()
-            pricelist.invalidate_recordset(["item_ids"])
+                to_write[prices[pid]].append(item.id)
+        for price, item_ids in to_write.items():
+            Item.browse(item_ids).write({"fixed_price": price})
+        # The template given here, read for all new parts at once: Odoo's create would otherwise
+        # look it up one part at a time.
+        new_parts = self.env["product.product"].browse([pid for pid in prices if pid not in seen])
+        Item.create([
+            {
+                "pricelist_id": pricelist.id,
+                "applied_on": "0_product_variant",
+                "product_id": part.id,
+                "product_tmpl_id": part.product_tmpl_id.id,
+                "compute_price": "fixed",
+                "fixed_price": prices[part.id],
+            }
+            for part in new_parts
+        ])

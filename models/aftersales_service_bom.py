@@ -103,3 +103,29 @@ class AftersalesServiceBom(models.Model):
             else:
                 total += qty * price
         return total, missing
+
+    @api.model
+    def _get_double_rule_check(self, part_quantities, prices, dealer_price, ratio, tolerance):
+        """The double rule on one finished product: its service parts, added up at ``prices``,
+        should cost ``ratio`` x its ``dealer_price``, within ``tolerance`` per cent. The one
+        test of the rule, used by the pricing run (on the prices it proposes and on today's) and
+        by the price check (on the price lists as they are); the ratio and tolerance are the
+        company's settings (``aftersales_double_rule_ratio``, ``_tolerance``), which a pricing
+        run copies and may override for itself.
+
+        :param part_quantities: {part product.product: quantity} (see ``_get_part_quantities``)
+        :param prices: {product id: price}
+        :return: dict with ``parts_total``, ``missing`` (parts without a price), ``ratio``
+            (achieved; 0 without a dealer price), ``deviation`` (% from the target ratio) and
+            ``is_within_tolerance`` (never without a dealer price)
+        """
+        total, missing = self._get_parts_total(part_quantities, prices)
+        achieved = total / dealer_price if dealer_price > 0 else 0.0
+        deviation = (achieved / ratio - 1.0) * 100.0 if ratio else 0.0
+        return {
+            "parts_total": total,
+            "missing": missing,
+            "ratio": achieved,
+            "deviation": deviation,
+            "is_within_tolerance": dealer_price > 0 and abs(deviation) <= tolerance + 1e-9,
+        }

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .product_template import SPARE_PART_CLASSES
+
 
 class AftersalesServiceBomLine(models.Model):
     _name = "aftersales.service.bom.line"
@@ -19,7 +21,7 @@ class AftersalesServiceBomLine(models.Model):
         required=True,
         index=True,
         check_company=True,
-        domain=[("aftersales_part_class", "in", ("module", "standard", "wear", "core_ip"))],
+        domain=[("aftersales_part_class", "in", SPARE_PART_CLASSES)],
     )
     part_class = fields.Selection(
         related="product_id.product_tmpl_id.aftersales_part_class", store=True

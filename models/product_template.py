@@ -27,6 +27,12 @@ PART_CLASSES = [
 SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
 # Spare parts that may be priced and sold: never a core IP part.
 SALEABLE_PART_CLASSES = ("module", "standard", "wear")
+# Parts a company may sell at zero profit (each by its own setting,
+# ``res.company.aftersales_zero_profit_<class>``): users can buy them anywhere, or they wear out.
+ZERO_PROFIT_PART_CLASSES = ("standard", "wear")
+# Claimed parts the dealer sends back by default (a claim line's Return Required): modules, and
+# core IP parts, which never stay outside the company.
+RETURN_REQUIRED_PART_CLASSES = ("module", "core_ip")
 
 FEE_TYPES = [
     ("labour", "Labour"),

@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .product_template import ZERO_PROFIT_PART_CLASSES
+
 PRICELIST_MODES = [
     ("formula", "Formula: the pricing run writes both price lists"),
     ("two_lists", "Two lists kept by hand: the pricing run only checks them"),
@@ -192,13 +194,13 @@ class ResCompany(models.Model):
         return res
 
     def _get_aftersales_zero_profit_classes(self):
+        """The part classes this company sells at zero profit: each of
+        ``ZERO_PROFIT_PART_CLASSES`` whose setting ``aftersales_zero_profit_<class>`` is ticked."""
         self.ensure_one()
-        classes = set()
-        if self.aftersales_zero_profit_standard:
-            classes.add("standard")
-        if self.aftersales_zero_profit_wear:
-            classes.add("wear")
-        return classes
+        return {
+            part_class for part_class in ZERO_PROFIT_PART_CLASSES
+            if self[f"aftersales_zero_profit_{part_class}"]
+        }
 
     def _get_aftersales_pricelists(self):
         """The price lists the add-on prices parts with, in these companies: the dealer

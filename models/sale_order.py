@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
+from .product_template import SPARE_PART_CLASSES
 
 
 class SaleOrder(models.Model):

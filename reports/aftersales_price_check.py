@@ -53,22 +53,21 @@ class AftersalesPriceCheck(models.Model):
         vals_list = []
         for product in finished:
             price = prices.get(product.id, 0.0)
-            total, missing = Bom._get_parts_total(bom_parts[product], prices)
-            achieved = total / price if price > 0 else 0.0
-            deviation = (achieved / ratio - 1.0) * 100.0 if ratio else 0.0
+            check = Bom._get_double_rule_check(bom_parts[product], prices, price, ratio, tolerance)
             vals_list.append({
                 "company_id": company.id,
                 "check_type": "double_rule",
                 "product_id": product.id,
                 "part_class": "finished",
                 "dealer_price": price,
-                "parts_total": total,
+                "parts_total": check["parts_total"],
                 "target_ratio": ratio,
-                "ratio": achieved,
-                "deviation": deviation,
-                "missing_part_ids": [Command.set(missing.ids)],
-                "missing_part_count": len(missing),
-                "is_ok": price > 0 and not missing and abs(deviation) <= tolerance + 1e-9,
+                "ratio": check["ratio"],
+                "deviation": check["deviation"],
+                "missing_part_ids": [Command.set(check["missing"].ids)],
+                "missing_part_count": len(check["missing"]),
+                # a part without a price leaves the rule unchecked, whatever the others add up to
+                "is_ok": check["is_within_tolerance"] and not check["missing"],
             })
         rounding = company.currency_id.rounding
         for part in zero_parts:

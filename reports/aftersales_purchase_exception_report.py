@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.product_template import PART_CLASSES
+from ..models.product_template import PART_CLASSES, SPARE_PART_CLASSES
 
 EXCEPTION_TYPES = [
     ("late", "Late: not received past the promised date"),
@@ -69,7 +69,7 @@ WITH parts AS (
     SELECT pp.id AS product_id, pt.id AS product_tmpl_id, pt.aftersales_part_class AS part_class
       FROM product_product pp
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
-     WHERE pt.aftersales_part_class IN ('module', 'standard', 'wear', 'core_ip')
+     WHERE pt.aftersales_part_class IN %s
 ),
 lines AS (
     SELECT pol.*,
@@ -119,5 +119,6 @@ SELECT 3 * m.id + 2, 'no_po', m.product_id, parts.product_tmpl_id, parts.part_cl
    AND m.purchase_line_id IS NULL
    AND src.usage = 'supplier'
    AND dest.usage = 'internal'
-"""
+""",
+            SPARE_PART_CLASSES,
         )

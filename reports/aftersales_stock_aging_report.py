@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..models.product_template import PART_CLASSES
+from ..models.product_template import PART_CLASSES, SPARE_PART_CLASSES
 
 AGE_BUCKETS = [
     ("0_3", "0-3 months"),
@@ -80,7 +80,7 @@ parts AS (
     SELECT pp.id AS product_id
       FROM product_product pp
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
-     WHERE pt.aftersales_part_class IN ('module', 'standard', 'wear', 'core_ip')
+     WHERE pt.aftersales_part_class IN %s
 ),
 quants AS (
     -- warehouse 0 stands for internal locations outside any warehouse: joins on it can hash.
@@ -197,6 +197,7 @@ SELECT layers.id,
 OFFSET 0
 """,
             "%",
+            SPARE_PART_CLASSES,
         )
 
     # ------------------------------------------------------------------ analysis

@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -17,6 +17,18 @@ class TestCoreIpStock(AftersalesStockCommon):
     def _on_hand(self, product, location=None):
         return product.with_context(location=(location or self.stock_location).id).qty_available
 
+    def assertNothingMoved(self, picking, stock):
+        """Nothing of ``picking`` was moved: it is not done, none of its move lines is, and
+        each product of ``stock`` ({product: quantity}) still has that quantity on hand."""
+        self.env.invalidate_all()
+        self.assertNotEqual(picking.state, "done")
+        self.assertFalse(picking.move_ids.filtered(lambda move: move.state == "done"))
+        self.assertFalse(self.env["stock.move.line"].search([
+            ("picking_id", "=", picking.id), ("state", "=", "done"),
+        ]))
+        for product, quantity in stock.items():
+            self.assertEqual(self._on_hand(product), quantity, product.name)
+
     def test_delivery_to_dealer_refused(self):
         picking = self._make_picking(
             self.core_ip_part, 2, self.stock_location, self.customer_location, self.dealer_a
@@ -25,8 +37,7 @@ class TestCoreIpStock(AftersalesStockCommon):
             self._validate(picking)
         self.assertIn("[T-IP-ECU] Test ECU", str(cm.exception))
         self.assertIn("never leave the company", str(cm.exception))
-        self.assertNotEqual(picking.state, "done")
-        self.assertEqual(self._on_hand(self.core_ip_part), 10)
+        self.assertNothingMoved(picking, {self.core_ip_part: 10})
 
     def test_delivery_to_customer_refused_with_other_parts(self):
         picking = self._make_picking(
@@ -42,6 +53,8 @@ class TestCoreIpStock(AftersalesStockCommon):
         picking.action_assign()
         with self.assertRaisesMessage(UserError, r"Test ECU"):
             self._validate(picking)
+        # the whole transfer is refused, the part that may leave included
+        self.assertNothingMoved(picking, {self.core_ip_part: 10, self.wear_part: 1})
 
     def test_dealer_return_refused(self):
         # A dealer sent a core IP part back (allowed: it comes in) ...
@@ -60,7 +73,7 @@ class TestCoreIpStock(AftersalesStockCommon):
         self.assertEqual(return_picking.location_dest_id.usage, "customer")
         with self.assertRaisesMessage(UserError, return_picking.name):
             self._validate(return_picking)
-        self.assertEqual(self._on_hand(self.core_ip_part), 11)
+        self.assertNothingMoved(return_picking, {self.core_ip_part: 11})
 
     def test_inter_company_transit_refused(self):
         transit = self.env.ref("stock.stock_location_inter_company")
@@ -70,6 +83,8 @@ class TestCoreIpStock(AftersalesStockCommon):
         )
         with self.assertRaisesMessage(UserError, "Test ECU"):
             self._validate(picking)
+        self.assertNothingMoved(picking, {self.core_ip_part: 10})
+        self.assertFalse(self.core_ip_part.with_context(location=transit.id).qty_available)
 
     def test_other_company_location_refused(self):
         other = self.env["res.company"].create({"name": "Sister Manufacturing Co"})
@@ -110,6 +125,7 @@ class TestCoreIpStock(AftersalesStockCommon):
         )
         self._validate(picking)
         self.assertEqual(picking.state, "done")
+        self.assertEqual(self._on_hand(self.wear_part), 0)
 
 
 @tagged("post_install", "-at_install")
@@ -132,11 +148,17 @@ class TestCoreIpDocuments(AftersalesStockCommon):
             order.write({"order_line": [Command.create({"product_id": self.core_ip_part.id})]})
         with self.assertRaisesMessage(UserError, "Test ECU"):
             order.order_line.product_id = self.core_ip_part
+        self.env.invalidate_all()
         self.assertEqual(order.order_line.product_id, self.wear_part)
+        self.assertFalse(self.env["sale.order.line"].search([("product_id", "=", self.core_ip_part.id)]))
 
     def test_dealer_buys_only_serviceable_parts(self):
+        Order = self.env["sale.order"]
+        dealer_orders = [("partner_id", "child_of", self.dealer_a.id)]
+        before = Order.search(dealer_orders)
         with self.assertRaisesMessage(UserError, r"not serviceable.*Dealer A|Dealer A.*not serviceable"):
             self._order(self.contact_a, self.internal_module)
+        self.assertEqual(Order.search(dealer_orders), before)
         order = self._order(self.contact_a, self.wear_part, self.module_part, self.standard_part,
                             self.machine, self.no_class_product)
         self.assertEqual(len(order.order_line), 5)
@@ -147,6 +169,8 @@ class TestCoreIpDocuments(AftersalesStockCommon):
         order = self._order(self.customer, self.internal_module)
         with self.assertRaisesMessage(UserError, "Test Frame Weldment"):
             order.partner_id = self.dealer_b
+        self.env.invalidate_all()
+        self.assertEqual(order.partner_id, self.customer)
 
     def _invoice(self, move_type, partner, product):
         return self.env["account.move"].create({
@@ -164,15 +188,27 @@ class TestCoreIpDocuments(AftersalesStockCommon):
         invoice = self._invoice("out_invoice", self.customer, self.wear_part)
         with self.assertRaisesMessage(UserError, "Test ECU"):
             invoice.invoice_line_ids.product_id = self.core_ip_part
+        self.env.invalidate_all()
+        self.assertEqual(invoice.invoice_line_ids.product_id, self.wear_part)
+        self.assertFalse(self.env["account.move.line"].search([
+            ("product_id", "=", self.core_ip_part.id), ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+        ]))
 
     def test_dealer_invoice_only_serviceable(self):
+        Move = self.env["account.move"]
+        before = Move.search([("partner_id", "=", self.dealer_a.id)])
         with self.assertRaisesMessage(UserError, "not serviceable"):
             self._invoice("out_invoice", self.dealer_a, self.internal_module)
-        self.assertTrue(self._invoice("out_invoice", self.dealer_a, self.module_part))
+        self.assertEqual(Move.search([("partner_id", "=", self.dealer_a.id)]), before)
+        invoice = self._invoice("out_invoice", self.dealer_a, self.module_part)
+        self.assertEqual(invoice.invoice_line_ids.product_id, self.module_part)
 
     def test_vendor_bill_allowed(self):
         bill = self._invoice("in_invoice", self.vendor, self.core_ip_part)
         self.assertEqual(bill.invoice_line_ids.product_id, self.core_ip_part)
+        bill.invoice_date = fields.Date.today()
+        bill.action_post()
+        self.assertEqual(bill.state, "posted")
 
     def test_pricelist_refused(self):
         pricelist = self.env["product.pricelist"].create({"name": "Dealer Settlement"})
@@ -205,9 +241,17 @@ class TestCoreIpDocuments(AftersalesStockCommon):
         self.assertFalse(pricelist.item_ids)
 
     def test_category_and_global_items_allowed(self):
+        """Rules for all products or a category name no part: they are allowed, even where a
+        core IP part falls under them (selling it is what the guard refuses)."""
         pricelist = self.env["product.pricelist"].create({
             "name": "Global",
-            "item_ids": [Command.create({"applied_on": "3_global", "compute_price": "percentage",
-                                         "percent_price": 10})],
+            "item_ids": [
+                Command.create({"applied_on": "3_global", "compute_price": "percentage", "percent_price": 10}),
+                Command.create({"applied_on": "2_product_category", "categ_id": self.core_ip_part.categ_id.id,
+                                "compute_price": "percentage", "percent_price": 5}),
+            ],
         })
-        self.assertEqual(len(pricelist.item_ids), 1)
+        self.assertRecordValues(pricelist.item_ids.sorted("applied_on"), [
+            {"applied_on": "2_product_category", "product_id": False, "product_tmpl_id": False},
+            {"applied_on": "3_global", "product_id": False, "product_tmpl_id": False},
+        ])

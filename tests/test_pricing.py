@@ -133,9 +133,76 @@ class TestDoubleRule(PricingCommon):
         self.assertFalse(run.line_ids)
 
     def test_markups_never_below_cost(self):
+        """F2 at 10: target 20, which its four S1 bolts (zero profit, 4 x 5) already use up, so
+        60 m2 + 50 m3 = 0 cannot hold with markups of at least 1: M2 and M3 stay at cost
+        (m2 = m3 = 1). F1 still meets its target through M1 alone: 20 m1 + 30 x 1 = 180, m1 = 7.5.
+        The uniform markup, 9000 / 14600 = 0.62, is raised to 1."""
         self.f2.list_price = 10.0  # target far below the cost of its parts
         run = self._run()
-        self.assertTrue(all(line.proposed_dealer_price >= line.cost for line in run.line_ids))
+        self.assertAlmostEqual(run.base_markup, 1.0, places=4)
+        expected = {  # part: (method, markup, dealer price)
+            self.m1: ("formula", 7.5, 150.0),
+            self.m2: ("formula", 1.0, 30.0),
+            self.m3: ("formula", 1.0, 50.0),
+            self.w1: ("zero_profit", 1.0, 10.0),
+            self.s1: ("zero_profit", 1.0, 5.0),
+        }
+        for part, (method, markup, price) in expected.items():
+            line = self._line(run, part)
+            self.assertEqual(line.method, method, part.name)
+            self.assertAlmostEqual(line.markup, markup, places=4, msg=part.name)
+            self.assertAlmostEqual(line.proposed_dealer_price, price, places=2, msg=part.name)
+        f1, f2 = (run.product_line_ids.filtered(lambda line, p=p: line.product_id == p) for p in (self.f1, self.f2))
+        # F1: 150 + 30 + 2 x 10 = 200 = 2 x 100
+        self.assertAlmostEqual(f1.proposed_parts_total, 200.0, places=2)
+        self.assertTrue(f1.is_within_tolerance)
+        # F2: 2 x 30 + 50 + 4 x 5 = 130 = 13 x 10, far over the target, and shown as such
+        self.assertAlmostEqual(f2.proposed_parts_total, 130.0, places=2)
+        self.assertAlmostEqual(f2.proposed_ratio, 13.0, places=3)
+        self.assertFalse(f2.is_within_tolerance)
+        self.assertEqual(run.out_of_tolerance_count, 1)
+
+    def test_applied_prices_follow_the_handbook(self):
+        """What dealers are charged after the apply, read through Odoo's own price-list engine:
+        the parts of each finished product add up to 2 x its dealer price (F1: 74.44 + 105.56 +
+        2 x 10 = 200 = 2 x 100; F2: 2 x 105.56 + 168.88 + 4 x 5 = 400 = 2 x 200), standard and
+        wear parts at their cost, the core IP part in no list."""
+        self._run().action_apply()
+
+        def dealer_price(product):
+            return self.dealer_list._get_product_price(product, 1.0)
+
+        for finished, bom in ((self.f1, self.bom1), (self.f2, self.bom2)):
+            total = sum(
+                line.quantity * dealer_price(line.product_id)
+                for line in bom.line_ids if line.product_id != self.ip
+            )
+            target = self.company.aftersales_double_rule_ratio * dealer_price(finished)
+            self.assertAlmostEqual(total, target, places=2, msg=finished.name)
+            self.assertLessEqual(
+                abs(total / target - 1) * 100, self.company.aftersales_double_rule_tolerance
+            )
+        self.assertAlmostEqual(dealer_price(self.m1), 74.44, places=2)
+        self.assertAlmostEqual(dealer_price(self.m3), 168.88, places=2)
+        for part in (self.w1, self.s1):  # zero profit: the dealer pays the cost, to the cent
+            self.assertEqual(dealer_price(part), part.standard_price, part.name)
+            self.assertEqual(self.market_list._get_product_price(part, 1.0), round(part.standard_price * 1.3, 2))
+        self.assertFalse(self.env["product.pricelist.item"].search([
+            ("pricelist_id", "in", (self.dealer_list | self.market_list).ids),
+            "|", ("product_id", "=", self.ip.id), ("product_tmpl_id", "=", self.ip.product_tmpl_id.id),
+        ]))
+
+    def test_zero_profit_follows_the_company_setting(self):
+        """Wear parts priced with a markup once the company no longer sells them at zero
+        profit; standard parts stay at cost."""
+        self.company.aftersales_zero_profit_wear = False
+        self.assertEqual(self.company._get_aftersales_zero_profit_classes(), {"standard"})
+        run = self._run()
+        w1, s1 = self._line(run, self.w1), self._line(run, self.s1)
+        self.assertEqual((w1.method, s1.method), ("formula", "zero_profit"))
+        self.assertGreater(w1.markup, 1.0)
+        self.assertAlmostEqual(s1.proposed_dealer_price, 5.0, places=2)
+        self.assertTrue(all(run.product_line_ids.mapped("is_within_tolerance")))
 
 
 @tagged("post_install", "-at_install")
@@ -166,34 +233,6 @@ class TestPriceListModes(PricingCommon):
         for partner in (self.dealer_a, contact):
             self.assertEqual(partner.property_product_pricelist, new_list, partner.name)
 
-    def test_fast_price_reader_uses_list_and_part_index(self):
-        """Reading a page of parts' prices finds the items by list and part, not by scanning
-        every item of a large list."""
-        # The index on (price list, part) exists, in that order...
-        self.env.cr.execute(
-            """SELECT array_agg(a.attname ORDER BY k.n)
-                 FROM pg_index i
-                 JOIN pg_class c ON c.oid = i.indexrelid
-                 CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
-                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                WHERE c.relname = 'product_pricelist_item_pricelist_product_index'"""
-        )
-        self.assertEqual(self.env.cr.fetchone()[0], ["pricelist_id", "product_id"])
-        # ... and serves the reader's lookup. Only the two candidate indexes are left to the
-        # planner: on a test database's few items it may prefer the single-column one.
-        self._run().action_apply()
-        self.env.flush_all()
-        plan = explain_with_indexes(
-            self.env.cr,
-            {"lookup": SQL(
-                "SELECT id FROM product_pricelist_item WHERE pricelist_id = %s AND product_id = ANY(%s)",
-                self.dealer_list.id, [self.m1.id, self.w1.id],
-            )},
-            ["product_pricelist_item__pricelist_id_index"],
-        )["lookup"]
-        self.assertIn("product_pricelist_item_pricelist_product_index", plan)
-        self.assertIn("product_id = ANY", plan.split("Index Cond:", 1)[1])
-
     def test_fast_price_reader_matches_odoo_engine(self):
         self._run().action_apply()
         Item = self.env["product.pricelist.item"]
@@ -220,15 +259,112 @@ class TestPriceListModes(PricingCommon):
         run = self._run()
         run.action_apply()
         Item = self.env["product.pricelist.item"]
-        domain = [("pricelist_id", "in", (self.dealer_list | self.market_list).ids)]
+        lists = self.dealer_list | self.market_list
+        domain = [("pricelist_id", "in", lists.ids)]
         before = sorted(Item.search(domain).mapped(lambda i: (i.id, i.fixed_price)))
         with self.assertRaisesMessage(UserError, "already been applied"):
             run.action_apply()
+        self._backdate(lists)
         again = self._run()
         again.action_apply()
         self.assertEqual(sorted(Item.search(domain).mapped(lambda i: (i.id, i.fixed_price))), before)
+        # nothing written: not one item touched
+        self.assertEqual(set(Item.search(domain).mapped("write_date")), {datetime(2020, 1, 1)})
         for line in again.line_ids:
             self.assertAlmostEqual(line.current_dealer_price, line.proposed_dealer_price, places=2)
+
+    def test_apply_writes_only_changed_prices(self):
+        """A new price is written on the part's item in place; the items whose price holds are
+        not written, and parts priced for the first time get an item as Odoo creates it."""
+        self._run().action_apply()
+        lists = self.dealer_list | self.market_list
+        Item = self.env["product.pricelist.item"]
+        items = {
+            (item.pricelist_id, item.product_id): item
+            for item in Item.search([("pricelist_id", "in", lists.ids), ("product_id", "!=", False)])
+        }
+        self._backdate(lists)
+        # S1 (zero profit) now costs 6 and F2 gets a new standard part S2 at 3: F2's markups
+        # must now cover 60 m2 + 50 m3 = 400 - 4 x 6 - 3 = 373, so M2, M3 and (through M2) M1
+        # change with S1; the wear part W1 keeps its price.
+        self.s1.standard_price = 6.0
+        s2 = self.env["product.product"].create({
+            "name": "S2 Hose clamp", "type": "consu", "aftersales_part_class": "standard",
+            "is_serviceable_part": True, "standard_price": 3.0,
+        })
+        self.bom2.line_ids = [Command.create({"product_id": s2.id, "quantity": 1})]
+        self._run().action_apply()
+        self.env.invalidate_all()
+        ours = self.m1 | self.m2 | self.m3 | self.w1 | self.s1 | self.ip | s2
+        after = Item.search([("pricelist_id", "in", lists.ids), ("product_id", "in", ours.ids)])
+        written = after.filtered(lambda item: item.write_date != datetime(2020, 1, 1))
+        self.assertEqual(
+            {(item.pricelist_id, item.product_id) for item in written},
+            {(pl, p) for pl in lists for p in (self.m1, self.m2, self.m3, self.s1, s2)},
+        )
+        self.assertEqual(after - written, (items[self.dealer_list, self.w1] | items[self.market_list, self.w1]))
+        for pricelist in lists:  # updated in place, not replaced
+            self.assertEqual(after.filtered(lambda i, pl=pricelist: i.pricelist_id == pl and i.product_id == self.s1),
+                             items[pricelist, self.s1])
+        self.assertEqual(items[self.dealer_list, self.s1].fixed_price, 6.0)
+        new = after.filtered(lambda item: item.product_id == s2 and item.pricelist_id == self.dealer_list)
+        self.assertRecordValues(new, [{
+            "applied_on": "0_product_variant", "product_tmpl_id": s2.product_tmpl_id.id,
+            "compute_price": "fixed", "fixed_price": 3.0, "min_quantity": 0.0,
+            "company_id": self.company.id, "currency_id": self.dealer_list.currency_id.id,
+            "display_applied_on": "1_product", "base": "list_price",
+        }])
+
+    def _price_items(self):
+        """(id, part, price, write date) of the items of the dealer and market lists, as stored."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return sorted(
+            self.env["product.pricelist.item"]
+            .search([("pricelist_id", "in", (self.dealer_list | self.market_list).ids)])
+            .mapped(lambda item: (item.id, item.product_id.id, item.fixed_price, item.write_date))
+        )
+
+    def _assert_apply_refused_once_core_ip(self, run, part):
+        """``part`` made a core IP part after ``run`` was computed: applying the run is refused
+        and none of its prices is written."""
+        before = self._price_items()
+        part.write({"is_serviceable_part": False, "aftersales_part_class": "core_ip"})
+        with self.assertRaisesMessage(UserError, rf"Price list .*{part.name}.*intellectual property"):
+            run.action_apply()
+        self.assertEqual(self._price_items(), before)
+        self.assertEqual(run.state, "computed")
+
+    def test_apply_refuses_core_ip_part(self):
+        """The apply goes through the core IP guard: a part made a core IP part after the run
+        was computed gets no item (M1 has none yet)."""
+        self._assert_apply_refused_once_core_ip(self._run(), self.m1)
+
+    def test_apply_refuses_new_price_of_core_ip_part(self):
+        """Nor is a new price written on the item a part had before it became a core IP part."""
+        first = self._run()
+        first.action_apply()
+        self._backdate(self.dealer_list | self.market_list)
+        self.f1.list_price = 120.0  # M1's price changes
+        second = self._run()
+        self.assertNotAlmostEqual(
+            self._line(second, self.m1).proposed_dealer_price, self._line(first, self.m1).proposed_dealer_price
+        )
+        self._assert_apply_refused_once_core_ip(second, self.m1)
+
+    def test_apply_keeps_the_company_rule(self):
+        """A part that now belongs to another company cannot be priced in this company's
+        lists: the apply is refused as Odoo refuses the item, and nothing is written."""
+        run = self._run()
+        lists = self.dealer_list | self.market_list
+        Item = self.env["product.pricelist.item"]
+        before = Item.search([("pricelist_id", "in", lists.ids)])
+        other = self.env["res.company"].create({"name": "Sister Parts Co"})
+        self.m1.product_tmpl_id.company_id = other
+        with self.assertRaisesMessage(UserError, "Incompatible companies"):
+            run.action_apply()
+        self.assertEqual(Item.search([("pricelist_id", "in", lists.ids)]), before)
+        self.assertEqual(run.state, "computed")
 
     def test_applied_run_is_read_only(self):
         run = self._run()
@@ -341,26 +477,6 @@ class TestPriceListModes(PricingCommon):
         self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 77.42, places=2)
         self.assertEqual(set(lists.mapped("write_date")), {datetime(2020, 1, 1)})
 
-    def test_level_lists_checked_in_fixed_queries(self):
-        """Checking the levels' lists reads them in the same number of statements for 3
-        levels as for 8."""
-        self.company.aftersales_pricelist_mode = "market_level"
-        Level = self.env["aftersales.dealer.level"]
-
-        def count():
-            levels = Level.search([("company_id", "in", [False, self.company.id])])
-            levels._sync_pricelist()  # settles anything left to write
-            self.env.flush_all()
-            self.env.invalidate_all()
-            start = self.env.cr.sql_log_count
-            levels._sync_pricelist()
-            self.env.flush_all()
-            return self.env.cr.sql_log_count - start
-
-        few = count()
-        Level.create([{"name": f"Bulk level {i}", "settlement_discount": i} for i in range(5)])
-        self.assertEqual(count(), few)
-
 @tagged("post_install", "-at_install")
 class TestPriceCheck(PricingCommon):
     def _checks(self):
@@ -396,6 +512,26 @@ class TestPriceCheck(PricingCommon):
         self.assertAlmostEqual(checks[self.w1].margin, 2.0, places=2)
         self.assertTrue(checks[self.s1].is_ok)
         self.assertIn(self.f1, self.env["aftersales.price.check"].search([]).product_id)
+
+    def test_double_rule_check(self):
+        """The one test of the double rule, which the run and the check both use: F1's parts
+        (M1 + M2 + 2 x W1, the core IP part not counted) against 2 x its dealer price."""
+        Bom = self.env["aftersales.service.bom"]
+        parts = self.bom1._get_part_quantities()[self.f1]
+        prices = {self.m1.id: 80.0, self.m2.id: 110.0, self.w1.id: 10.0}  # 80 + 110 + 20 = 210
+        check = Bom._get_double_rule_check(parts, prices, 100.0, 2.0, 5.0)
+        self.assertEqual(check["missing"], self.env["product.product"])
+        self.assertAlmostEqual(check["parts_total"], 210.0)
+        self.assertAlmostEqual(check["ratio"], 2.1)
+        self.assertAlmostEqual(check["deviation"], 5.0)
+        self.assertTrue(check["is_within_tolerance"])  # 5 % off, 5 % allowed: on the edge, in
+        self.assertFalse(Bom._get_double_rule_check(parts, prices, 100.0, 2.0, 4.99)["is_within_tolerance"])
+        no_price = Bom._get_double_rule_check(parts, prices, 0.0, 2.0, 5.0)
+        self.assertEqual((no_price["ratio"], no_price["is_within_tolerance"]), (0.0, False))
+        missing = Bom._get_double_rule_check(parts, {**prices, self.m1.id: 0.0}, 100.0, 2.0, 5.0)
+        self.assertEqual(missing["missing"], self.m1)
+        self.assertAlmostEqual(missing["parts_total"], 130.0)
+        self.assertAlmostEqual(missing["deviation"], -35.0)
 
     def test_refresh_replaces_snapshot(self):
         first = self.env["aftersales.price.check"]._refresh(self.company)
@@ -454,6 +590,16 @@ class TestPricingAccess(PricingCommon):
         self.assertEqual(run.state, "computed")
         run.with_user(self.as_manager).action_apply()
         self.assertEqual(run.state, "applied")
+        # computed and applied by a manager, under his own access rights, from end to end
+        self.f1.list_price = 120.0
+        again = self.env["aftersales.pricing.run"].with_user(self.as_manager).create({})
+        again.action_compute()
+        again.action_apply()
+        self.assertEqual(again.state, "applied")
+        self.assertEqual(again.line_ids.create_uid, self.as_manager)
+        self.assertAlmostEqual(
+            self.dealer_list._get_product_price(self.m1, 1.0), self._line(again, self.m1).proposed_dealer_price
+        )
 
     def test_dealers_never_see_costs_or_runs(self):
         run = self._run()
@@ -471,3 +617,81 @@ class TestPricingAccess(PricingCommon):
                 records.with_user(self.portal_a).read(["id"])
         with self.assertRaises(AccessError):
             self.m1.with_user(self.portal_a).read(["standard_price"])
+
+
+@tagged("post_install", "-at_install", "aftersales_performance")
+class TestPricingPerformance(PricingCommon):
+    """Query counts and query plans of the pricing engine, tagged apart: counts are compared
+    with a baseline measured in the same test, as Odoo's own queries vary."""
+
+    def _count_queries(self, action):
+        """SQL queries of ``action()``, from a flushed, empty cache to its last write."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        action()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_fast_price_reader_uses_list_and_part_index(self):
+        """Reading a page of parts' prices finds the items by list and part, not by scanning
+        every item of a large list."""
+        # The index on (price list, part) exists, in that order...
+        self.env.cr.execute(
+            """SELECT array_agg(a.attname ORDER BY k.n)
+                 FROM pg_index i
+                 JOIN pg_class c ON c.oid = i.indexrelid
+                 CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                WHERE c.relname = 'product_pricelist_item_pricelist_product_index'"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], ["pricelist_id", "product_id"])
+        # ... and serves the reader's lookup. Only the two candidate indexes are left to the
+        # planner: on a test database's few items it may prefer the single-column one.
+        self._run().action_apply()
+        self.env.flush_all()
+        plan = explain_with_indexes(
+            self.env.cr,
+            {"lookup": SQL(
+                "SELECT id FROM product_pricelist_item WHERE pricelist_id = %s AND product_id = ANY(%s)",
+                self.dealer_list.id, [self.m1.id, self.w1.id],
+            )},
+            ["product_pricelist_item__pricelist_id_index"],
+        )["lookup"]
+        self.assertIn("product_pricelist_item_pricelist_product_index", plan)
+        self.assertIn("product_id = ANY", plan.split("Index Cond:", 1)[1])
+
+    def test_level_lists_checked_in_fixed_queries(self):
+        """Checking the levels' lists reads them in the same number of statements for 3
+        levels as for 8."""
+        self.company.aftersales_pricelist_mode = "market_level"
+        Level = self.env["aftersales.dealer.level"]
+
+        def count():
+            levels = Level.search([("company_id", "in", [False, self.company.id])])
+            levels._sync_pricelist()  # settles anything left to write
+            return self._count_queries(levels._sync_pricelist)
+
+        few = count()
+        Level.create([{"name": f"Bulk level {i}", "settlement_discount": i} for i in range(5)])
+        self.assertEqual(count(), few)
+
+    def test_apply_queries_do_not_grow_with_parts(self):
+        """Applying a run writes its items in batches: pricing 40 new parts costs the same
+        number of queries as pricing 5, whatever the number of prices that change."""
+        self._run().action_apply()
+        Product = self.env["product.product"]
+
+        def apply_with_new_parts(count, start):
+            parts = Product.create([
+                {"name": f"Bulk part {start + n}", "type": "consu", "aftersales_part_class": "module",
+                 "is_serviceable_part": True, "standard_price": 10.0 + n}
+                for n in range(count)
+            ])
+            self.bom2.line_ids = [Command.create({"product_id": part.id, "quantity": 1}) for part in parts]
+            self.f2.list_price += 100.0  # every marked-up price changes too
+            return self._count_queries(self._run().action_apply)
+
+        few = apply_with_new_parts(5, 0)
+        many = apply_with_new_parts(40, 5)
+        self.assertEqual(many, few)
