@@ -5,8 +5,11 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, format_date, groupby
+from odoo.tools.translate import LazyTranslate
 
 from .sequence_batch import assign_sequence_names
+
+_lt = LazyTranslate(__name__)
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -64,9 +67,13 @@ CLAIMED_FIELDS = {
 class AftersalesClaim(models.Model):
     _name = "aftersales.claim"
     _description = "Warranty Claim"
-    _inherit = ["portal.mixin", "aftersales.tracking.batch.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin", "aftersales.tracking.batch.mixin", "mail.thread", "mail.activity.mixin",
+        "aftersales.state.gate.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _state_gate_message = _lt("Claim %(record)s is %(state)s and cannot be %(verb)s.")
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(
@@ -776,23 +783,6 @@ class AftersalesClaim(models.Model):
         return action
 
     # -------------------------------------------------------- business methods
-    def _get_state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _check_can(self, gate, verb):
-        """Refuse a transition its ``can_be_*`` gate does not allow, naming the claim."""
-        for claim in self:
-            if not claim[gate]:
-                raise UserError(
-                    _(
-                        "Claim %(claim)s is %(state)s and cannot be %(verb)s.",
-                        claim=claim.display_name,
-                        state=claim._get_state_label(),
-                        verb=verb,
-                    )
-                )
-
     def _open_review_wizard(self, model, title):
         return {
             "type": "ir.actions.act_window",
