@@ -461,7 +461,7 @@ class AftersalesStatement(models.Model):
         claims = self.env["aftersales.claim"].sudo().search([
             ("company_id", "=", company.id),
             ("dealer_id", "in", dealers.ids),
-            ("state", "in", ("approved", "partially_approved")),
+            ("state", "in", APPROVED_UNSETTLED_STATES),
             ("refund_move_id", "=", False),
         ])
         claims = claims.filtered(lambda c: c._is_ready_for_settlement())
