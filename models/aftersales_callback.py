@@ -93,8 +93,19 @@ class AftersalesCallback(models.Model):
         help="How satisfied the end user is with the service they received, from 1 (very "
         "dissatisfied) to 5 (very satisfied).",
     )
+    # The satisfaction index has its one home here, stored: both analysis views sum this column
+    # (a group's satisfaction is the sum of its answers' indexes over their count).
+    satisfaction_weight = fields.Float(
+        string="Weight w",
+        compute="_compute_satisfaction",
+        store=True,
+        digits=(3, 2),
+        help="Weight of product quality in the satisfaction: the product category's own weight, "
+        "else the company's.",
+    )
     satisfaction = fields.Float(
         compute="_compute_satisfaction",
+        store=True,
         digits=(3, 2),
         help="Product quality x w + service quality x (1 - w), with the weight w of the "
         "product's category or else of the company.",
@@ -146,10 +157,11 @@ class AftersalesCallback(models.Model):
     )
     def _compute_satisfaction(self):
         for callback in self:
+            weight = callback._get_satisfaction_weight()
+            callback.satisfaction_weight = weight
             if not (callback.product_quality_score and callback.service_quality_score):
                 callback.satisfaction = 0.0
                 continue
-            weight = callback._get_satisfaction_weight()
             callback.satisfaction = (
                 callback.product_quality_score * weight
                 + callback.service_quality_score * (1.0 - weight)
