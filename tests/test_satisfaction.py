@@ -321,21 +321,6 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.assertIn(self.machine.name, html)
         self.assertIn("Dealer B", html)
 
-    def test_overview_reads_in_constant_queries(self):
-        self.env["product.template"].create([
-            {"name": f"Another machine {i}", "aftersales_part_class": "finished"} for i in range(3)
-        ])
-        templates = self.env["product.template"].search([("aftersales_part_class", "=", "finished")])
-        counts = []
-        for products in (templates[:1], templates[:1], templates):  # the first warms up
-            self.env.flush_all()
-            self.env.invalidate_all()
-            queries = self.env.cr.sql_log_count
-            products.mapped("overview_satisfaction")
-            counts.append(self.env.cr.sql_log_count - queries)
-        self.assertGreater(len(templates), 1)
-        self.assertEqual(counts[1], counts[2], "one grouped query for all products")
-
     # ------------------------------------------------------------- bad input
     def test_bad_input_is_refused(self):
         with self.assertRaisesMessage(ValidationError, "weight w must lie between 0 and 1"):
@@ -389,3 +374,45 @@ class TestSatisfaction(AftersalesClaimCommon):
         })
         template = self.machine.product_tmpl_id.with_user(employee)
         self.assertEqual(template.overview_machine_count, 0)
+
+
+@tagged("post_install", "-at_install", "aftersales_performance")
+class TestSatisfactionPerformance(AftersalesClaimCommon):
+    """How the satisfaction figures' queries grow with the data."""
+
+    def test_overview_reads_in_constant_queries(self):
+        self.env["product.template"].create([
+            {"name": f"Another machine {i}", "aftersales_part_class": "finished"} for i in range(3)
+        ])
+        templates = self.env["product.template"].search([("aftersales_part_class", "=", "finished")])
+        counts = []
+        for products in (templates[:1], templates[:1], templates):  # the first warms up
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            products.mapped("overview_satisfaction")
+            counts.append(self.env.cr.sql_log_count - queries)
+        self.assertGreater(len(templates), 1)
+        self.assertEqual(counts[1], counts[2], "one grouped query for all products")
+
+    def test_weight_change_restores_the_index_in_constant_queries(self):
+        """A new weight recomputes the stored index of every call-back of the category in the
+        same queries for 2 call-backs as for 10."""
+        category = self.env["product.category"].create({"name": "Perf Machines"})
+        self.machine.categ_id = category
+        Callback = self.env["aftersales.callback"]
+        counts = []
+        for weight, added in ((0.5, 2), (0.6, 0), (0.7, 8)):  # the first warms up
+            Callback.create([
+                {"lot_id": self.lot_a.id, "product_quality_score": 5, "service_quality_score": 1}
+            ] * added)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            category.write({"has_satisfaction_weight": True, "satisfaction_weight": weight})
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - queries)
+        callbacks = Callback.search([("product_id", "=", self.machine.id)])
+        self.assertEqual(len(callbacks), 10)
+        self.assertEqual(callbacks.mapped("satisfaction"), [5 * 0.7 + 1 * 0.3] * 10)
+        self.assertEqual(counts[1], counts[2], "the index of all call-backs in one batch")
