@@ -6,27 +6,40 @@ builds 24 months of synthetic service history: 50 finished products, 20,000 mach
 10,000 answered satisfaction call-backs and a conforming-product quality cost per product and month.
 The partners and products go through the ORM; the history itself is written with plain SQL
 INSERT ... SELECT statements (the ORM would spend minutes on 100,000 rows that are not what is
-measured). Then it times the analysis for all products and months, as the views ask for it:
+measured), and the call-backs' stored satisfaction index by the 18.0.1.4.0 migration (timed).
+Then it times the analysis for all products and months, as the views ask for it:
 
   - the satisfaction-cost analysis (aftersales.cost.report) per product and month, all measures;
   - the customer satisfaction (aftersales.satisfaction.report) per product, dealer and month;
   - the product overview (12 months) of all 50 products;
   - the monthly management report's figures and its PDF's HTML for the last full month.
 
+Odoo's comparable path, in the same run: Odoo's own analysis view of the same kind, the sales
+analysis (sale.report, a view grouping sale order lines), over as many sale order lines as there
+are call-backs (quotations created through the ORM, 5 lines each, on the same products and
+dealers, dated over the same months), read with the same groupings: product x customer x month
+and product x quarter for the customer satisfaction, product x month for the cost analysis. Each
+of these reads is timed as the median of --repeat runs (each on an empty cache), and the ratio
+ours / Odoo's is printed.
+
 Prints seconds and SQL queries of each, then drops the database.
 
     /opt/aftersales-venv/bin/python benchmarks/bench_satisfaction.py [--products 50]
         [--machines 20000] [--claims 30000] [--callbacks 10000] [--months 24]
+        [--order-lines N (default: as many as call-backs)] [--repeat 5]
 """
 
 import argparse
+import importlib.util
 import os
+import statistics
 import sys
 import time
+from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Measure, bench_environment  # noqa: E402
+from harness import ROOT, Measure, bench_environment  # noqa: E402
 
 
 def parse_args():
@@ -37,7 +50,22 @@ def parse_args():
     parser.add_argument("--callbacks", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--dealers", type=int, default=100)
-    return parser.parse_args()
+    parser.add_argument("--order-lines", type=int, default=None,
+                        help="sale order lines of Odoo's comparable (default: --callbacks)")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.order_lines is None:
+        args.order_lines = args.callbacks
+    return args
+
+
+def load_migration(version):
+    """The add-on's post-migration script of ``version``, as Odoo runs it at an update."""
+    path = os.path.join(ROOT, "migrations", version, "post-migration.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{version.replace('.', '_')}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def build(env, args):
@@ -144,6 +172,9 @@ def build(env, args):
          ORDER BY c.id
          LIMIT %(callbacks)s
     """, params)
+    env.invalidate_all()
+    with Measure(env, "stored satisfaction index of the call-backs (18.0.1.4.0 migration)"):
+        load_migration("18.0.1.4.0").recompute_satisfaction(env)
     cr.execute("""
         INSERT INTO aftersales_service_cost (company_id, product_id, cost_type, period_date, amount,
                                              create_uid, write_uid, create_date, write_date)
@@ -161,11 +192,67 @@ def build(env, args):
     env.invalidate_all()
     print(f"history built in {time.time() - started:.1f} s: "
           + ", ".join(f"{table} {count:,}" for table, count in counts.items()), flush=True)
-    return products
+    return products, dealers
+
+
+def build_sale_orders(env, args, products, dealers):
+    """Odoo's comparable: quotations of 5 lines through the ORM, as many lines as call-backs,
+    dated over the same months, each dealer buying the one product its call-backs are about
+    (machine n is product n mod 50 of dealer n mod 100), so that both views group into about as
+    many rows."""
+    started = time.time()
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
+                           mail_create_nosubscribe=True, mail_notrack=True))
+    per_order = 5
+    orders = -(-args.order_lines // per_order)
+    today = env.cr.now().date()
+    for first in range(0, orders, 200):
+        env["sale.order"].create([
+            {
+                "partner_id": dealers[n % len(dealers)].id,
+                "date_order": today - timedelta(days=(n * 37) % (args.months * 30)),
+                "order_line": [
+                    (0, 0, {"product_id": products[(n % len(dealers)) % len(products)].id,
+                            "product_uom_qty": 1 + k % 3, "price_unit": 100.0 + k})
+                    for k in range(min(per_order, args.order_lines - n * per_order))
+                ],
+            }
+            for n in range(first, min(first + 200, orders))
+        ])
+        env.flush_all()
+    env.cr.execute("ANALYZE sale_order, sale_order_line")
+    env.cr.execute("SELECT COUNT(*) FROM sale_order_line")
+    print(f"Odoo's comparable built in {time.time() - started:.1f} s: "
+          f"sale_order_line {env.cr.fetchone()[0]:,}", flush=True)
+
+
+def median_read(env, read, repeat):
+    """(median seconds, SQL queries, rows) of ``read()`` over ``repeat`` runs on an empty cache."""
+    seconds = []
+    for _run in range(repeat):
+        env.flush_all()
+        env.invalidate_all()
+        queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        rows = read()
+        seconds.append(time.perf_counter() - start)
+        queries = env.cr.sql_log_count - queries
+    return statistics.median(seconds), queries, len(rows)
+
+
+def compare(env, label, ours, odoos, repeat):
+    """Time our read, then Odoo's comparable, and print both and the ratio."""
+    ours_s, ours_q, ours_rows = median_read(env, ours, repeat)
+    odoo_s, odoo_q, odoo_rows = median_read(env, odoos, repeat)
+    print(f"{label}:\n  ours   {ours_s * 1000:7.1f} ms, {ours_q} queries, {ours_rows:,} rows"
+          f"\n  Odoo's {odoo_s * 1000:7.1f} ms, {odoo_q} queries, {odoo_rows:,} rows (sale.report)"
+          f"\n  ratio  {ours_s / odoo_s:.2f} x", flush=True)
+    return ours_s, odoo_s
 
 
 def run(env, args):
-    products = build(env, args)
+    products, dealers = build(env, args)
+    build_sale_orders(env, args, products, dealers)
     Cost = env["aftersales.cost.report"]
     Satisfaction = env["aftersales.satisfaction.report"]
     measures = [
@@ -201,6 +288,41 @@ def run(env, args):
     total = sum(m.seconds for m in (m1, m2, m3, m4, m5, m6))
     queries = sum(m.query_count for m in (m1, m2, m3, m4, m5, m6))
     print(f"\nwhole analysis: {total:.2f} s, {queries} SQL queries")
+
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"\nagainst Odoo's sales analysis, median of {args.repeat} runs each (load {load}):")
+    Sales = env["sale.report"]
+    sales_measures = ["product_uom_qty:sum", "price_total:sum", "price_unit:avg", "discount:avg"]
+    pairs = [
+        compare(
+            env, "customer satisfaction, product x dealer x month",
+            lambda: Satisfaction._read_group(
+                [], ["product_id", "dealer_id", "month:month"],
+                ["answer_count:sum", "product_score:avg", "service_score:avg", "satisfaction:avg"],
+            ),
+            lambda: Sales._read_group(
+                [], ["product_id", "partner_id", "date:month"], sales_measures,
+            ),
+            args.repeat,
+        ),
+        compare(
+            env, "customer satisfaction, product x quarter (the pivot's default)",
+            lambda: Satisfaction._read_group(
+                [], ["product_id", "month:quarter"], ["answer_count:sum", "satisfaction:avg"]
+            ),
+            lambda: Sales._read_group([], ["product_id", "date:quarter"], sales_measures[:2]),
+            args.repeat,
+        ),
+        compare(
+            env, "cost analysis, product x month, all 14 measures "
+            "(reads the claims, claim lines, machines and call-backs)",
+            lambda: Cost._read_group([], ["product_id", "month:month"], measures),
+            lambda: Sales._read_group([], ["product_id", "date:month"], sales_measures),
+            args.repeat,
+        ),
+    ]
+    ours, odoos = (sum(times) for times in zip(*pairs))
+    print(f"the three reads: ours {ours:.3f} s, Odoo's {odoos:.3f} s, ratio {ours / odoos:.2f} x")
 
 
 def main():

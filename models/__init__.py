@@ -1,3 +1,4 @@
+from . import aftersales_state_gate_mixin
 from . import aftersales_dealer_level
 from . import aftersales_pricing_run
 from . import aftersales_pricing_run_line

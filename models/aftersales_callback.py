@@ -1,7 +1,10 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from .sequence_batch import assign_sequence_names
+
+_lt = LazyTranslate(__name__)
 
 CALLBACK_STATES = [
     ("planned", "To Call"),
@@ -19,9 +22,10 @@ class AftersalesCallback(models.Model):
 
     _name = "aftersales.callback"
     _description = "Satisfaction Call-back"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin"]
     _order = "due_date desc, id desc"
     _check_company_auto = True
+    _state_gate_message = _lt("Call-back %(record)s is %(state)s and cannot be %(verb)s.")
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(
@@ -89,8 +93,19 @@ class AftersalesCallback(models.Model):
         help="How satisfied the end user is with the service they received, from 1 (very "
         "dissatisfied) to 5 (very satisfied).",
     )
+    # The satisfaction index has its one home here, stored: both analysis views sum this column
+    # (a group's satisfaction is the sum of its answers' indexes over their count).
+    satisfaction_weight = fields.Float(
+        string="Weight w",
+        compute="_compute_satisfaction",
+        store=True,
+        digits=(3, 2),
+        help="Weight of product quality in the satisfaction: the product category's own weight, "
+        "else the company's.",
+    )
     satisfaction = fields.Float(
         compute="_compute_satisfaction",
+        store=True,
         digits=(3, 2),
         help="Product quality x w + service quality x (1 - w), with the weight w of the "
         "product's category or else of the company.",
@@ -142,10 +157,11 @@ class AftersalesCallback(models.Model):
     )
     def _compute_satisfaction(self):
         for callback in self:
+            weight = callback._get_satisfaction_weight()
+            callback.satisfaction_weight = weight
             if not (callback.product_quality_score and callback.service_quality_score):
                 callback.satisfaction = 0.0
                 continue
-            weight = callback._get_satisfaction_weight()
             callback.satisfaction = (
                 callback.product_quality_score * weight
                 + callback.service_quality_score * (1.0 - weight)
@@ -286,20 +302,6 @@ class AftersalesCallback(models.Model):
         labour = self.env.ref("aftersales.product_fee_labour", raise_if_not_found=False)
         rate = labour.sudo().lst_price if labour else 0.0
         return self.currency_id.round(self.duration * rate)
-
-    def _check_can(self, gate, verb):
-        for callback in self:
-            if not callback[gate]:
-                raise UserError(
-                    _(
-                        "Call-back %(callback)s is %(state)s and cannot be %(verb)s.",
-                        callback=callback.display_name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[
-                            callback.state
-                        ],
-                        verb=verb,
-                    )
-                )
 
     def _schedule_activities(self):
         """A call-back activity for the agent of each call-back. What ``activity_schedule``

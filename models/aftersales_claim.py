@@ -5,8 +5,11 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, format_date, groupby
+from odoo.tools.translate import LazyTranslate
 
 from .sequence_batch import assign_sequence_names
+
+_lt = LazyTranslate(__name__)
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -22,6 +25,13 @@ CLAIM_STATES = [
 APPROVED_UNSETTLED_STATES = ("approved", "partially_approved")
 # Approved once, whatever happened next: the approved amount is owed or paid.
 ONCE_APPROVED_STATES = (*APPROVED_UNSETTLED_STATES, "settled", "closed")
+# Decided by a reviewer: approved in full or in part, or rejected, whatever happened next.
+DECIDED_STATES = (*ONCE_APPROVED_STATES, "rejected")
+# Filed and not turned down: the claims counted as service done and as failures (drafts,
+# rejected and cancelled claims left out).
+COUNTED_STATES = ("submitted", *ONCE_APPROVED_STATES)
+# Withdrawn by the dealer (a draft or submitted claim cancelled): no failure report any more.
+WITHDRAWN_STATES = ("cancelled",)
 
 # Dealers' claim settlement modes (res.partner.claim_settlement_mode) whose approved claims are
 # credited by the statement run, not one by one.
@@ -64,9 +74,13 @@ CLAIMED_FIELDS = {
 class AftersalesClaim(models.Model):
     _name = "aftersales.claim"
     _description = "Warranty Claim"
-    _inherit = ["portal.mixin", "aftersales.tracking.batch.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin", "aftersales.tracking.batch.mixin", "mail.thread", "mail.activity.mixin",
+        "aftersales.state.gate.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _state_gate_message = _lt("Claim %(record)s is %(state)s and cannot be %(verb)s.")
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(
@@ -119,6 +133,12 @@ class AftersalesClaim(models.Model):
         search="_search_is_settled_by_statement",
         help="The dealer is settled by monthly or quarterly statement: the approved claim is "
         "credited by the statement run, not on its own.",
+    )
+    is_approved_unsettled = fields.Boolean(
+        string="Approved, not Settled",
+        compute="_compute_is_approved_unsettled",
+        search="_search_is_approved_unsettled",
+        help="Approved in full or in part and waiting for its credit note.",
     )
     lot_id = fields.Many2one(
         "stock.lot",
@@ -336,6 +356,17 @@ class AftersalesClaim(models.Model):
             "in" if by_statement else "not in",
             STATEMENT_SETTLEMENT_MODES,
         )]
+
+    @api.depends("state")
+    def _compute_is_approved_unsettled(self):
+        for claim in self:
+            claim.is_approved_unsettled = claim.state in APPROVED_UNSETTLED_STATES
+
+    def _search_is_approved_unsettled(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on Approved, not Settled."))
+        positive = (operator == "=") == value
+        return [("state", "in" if positive else "not in", APPROVED_UNSETTLED_STATES)]
 
     @api.depends("failure_date", "lot_id.registration_date", "lot_id.warranty_end_date")
     def _compute_is_in_warranty(self):
@@ -776,23 +807,6 @@ class AftersalesClaim(models.Model):
         return action
 
     # -------------------------------------------------------- business methods
-    def _get_state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _check_can(self, gate, verb):
-        """Refuse a transition its ``can_be_*`` gate does not allow, naming the claim."""
-        for claim in self:
-            if not claim[gate]:
-                raise UserError(
-                    _(
-                        "Claim %(claim)s is %(state)s and cannot be %(verb)s.",
-                        claim=claim.display_name,
-                        state=claim._get_state_label(),
-                        verb=verb,
-                    )
-                )
-
     def _open_review_wizard(self, model, title):
         return {
             "type": "ir.actions.act_window",

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .aftersales_claim import DECIDED_STATES, ONCE_APPROVED_STATES, WITHDRAWN_STATES
+
 KPI_CLASSES = [
     ("timeliness", "Timeliness"),
     ("effectiveness", "Effectiveness"),
@@ -28,10 +30,6 @@ SCORING_RULES = [
     ("ratio_down", "Target / value (lower is better)"),
     ("linear", "Linear from floor (score 0) to ceiling (maximum score)"),
 ]
-
-# Claims a reviewer has decided on: approved, partially approved or rejected, whatever happened next.
-DECIDED_STATES = ("approved", "partially_approved", "rejected", "settled", "closed")
-APPROVED_STATES = ("approved", "partially_approved", "settled", "closed")
 
 
 class AftersalesKpiItem(models.Model):
@@ -196,13 +194,14 @@ class AftersalesKpiItem(models.Model):
             employees, date_from, date_to,
             SQL("100.0 * COUNT(*) FILTER (WHERE repeat.id IS NULL) / COUNT(*)"),
             SQL("AND c.state IN %s AND c.lot_id IS NOT NULL AND c.failure_date IS NOT NULL",
-                APPROVED_STATES),
+                ONCE_APPROVED_STATES),
             SQL(
                 """LEFT JOIN LATERAL (
                     SELECT n.id FROM aftersales_claim n
-                     WHERE n.lot_id = c.lot_id AND n.id != c.id AND n.state != 'cancelled'
+                     WHERE n.lot_id = c.lot_id AND n.id != c.id AND n.state NOT IN %s
                        AND n.failure_date - c.failure_date BETWEEN 1 AND %s
                      LIMIT 1) repeat ON TRUE""",
+                WITHDRAWN_STATES,
                 self.window_days,
             ),
         )

@@ -3,8 +3,11 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
 
 from .bulk_sql import bulk_insert
+
+_lt = LazyTranslate(__name__)
 
 PERIOD_STATES = [
     ("draft", "Draft"),
@@ -34,9 +37,10 @@ def _default_date_from(model):
 class AftersalesKpiPeriod(models.Model):
     _name = "aftersales.kpi.period"
     _description = "KPI Appraisal Period"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    _state_gate_message = _lt("Appraisal period %(record)s is %(state)s and cannot be %(verb)s.")
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True,
@@ -274,18 +278,6 @@ class AftersalesKpiPeriod(models.Model):
     @api.model
     def _is_revision_needed(self, below_count, total):
         return bool(total) and 100.0 * below_count / total >= REVISION_SHARE - 1e-9
-
-    def _get_state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _check_can(self, gate, verb):
-        for period in self:
-            if not period[gate]:
-                raise UserError(_(
-                    "Appraisal period %(period)s is %(state)s and cannot be %(verb)s.",
-                    period=period.name, state=period._get_state_label(), verb=verb,
-                ))
 
     def _compute_sheets(self):
         """(Re)build the period's sheets: one per employee, one line per item, every measure

@@ -5,6 +5,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import email_normalize, html2plaintext, is_html_empty
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 REQUEST_STATES = [
     ("new", "New"),
@@ -42,10 +45,11 @@ class AftersalesRequest(models.Model):
 
     _name = "aftersales.request"
     _description = "Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin"]
     _order = "priority desc, request_date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    _state_gate_message = _lt("Request %(record)s (%(state)s) cannot %(verb)s now.")
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(
@@ -501,18 +505,6 @@ class AftersalesRequest(models.Model):
         self._check_can("can_be_reset", _("reopen"))
         self.write({"state": "in_progress", "close_date": False})
         return True
-
-    def _check_can(self, gate, verb):
-        for request in self:
-            if not request[gate]:
-                raise UserError(
-                    _(
-                        "Request %(request)s (%(state)s) cannot %(verb)s now.",
-                        request=request.display_name,
-                        state=dict(REQUEST_STATES)[request.state],
-                        verb=verb,
-                    )
-                )
 
     def action_dispatch(self):
         """Send the engineer: the visit goes into the engineer's calendar."""

@@ -7,8 +7,12 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
+from odoo.tools.translate import LazyTranslate
 
+from .aftersales_claim import APPROVED_UNSETTLED_STATES
 from .bulk_sql import bulk_insert, bulk_update
+
+_lt = LazyTranslate(__name__)
 
 STATEMENT_STATES = [
     ("draft", "Draft"),
@@ -43,9 +47,10 @@ class AftersalesStatement(models.Model):
 
     _name = "aftersales.statement"
     _description = "Dealer Statement"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin"]
     _order = "date_to desc, dealer_id, id desc"
     _check_company_auto = True
+    _state_gate_message = _lt("Statement %(record)s is %(state)s: it cannot be %(verb)s.")
 
     name = fields.Char(
         string="Statement", required=True, readonly=True, copy=False, default=lambda self: _("New")
@@ -260,7 +265,7 @@ class AftersalesStatement(models.Model):
                 raise UserError(_(
                     "Statement %(statement)s is %(state)s and frozen: nothing on it can change.",
                     statement=frozen[0].display_name,
-                    state=dict(STATEMENT_STATES)[frozen[0].state],
+                    state=frozen[0]._get_state_label(),
                 ))
         return super().write(vals)
 
@@ -394,7 +399,7 @@ class AftersalesStatement(models.Model):
                     end=format_date(self.env, date_to),
                     statement=statement.name,
                     period=statement._get_period_label(),
-                    state=dict(STATEMENT_STATES)[statement.state],
+                    state=statement._get_state_label(),
                     hint="" if statement.state in FROZEN_STATES
                     else _(", or delete the draft statement"),
                 ))
@@ -456,7 +461,7 @@ class AftersalesStatement(models.Model):
         claims = self.env["aftersales.claim"].sudo().search([
             ("company_id", "=", company.id),
             ("dealer_id", "in", dealers.ids),
-            ("state", "in", ("approved", "partially_approved")),
+            ("state", "in", APPROVED_UNSETTLED_STATES),
             ("refund_move_id", "=", False),
         ])
         claims = claims.filtered(lambda c: c._is_ready_for_settlement())
@@ -795,16 +800,6 @@ class AftersalesStatement(models.Model):
         return "other"
 
     # ----------------------------------------------------------------- actions
-    def _check_can(self, gate, verb):
-        for statement in self:
-            if not statement[gate]:
-                raise UserError(_(
-                    "Statement %(statement)s is %(state)s: it cannot be %(verb)s.",
-                    statement=statement.display_name,
-                    state=dict(STATEMENT_STATES)[statement.state],
-                    verb=verb,
-                ))
-
     def action_regenerate(self):
         self._check_can("can_be_regenerated", _("redrawn"))
         for (company, date_from, date_to), statements in self.grouped(

@@ -1,12 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .aftersales_satisfaction_report import WEIGHT_SQL
-
-# Claims that count as service done: filed and not turned down.
-COUNTED_CLAIM_STATES = ("submitted", "approved", "partially_approved", "settled", "closed")
-# Claims whose approved amount is warranty cost actually paid (or to be paid).
-PAID_CLAIM_STATES = ("approved", "partially_approved", "settled", "closed")
+from ..models.aftersales_claim import COUNTED_STATES, ONCE_APPROVED_STATES
 
 
 class AftersalesCostReport(models.Model):
@@ -44,14 +39,12 @@ class AftersalesCostReport(models.Model):
         "aftersales.claim.line": ["machine_product_id", "company_id", "claim_date", "claim_state",
                                   "line_type", "amount_claimed"],
         "aftersales.callback": [
-            "state", "call_date", "product_id", "company_id", "service_cost",
-            "product_quality_score", "service_quality_score",
+            "state", "call_date", "product_id", "company_id", "service_cost", "satisfaction",
         ],
         "aftersales.service.cost": ["product_id", "company_id", "period_date", "cost_type",
                                     "amount"],
         "product.template": ["categ_id", "company_id", "service_cost_factor"],
-        "product.category": ["has_satisfaction_weight", "satisfaction_weight"],
-        "res.company": ["satisfaction_weight", "currency_id"],
+        "res.company": ["currency_id"],
     }
 
     month = fields.Date(readonly=True)
@@ -153,15 +146,12 @@ CREATE OR REPLACE VIEW %(view)s AS (
         SELECT cb.product_id, cb.company_id, date_trunc('month', cb.call_date)::date AS month,
                COALESCE(SUM(cb.service_cost), 0) AS call_cost,
                COUNT(*) FILTER (WHERE cb.state = 'done') AS answers,
-               COALESCE(SUM(cb.product_quality_score * (%(weight)s)
-                            + cb.service_quality_score * (1 - (%(weight)s)))
-                        FILTER (WHERE cb.state = 'done'), 0) AS satisfaction_total
+               -- the index each answered call-back stores
+               COALESCE(SUM(cb.satisfaction) FILTER (WHERE cb.state = 'done'), 0)
+                   AS satisfaction_total
           FROM aftersales_callback cb
-          JOIN res_company company ON company.id = cb.company_id
-          JOIN product_product pp ON pp.id = cb.product_id
-          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-          LEFT JOIN product_category categ ON categ.id = pt.categ_id
          WHERE cb.state IN ('done', 'unreachable') AND cb.call_date IS NOT NULL
+           AND cb.product_id IS NOT NULL
          GROUP BY 1, 2, 3
     ), entries AS (
         SELECT e.product_id, e.company_id, e.period_date AS month,
@@ -238,33 +228,36 @@ CREATE OR REPLACE VIEW %(view)s AS (
 )
                 """,
                 view=SQL.identifier(self._table),
-                paid=PAID_CLAIM_STATES,
-                counted=COUNTED_CLAIM_STATES,
-                weight=SQL(WEIGHT_SQL),
+                # claims whose approved amount is warranty cost paid or to be paid
+                paid=ONCE_APPROVED_STATES,
+                # claims that count as service done: filed and not turned down
+                counted=COUNTED_STATES,
             )
         )
 
     def _read_group_select(self, aggregate_spec, query):
         # Ratios of a group are ratios of its totals; the fleet is a stock, so over several
         # months it is averaged (a month's fleet is the sum over the group's products).
-        def col(fname):
-            return self._field_to_sql(self._table, fname, query)
+        select = super()._read_group_select
 
-        months = SQL("COUNT(DISTINCT %s)", col("month"))
-        fleet = SQL("(SUM(%s)::float / NULLIF(%s, 0))", col("machine_count"), months)
+        def total(fname):
+            return select(f"{fname}:sum", query)
+
+        months = select("month:count_distinct", query)
+        fleet = SQL("(%s::float / NULLIF(%s, 0))", total("machine_count"), months)
         if aggregate_spec == "machine_count:sum":
             return SQL("ROUND(%s)::integer", fleet)
         if aggregate_spec == "claim_rate:avg":
-            return SQL("100.0 * SUM(%s) / NULLIF(SUM(%s), 0)", col("claim_count"), col("machine_count"))
+            return SQL("100.0 * %s / NULLIF(%s, 0)", total("claim_count"), total("machine_count"))
         if aggregate_spec == "satisfaction:avg":
-            return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", col("satisfaction_total"), col("answer_count"))
+            return SQL("%s / NULLIF(%s, 0)", total("satisfaction_total"), total("answer_count"))
         if aggregate_spec == "cost_factor:avg":
             return SQL(
-                "COALESCE(SUM(%s) / NULLIF(SUM(%s), 0), AVG(%s))",
-                col("nonconforming_cost"), col("routine_cost"), col("cost_factor"),
+                "COALESCE(%s / NULLIF(%s, 0), %s)",
+                total("nonconforming_cost"), total("routine_cost"), select("cost_factor:avg", query),
             )
         if aggregate_spec == "actual_factor:avg":
-            return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", col("warranty_cost"), col("routine_cost"))
+            return SQL("%s / NULLIF(%s, 0)", total("warranty_cost"), total("routine_cost"))
         if aggregate_spec == "cost_per_machine:avg":
-            return SQL("SUM(%s) / NULLIF(%s, 0)", col("satisfaction_cost"), fleet)
-        return super()._read_group_select(aggregate_spec, query)
+            return SQL("%s / NULLIF(%s, 0)", total("satisfaction_cost"), fleet)
+        return select(aggregate_spec, query)

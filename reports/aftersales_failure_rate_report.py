@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.aftersales_claim import COUNTED_STATES
+
 
 class AftersalesFailureRateReport(models.Model):
     """Failure rate per product and month: warranty claims over the machines in warranty."""
@@ -61,7 +63,7 @@ CREATE OR REPLACE VIEW %s AS (
           JOIN stock_lot lot ON lot.id = c.lot_id
          WHERE c.claim_type = 'warranty'
            AND c.failure_date IS NOT NULL
-           AND c.state NOT IN ('draft', 'rejected', 'cancelled')
+           AND c.state IN %s
          GROUP BY 1, 2, 3
     )
     SELECT row_number() OVER (ORDER BY month, product_id, company_id) AS id,
@@ -76,15 +78,17 @@ CREATE OR REPLACE VIEW %s AS (
 )
                 """,
                 SQL.identifier(self._table),
+                COUNTED_STATES,
             )
         )
 
     def _read_group_select(self, aggregate_spec, query):
         # the rate of a group is its claims over its machines, not the mean of monthly rates
         if aggregate_spec == "failure_rate:avg":
+            select_sum = super()._read_group_select
             return SQL(
-                "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "claim_count", query),
-                self._field_to_sql(self._table, "machine_count", query),
+                "100.0 * %s / NULLIF(%s, 0)",
+                select_sum("claim_count:sum", query),
+                select_sum("machine_count:sum", query),
             )
         return super()._read_group_select(aggregate_spec, query)

@@ -1,14 +1,11 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-# The weight w of a product: its category's own weight, else its company's.
-WEIGHT_SQL = """CASE WHEN categ.has_satisfaction_weight THEN categ.satisfaction_weight
-                     ELSE company.satisfaction_weight END"""
-
 
 class AftersalesSatisfactionReport(models.Model):
-    """Customer satisfaction per month, product and dealer, from the answered call-backs:
-    satisfaction = product-quality score x w + service-quality score x (1 - w)."""
+    """Customer satisfaction per month, product and dealer, from the answered call-backs: the
+    index each call-back stores (``aftersales.callback.satisfaction``, product-quality score x w +
+    service-quality score x (1 - w)) summed over the answers."""
 
     _name = "aftersales.satisfaction.report"
     _inherit = ["aftersales.report.nojit.mixin"]
@@ -18,11 +15,10 @@ class AftersalesSatisfactionReport(models.Model):
     _depends = {
         "aftersales.callback": [
             "state", "call_date", "product_id", "dealer_id", "company_id",
-            "product_quality_score", "service_quality_score",
+            "product_quality_score", "service_quality_score", "satisfaction_weight", "satisfaction",
         ],
         "product.template": ["categ_id"],
-        "product.category": ["has_satisfaction_weight", "satisfaction_weight"],
-        "res.company": ["satisfaction_weight", "satisfaction_min_answers"],
+        "res.company": ["satisfaction_min_answers"],
     }
 
     month = fields.Date(readonly=True)
@@ -50,6 +46,7 @@ class AftersalesSatisfactionReport(models.Model):
     )
     product_score_total = fields.Float(readonly=True, aggregator="sum")
     service_score_total = fields.Float(readonly=True, aggregator="sum")
+    weight_total = fields.Float(readonly=True, aggregator="sum")
     satisfaction_total = fields.Float(readonly=True, aggregator="sum")
     is_too_few_answers = fields.Boolean(
         string="Too Few Answers", readonly=True,
@@ -57,6 +54,8 @@ class AftersalesSatisfactionReport(models.Model):
     )
 
     def init(self):
+        # the call-back stores its index and weight: the view sums them, and a group's averages
+        # are its sums over its answers (_read_group_select)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
@@ -72,26 +71,22 @@ CREATE OR REPLACE VIEW %s AS (
            COUNT(*)::integer AS answer_count,
            AVG(cb.product_quality_score)::float AS product_score,
            AVG(cb.service_quality_score)::float AS service_score,
-           (%s)::float AS weight,
+           AVG(cb.satisfaction_weight)::float AS weight,
+           AVG(cb.satisfaction)::float AS satisfaction,
            SUM(cb.product_quality_score)::float AS product_score_total,
            SUM(cb.service_quality_score)::float AS service_score_total,
-           (AVG(cb.product_quality_score) * (%s)
-            + AVG(cb.service_quality_score) * (1 - (%s)))::float AS satisfaction,
-           (SUM(cb.product_quality_score) * (%s)
-            + SUM(cb.service_quality_score) * (1 - (%s)))::float AS satisfaction_total,
+           SUM(cb.satisfaction_weight)::float AS weight_total,
+           SUM(cb.satisfaction)::float AS satisfaction_total,
            COUNT(*) < MAX(company.satisfaction_min_answers) AS is_too_few_answers
       FROM aftersales_callback cb
       JOIN res_company company ON company.id = cb.company_id
       JOIN product_product pp ON pp.id = cb.product_id
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
-      LEFT JOIN product_category categ ON categ.id = pt.categ_id
      WHERE cb.state = 'done' AND cb.call_date IS NOT NULL
-     GROUP BY 2, cb.product_id, pt.id, pt.categ_id, cb.dealer_id, cb.company_id,
-              categ.has_satisfaction_weight, categ.satisfaction_weight, company.satisfaction_weight
+     GROUP BY 2, cb.product_id, pt.id, pt.categ_id, cb.dealer_id, cb.company_id
 )
                 """,
                 SQL.identifier(self._table),
-                *[SQL(WEIGHT_SQL)] * 5,
             )
         )
 
@@ -100,19 +95,14 @@ CREATE OR REPLACE VIEW %s AS (
         totals = {
             "product_score:avg": "product_score_total",
             "service_score:avg": "service_score_total",
+            "weight:avg": "weight_total",
             "satisfaction:avg": "satisfaction_total",
         }
         if aggregate_spec in totals:
+            select_sum = super()._read_group_select
             return SQL(
-                "SUM(%s) / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, totals[aggregate_spec], query),
-                self._field_to_sql(self._table, "answer_count", query),
-            )
-        if aggregate_spec == "weight:avg":
-            return SQL(
-                "SUM(%s * %s) / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "weight", query),
-                self._field_to_sql(self._table, "answer_count", query),
-                self._field_to_sql(self._table, "answer_count", query),
+                "%s / NULLIF(%s, 0)",
+                select_sum(f"{totals[aggregate_spec]}:sum", query),
+                select_sum("answer_count:sum", query),
             )
         return super()._read_group_select(aggregate_spec, query)

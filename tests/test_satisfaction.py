@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common_claim import AftersalesClaimCommon
+from .test_product_archive import _load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -164,6 +165,77 @@ class TestSatisfaction(AftersalesClaimCommon):
             "service_score": 3.0,
         }])
 
+    def test_index_stored_and_summed_by_both_views(self):
+        """The index is stored on each call-back and both analysis views sum it. Product quality
+        weighs 0.6 in the category: dealer A's answers (5, 3) and (4, 1) give 5 x 0.6 + 3 x 0.4 =
+        4.2 and 4 x 0.6 + 1 x 0.4 = 2.8, dealer B's (2, 4) gives 2 x 0.6 + 4 x 0.4 = 2.8."""
+        self.category.write({"has_satisfaction_weight": True, "satisfaction_weight": 0.6})
+        first = self._answer(self.lot_a, 5, 3)
+        second = self._answer(self.lot_a, 4, 1)
+        third = self._answer(self.lot_b, 2, 4)
+        callbacks = first | second | third
+        self.assertEqual(callbacks.mapped("satisfaction_weight"), [0.6] * 3)
+        self.assertEqual(callbacks.mapped("satisfaction"), [4.2, 2.8, 2.8])
+        self.env.flush_all()
+        Satisfaction = self.env["aftersales.satisfaction.report"]
+        product = [("product_id", "=", self.machine.id)]
+        self.assertRecordValues(Satisfaction.search(product, order="dealer_id"), [
+            {"dealer_id": self.dealer_a.id, "answer_count": 2, "product_score": 4.5,
+             "service_score": 2.0, "weight": 0.6, "satisfaction": 3.5, "satisfaction_total": 7.0},
+            {"dealer_id": self.dealer_b.id, "answer_count": 1, "product_score": 2.0,
+             "service_score": 4.0, "weight": 0.6, "satisfaction": 2.8, "satisfaction_total": 2.8},
+        ])
+        # the product over both dealers: a mean over the 3 answers, (4.2 + 2.8 + 2.8) / 3
+        [(answers, product_score, service_score, weight, satisfaction)] = Satisfaction._read_group(
+            product, [], ["answer_count:sum", "product_score:avg", "service_score:avg",
+                          "weight:avg", "satisfaction:avg"],
+        )
+        self.assertEqual(answers, 3)
+        self.assertAlmostEqual(product_score, 11 / 3)
+        self.assertAlmostEqual(service_score, 8 / 3)
+        self.assertAlmostEqual(weight, 0.6)
+        self.assertAlmostEqual(satisfaction, 9.8 / 3)
+        Cost = self.env["aftersales.cost.report"]
+        this_month = product + [("month", "=", self.today.replace(day=1))]
+        [(answers, total, satisfaction)] = Cost._read_group(
+            this_month, [], ["answer_count:sum", "satisfaction_total:sum", "satisfaction:avg"]
+        )
+        self.assertEqual(answers, 3)
+        self.assertAlmostEqual(total, 9.8)
+        self.assertAlmostEqual(satisfaction, 9.8 / 3)
+        # the category falls back on the company's 0.8: 4.6, 3.4 and 2.4, stored again at once
+        self.category.has_satisfaction_weight = False
+        self.assertEqual(callbacks.mapped("satisfaction"), [4.6, 3.4, 2.4])
+        self.env.flush_all()
+        self.assertAlmostEqual(
+            Satisfaction._read_group(product, [], ["satisfaction:avg"])[0][0], 10.4 / 3
+        )
+        self.assertAlmostEqual(Cost._read_group(this_month, [], ["satisfaction:avg"])[0][0], 10.4 / 3)
+
+    def test_migration_stores_the_index(self):
+        """Call-backs answered before the index was stored get it from 18.0.1.4.0's migration:
+        5 x 0.8 + 3 x 0.2 = 4.6 and 2 x 0.8 + 4 x 0.2 = 2.4."""
+        callbacks = self._answer(self.lot_a, 5, 3) | self._answer(self.lot_b, 2, 4)
+        self.env.flush_all()
+        # what a database of 18.0.1.3.0 holds: the columns, empty
+        self.env.cr.execute(
+            "UPDATE aftersales_callback SET satisfaction = NULL, satisfaction_weight = NULL "
+            "WHERE id IN %s", [tuple(callbacks.ids)],
+        )
+        self.env.invalidate_all()
+        Satisfaction = self.env["aftersales.satisfaction.report"]
+        product = [("product_id", "=", self.machine.id)]
+        self.assertFalse(Satisfaction._read_group(product, [], ["satisfaction:avg"])[0][0])
+        _load_migration("18.0.1.4.0").recompute_satisfaction(self.env)
+        self.env.invalidate_all()
+        self.assertEqual(callbacks.mapped("satisfaction_weight"), [0.8, 0.8])
+        self.assertEqual(callbacks.mapped("satisfaction"), [4.6, 2.4])
+        self.assertAlmostEqual(Satisfaction._read_group(product, [], ["satisfaction:avg"])[0][0], 3.5)
+        [(total,)] = self.env["aftersales.cost.report"]._read_group(
+            product + [("month", "=", self.today.replace(day=1))], [], ["satisfaction_total:sum"]
+        )
+        self.assertAlmostEqual(total, 7.0)
+
     def test_cost_formulas(self):
         """Routine = claim fees at the fee schedule (2 h x 45 = 90) + a call-back (0.25 h x 45 =
         11.25) + routine entered (100) = 201.25; model: x 1.5 = 301.875; actual warranty cost:
@@ -249,21 +321,6 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.assertIn(self.machine.name, html)
         self.assertIn("Dealer B", html)
 
-    def test_overview_reads_in_constant_queries(self):
-        self.env["product.template"].create([
-            {"name": f"Another machine {i}", "aftersales_part_class": "finished"} for i in range(3)
-        ])
-        templates = self.env["product.template"].search([("aftersales_part_class", "=", "finished")])
-        counts = []
-        for products in (templates[:1], templates[:1], templates):  # the first warms up
-            self.env.flush_all()
-            self.env.invalidate_all()
-            queries = self.env.cr.sql_log_count
-            products.mapped("overview_satisfaction")
-            counts.append(self.env.cr.sql_log_count - queries)
-        self.assertGreater(len(templates), 1)
-        self.assertEqual(counts[1], counts[2], "one grouped query for all products")
-
     # ------------------------------------------------------------- bad input
     def test_bad_input_is_refused(self):
         with self.assertRaisesMessage(ValidationError, "weight w must lie between 0 and 1"):
@@ -317,3 +374,45 @@ class TestSatisfaction(AftersalesClaimCommon):
         })
         template = self.machine.product_tmpl_id.with_user(employee)
         self.assertEqual(template.overview_machine_count, 0)
+
+
+@tagged("post_install", "-at_install", "aftersales_performance")
+class TestSatisfactionPerformance(AftersalesClaimCommon):
+    """How the satisfaction figures' queries grow with the data."""
+
+    def test_overview_reads_in_constant_queries(self):
+        self.env["product.template"].create([
+            {"name": f"Another machine {i}", "aftersales_part_class": "finished"} for i in range(3)
+        ])
+        templates = self.env["product.template"].search([("aftersales_part_class", "=", "finished")])
+        counts = []
+        for products in (templates[:1], templates[:1], templates):  # the first warms up
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            products.mapped("overview_satisfaction")
+            counts.append(self.env.cr.sql_log_count - queries)
+        self.assertGreater(len(templates), 1)
+        self.assertEqual(counts[1], counts[2], "one grouped query for all products")
+
+    def test_weight_change_restores_the_index_in_constant_queries(self):
+        """A new weight recomputes the stored index of every call-back of the category in the
+        same queries for 2 call-backs as for 10."""
+        category = self.env["product.category"].create({"name": "Perf Machines"})
+        self.machine.categ_id = category
+        Callback = self.env["aftersales.callback"]
+        counts = []
+        for weight, added in ((0.5, 2), (0.6, 0), (0.7, 8)):  # the first warms up
+            Callback.create([
+                {"lot_id": self.lot_a.id, "product_quality_score": 5, "service_quality_score": 1}
+            ] * added)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            category.write({"has_satisfaction_weight": True, "satisfaction_weight": weight})
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - queries)
+        callbacks = Callback.search([("product_id", "=", self.machine.id)])
+        self.assertEqual(len(callbacks), 10)
+        self.assertEqual(callbacks.mapped("satisfaction"), [5 * 0.7 + 1 * 0.3] * 10)
+        self.assertEqual(counts[1], counts[2], "the index of all call-backs in one batch")
