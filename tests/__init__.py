@@ -33,3 +33,5 @@ from . import test_claim_partial_approve
 from . import test_rpc_actions
 from . import test_scripts
 from . import test_translations
+from . import test_state_gate
+from . import test_claim_state_groups
