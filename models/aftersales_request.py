@@ -676,7 +676,7 @@ class AftersalesRequest(models.Model):
     def _create_settlement_invoice(self):
         self.ensure_one()
         dealer = self.dealer_id.commercial_partner_id
-        pricelist = dealer.property_product_pricelist
+        pricelist = dealer._get_aftersales_pricelist(self.company_id)
         lines = []
         for line in self.part_line_ids:
             price = (

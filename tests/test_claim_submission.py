@@ -301,6 +301,41 @@ class TestClaimSubmission(AftersalesClaimCommon):
         # the hook falls back to the product's sales price when the dealer has no price list
         self.assertEqual(claim.line_ids[:1].price_unit, 20.0)
 
+    def test_prices_in_the_claims_company(self):
+        """A claim is priced at the dealer's price list in the claim's company, whatever company
+        the user works in; the dealer's contact buys at the dealer's list."""
+        sister = self.env["res.company"].create({"name": "Sister Manufacturing Co"})
+        Item = Command.create
+        list_a, list_b = self.env["product.pricelist"].create([
+            {"name": "Dealer A terms", "item_ids": [
+                Item({"applied_on": "0_product_variant", "product_id": self.part.id,
+                      "compute_price": "fixed", "fixed_price": 15.0})]},
+            {"name": "Dealer A terms at the sister company", "company_id": sister.id, "item_ids": [
+                Item({"applied_on": "0_product_variant", "product_id": self.part.id,
+                      "compute_price": "fixed", "fixed_price": 17.5})]},
+        ])
+        self.dealer_a.property_product_pricelist = list_a
+        self.dealer_a.with_company(sister).property_product_pricelist = list_b
+        self.assertEqual(self.dealer_a._get_aftersales_pricelist(), list_a)
+        self.assertEqual(self.dealer_a._get_aftersales_pricelist(sister), list_b)
+        self.assertEqual(self.contact_a._get_aftersales_pricelist(sister), list_b)
+        self.assertFalse(self.env["res.partner"]._get_aftersales_pricelist(sister))
+        lot = self.env["stock.lot"].create({
+            "name": "SN-A-SISTER", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "company_id": sister.id, "dealer_delivery_date": self.today - timedelta(days=200),
+        })
+        # filed by a user working in this company, for the sister company
+        self.assertEqual(self.env.company, self.company)
+        claim_b = self.env["aftersales.claim"].create({
+            "company_id": sister.id, "dealer_id": self.dealer_a.id, "lot_id": lot.id,
+            "failure_date": self.failure_date, "line_ids": self._lines([(self.part, 2.0)], hours=0),
+        })
+        claim_a = self._create_claim(line_ids=self._lines([(self.part, 2.0)], hours=0))
+        self.assertEqual(claim_b.line_ids.price_unit, 17.5, "the sister company's list")
+        self.assertEqual(claim_a.line_ids.price_unit, 15.0, "this company's list")
+        self.assertEqual(claim_b.with_company(sister).line_ids._get_part_unit_price(), 17.5)
+        self.assertEqual(claim_b.line_ids._get_part_unit_price(), 17.5)
+
     def test_return_required_defaults(self):
         claim = self._create_claim(line_ids=self._lines(
             [(self.part, 1.0), (self.module, 1.0), (self.core_ip, 1.0)]))
