@@ -611,8 +611,8 @@ class TestPortalPerformance(PortalCommon):
         """The claims list's page (the dealer's claims newest first) and its count, searched as
         the dealer's portal user with its record rules, are read from the dealer's claims index:
         the page in the index's order, the count from the index alone. On a test database's few
-        claims the planner may prefer the single-column index on the dealer: it is left out of
-        the choice."""
+        claims the planner may prefer a single-column index on the dealer or on the company (the
+        record rule's condition): they are left out of the choice."""
         self.authenticate("portal_a", "portal_a")
         self.env.flush_all()
         queries = self._page_queries("/my/claims", [
@@ -621,7 +621,9 @@ class TestPortalPerformance(PortalCommon):
         page, count = queries.values()
         self.assertIn("LIMIT 20", page.code)
         plans = explain_with_indexes(
-            self.env.cr, {"page": page, "count": count}, ["aftersales_claim__dealer_id_index"])
+            self.env.cr, {"page": page, "count": count},
+            ["aftersales_claim__dealer_id_index", "aftersales_claim__company_id_index"],
+        )
         for name, plan in plans.items():
             with self.subTest(query=name):
                 self.assertIn("aftersales_claim_dealer_date_index", plan)
@@ -644,6 +646,7 @@ class TestPortalPerformance(PortalCommon):
         # condition: they are left out of the choice
         plans = explain_with_indexes(self.env.cr, {"page": page, "count": count}, [
             "product_template__is_serviceable_part_index", "product_template__aftersales_part_class_index",
+            "product_template__company_id_index",
         ])
         for name, plan in plans.items():
             with self.subTest(query=name):
