@@ -1,18 +1,12 @@
-import ast
 from collections import OrderedDict
-
-import babel.dates
-from markupsafe import Markup, escape
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import SQL, float_round, format_date, get_lang
-from odoo.tools.misc import babel_locale_parse, posix_to_ldml
+from odoo.tools import format_date
 from odoo.tools.mimetypes import guess_mimetype
 
-from odoo.addons.base.models.res_lang import intersperse
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 from ..models.aftersales_claim_line import LINE_FEE_TYPES
@@ -23,57 +17,6 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOADS = 5
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * MAX_UPLOADS + 1024 * 1024
 FEE_LINE_TYPES = {fee: line_type for line_type, fees in LINE_FEE_TYPES.items() for fee in fees}
-
-
-def money_formatter(env, currency, html=False):
-    """A function formatting amounts exactly as ``odoo.tools.format_amount`` does in ``env``'s
-    language (``html``: as the monetary widget of ``t-field`` does), with the language and
-    currency read once: a catalogue page formats 80 prices, and both look the language up
-    again for each."""
-    lang = get_lang(env)
-    grouping = ast.literal_eval(lang.grouping)
-    thousands_sep, decimal_point = lang.thousands_sep or "", lang.decimal_point
-    fmt = "%.{0}f".format(currency.decimal_places)
-    rounding = currency.rounding
-    if currency.position == "before":
-        pre, post = "{0}\N{NO-BREAK SPACE}".format(currency.symbol or ""), ""
-    else:
-        pre, post = "", "\N{NO-BREAK SPACE}{0}".format(currency.symbol or "")
-    # escaped once, not for each amount by Markup.format (Python's slow string.Formatter)
-    pre_html, post_html = escape(pre), escape(post)
-
-    def money(amount):
-        if amount is None:
-            return ""
-        parts = (fmt % float_round(amount, precision_rounding=rounding)).split(".")
-        parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
-        formatted = decimal_point.join(parts).replace(" ", "\N{NO-BREAK SPACE}").replace(
-            "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
-        )
-        if html:
-            return Markup(f'{pre_html}<span class="oe_currency_value">{escape(formatted)}</span>{post_html}')
-        return f"{pre}{formatted}{post}"
-
-    return money
-
-
-def date_formatter(env):
-    """A function formatting dates exactly as ``odoo.tools.format_date`` (and so the date widget
-    of ``t-field``) does in ``env``'s language, with the language and its pattern read once."""
-    lang = get_lang(env)
-    locale = babel_locale_parse(lang.code)
-    pattern = posix_to_ldml(lang.date_format, locale=locale)
-
-    formatted = {}  # a list shows the same few dates again and again
-
-    def format_day(value):
-        if not value:
-            return ""
-        if value not in formatted:
-            formatted[value] = babel.dates.format_date(value, format=pattern, locale=locale)
-        return formatted[value]
-
-    return format_day
 
 
 class AftersalesPortal(CustomerPortal):
@@ -104,24 +47,13 @@ class AftersalesPortal(CustomerPortal):
         ``product.product._aftersales_catalogue_domain``)."""
         return request.env["product.product"]._aftersales_catalogue_domain(request.env.company)
 
-    def _aftersales_dealer_pricelist(self, dealer):
-        """The dealer's settlement price list, as superuser: the list pinned on the dealer (see
-        ``res.partner._aftersales_sync_pricelist``), else Odoo's choice for the partner. Computed
-        for the dealer alone: in the page's prefetch set, Odoo would also compute the contact's
-        list, which has none of its own and costs a fallback search."""
-        dealer = dealer.sudo().with_prefetch()
-        # this column alone: reading it would fetch all 21 company-dependent columns of partners
-        dealer.fetch(["specific_property_product_pricelist"])
-        return (
-            dealer.specific_property_product_pricelist._get_partner_pricelist_multi_filter_hook()
-            or dealer.property_product_pricelist
-        )
-
-    def _aftersales_prices(self, dealer, products):
-        """{product id: (dealer price, market guide price)} read as superuser: portal users can
-        read no price list, and must see only their own list and the market guide list."""
-        dealer_list = self._aftersales_dealer_pricelist(dealer)
-        market_list = request.env.company.sudo().aftersales_market_pricelist_id
+    def _aftersales_prices(self, dealer, products, company=None):
+        """{product id: (dealer price, market guide price)} in ``company`` (by default the
+        portal's), read as superuser: portal users can read no price list, and must see only
+        their own list and the market guide list."""
+        company = company or request.env.company
+        dealer_list = dealer.sudo()._get_aftersales_pricelist(company)
+        market_list = company.sudo().aftersales_market_pricelist_id
         prices = (dealer_list | market_list)._get_aftersales_prices_by_list(products)
         dealer_prices = prices[dealer_list.id] if dealer_list else {}
         market_prices = prices[market_list.id] if market_list else {}
@@ -130,59 +62,61 @@ class AftersalesPortal(CustomerPortal):
             for product in products
         }
 
-    def _aftersales_format_values(self):
-        """Formatters of a page's amounts and dates, built once per page: the monetary and date
-        widgets of ``t-field`` look the language up again for every value, which cost the claim
-        lists more than their queries. ``format_money(amount, currency)`` prints the widget's
-        HTML; ``format_date(date)`` its text."""
-        env = request.env
-        by_currency = {}
+    def _aftersales_list_page(self, model, domain, order, page, url, url_args, field_names,
+                              step=PAGE_SIZE):
+        """(the records of the ``page``-th page of ``domain`` in ``order``, the pager), as Odoo's
+        own portal lists read them: counted for Odoo's pager (which also reads the page number:
+        anything but a number is the first page, a page past the last is the last), then the
+        page at the pager's offset, both searched with the user's record rules. The page's
+        ``field_names`` are read with it, and only they."""
+        pager = portal_pager(
+            url=url, url_args=url_args, total=model.search_count(domain), page=page, step=step
+        )
+        records = model.search_fetch(
+            domain, field_names, order=order, limit=step, offset=pager["offset"]
+        )
+        return records, pager
 
-        def format_money(amount, currency):
-            if currency.id not in by_currency:
-                by_currency[currency.id] = money_formatter(env, currency, html=True)
-            return by_currency[currency.id](amount)
-
-        return {"format_money": format_money, "format_date": date_formatter(env)}
-
-    def _aftersales_labels(self, model_name, field_name):
-        """{value: label} of a selection field, in the user's language."""
-        return dict(request.env[model_name]._fields[field_name]._description_selection(request.env))
+    def _aftersales_selection(self, model, field_name):
+        """{value: label} of a selection field in the user's language, read once for a list page
+        and given to Odoo's selection widget (``t-options="{'selection': ...}"``), which
+        otherwise describes the field again for every row it prints."""
+        return dict(model.fields_get([field_name], ["selection"])[field_name]["selection"])
 
     def _aftersales_not_found(self):
         return request.redirect("/my")
 
     def _aftersales_check_serial(self, dealer, serial):
-        """(machine, level, message) for a serial typed on the claim form: unknown, another
+        """(machine as superuser, level, message) for a serial typed on the claim form, found by
+        the archive's serial lookup (``stock.lot._aftersales_find_machine``): unknown, another
         dealer's machine, not registered and out of warranty are said before submitting."""
         serial = (serial or "").strip()
-        Lot = request.env["stock.lot"].sudo()
+        Lot = request.env["stock.lot"]
         if not serial:
-            return Lot, "danger", _("Enter the serial number on the machine's rating plate.")
-        lots = Lot.search(
-            [
-                ("name", "=", serial),
-                ("is_machine", "=", True),
-                ("company_id", "in", [False, request.env.company.id]),
-            ]
-        )
-        mine = lots.filtered(
-            lambda lot: dealer in (lot.dealer_id.commercial_partner_id, lot.end_user_id.aftersales_dealer_id)
-        )
-        if not lots:
-            return Lot, "danger", _(
+            return Lot.sudo(), "danger", _("Enter the serial number on the machine's rating plate.")
+        lots, problem = Lot._aftersales_find_machine(serial, dealer=dealer)
+        if problem == "unknown":
+            return Lot.sudo(), "danger", _(
                 "Serial number %(serial)s is not in the product archive. Check it on the "
                 "machine's rating plate.",
                 serial=serial,
             )
-        if not mine:
+        if problem == "other_dealer":
             # Say nothing about whose machine it is.
-            return Lot, "danger", _(
+            return Lot.sudo(), "danger", _(
                 "Machine %(serial)s was not delivered to you and its end user is not served by "
                 "you: only the selling or serving dealer can claim it.",
                 serial=serial,
             )
-        lot = mine[:1]
+        if problem == "several":
+            # the dealer's own machines of several products: name them, it may claim them all
+            return Lot.sudo(), "danger", _(
+                "Serial number %(serial)s is on several of your machines (%(products)s): ask "
+                "the after-sales department to file this claim.",
+                serial=serial,
+                products=", ".join(lots.sudo().product_id.mapped("display_name")),
+            )
+        lot = lots.sudo()
         if not lot.end_user_id:
             return lot, "danger", _(
                 "Machine %(serial)s is not registered to an end user yet: register it first "
@@ -288,18 +222,19 @@ class AftersalesPortal(CustomerPortal):
 
     # ---------------------------------------------------------------- machines
     def _aftersales_machine_domain(self, dealer):
-        # The dealer's partners are selected as superuser, in a subquery: following dealer_id as
-        # the portal user would add the contacts' portal rules to every machine query, for
-        # nothing (the machines' own rules already keep the dealer to its machines).
-        partners = request.env["res.partner"].sudo()._search([("commercial_partner_id", "=", dealer.id)])
-        return [("is_machine", "=", True), ("dealer_id", "in", partners)]
+        """The dealer's machines: those delivered to it or to one of its contacts. The
+        machines' portal rule keeps a dealer to them as well; the contacts are read as
+        superuser, so that the portal rules of partners are not added to every machine query."""
+        partners = request.env["res.partner"].sudo().search(
+            [("commercial_partner_id", "=", dealer.id)], order="id"
+        )
+        return [("is_machine", "=", True), ("dealer_id", "in", partners.ids)]
 
     @http.route(["/my/machines", "/my/machines/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_machines(self, page=1, search=None, filterby="all", sortby="serial", **kw):
         dealer = self._aftersales_dealer()
         if not dealer:
             return self._aftersales_not_found()
-        Lot = request.env["stock.lot"]
         filters = OrderedDict([
             ("all", {"label": _("All"), "domain": []}),
             ("under_warranty", {"label": _("Under warranty"), "domain": [("warranty_state", "=", "under_warranty")]}),
@@ -316,30 +251,20 @@ class AftersalesPortal(CustomerPortal):
         domain = self._aftersales_machine_domain(dealer) + filters[filterby]["domain"]
         if search:
             domain = expression.AND([domain, [("name", "ilike", search.strip())]])
-        rows, pager = self._aftersales_paged_rows(
-            Lot, domain, sortings[sortby]["order"], page, "/my/machines",
+        machines, pager = self._aftersales_list_page(
+            request.env["stock.lot"], domain, sortings[sortby]["order"], page, "/my/machines",
             {"search": search, "filterby": filterby, "sortby": sortby},
-            ("name", "product_id", "end_user_id", "warranty_state", "warranty_end_date"),
+            ["name", "product_id", "end_user_id", "warranty_state", "warranty_end_date"],
         )
-        format_date = self._aftersales_format_values()["format_date"]
-        warranty_labels = self._aftersales_labels("stock.lot", "warranty_state")
-        products = self._aftersales_names("product.product", [row["product_id"] for row in rows])
-        end_users = self._aftersales_names("res.partner", [row["end_user_id"] for row in rows])
+        # searched with the dealer's rules; the product and end user names read as superuser,
+        # and only them
+        machines = machines.sudo()
+        self._aftersales_prefetch_product_names(machines.product_id)
+        machines.end_user_id.fetch(["name"])
         values = self._prepare_portal_layout_values()
         values.update({
-            # searched with the dealer's rules; the names read as superuser
-            "machines": [
-                {
-                    "url": f"/my/machines/{row['id']}",
-                    "serial": row["name"],
-                    "product": products.get(row["product_id"], ""),
-                    "end_user": end_users.get(row["end_user_id"], ""),
-                    "warranty_state": row["warranty_state"],
-                    "warranty_label": warranty_labels.get(row["warranty_state"], ""),
-                    "warranty_end": format_date(row["warranty_end_date"]),
-                }
-                for row in rows
-            ],
+            "machines": machines,
+            "warranty_labels": self._aftersales_selection(machines, "warranty_state"),
             "page_name": "aftersales_machine",
             "pager": pager,
             "default_url": "/my/machines",
@@ -366,8 +291,7 @@ class AftersalesPortal(CustomerPortal):
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
-            "state_labels": self._aftersales_labels("aftersales.claim", "state"),
-            **self._aftersales_format_values(),
+            "state_labels": self._aftersales_selection(request.env["aftersales.claim"], "state"),
         })
         values.update(extra)
         return request.render("aftersales.portal_my_machine", values)
@@ -422,33 +346,6 @@ class AftersalesPortal(CustomerPortal):
             return self._aftersales_machine_page(lot_sudo, error=error.args[0], form=post)
         return request.redirect(f"/my/machines/{lot_sudo.id}?success=registered")
 
-    def _aftersales_paged_rows(self, model, domain, order, page, url, url_args, field_names,
-                               step=PAGE_SIZE, where=None, count_apart=False):
-        """(rows of the ``page``-th page of ``domain`` (and ``where``), searched with the user's
-        rules, as dicts of ``field_names`` read with the page and its count (see
-        ``_aftersales_page_and_count``); portal pager), for list pages that print values only:
-        records read and accessed through the ORM row by row cost more than rendering their
-        rows."""
-        rows, count = self._aftersales_page_and_count(
-            model, domain, order, page, step, field_names, where, count_apart
-        )
-        pager = portal_pager(url=url, url_args=url_args, total=count, page=page, step=step)
-        if rows is None:  # a page past the last one: the pager shows the last page
-            rows, _count = self._aftersales_page_and_count(
-                model, domain, order, pager["page"]["num"], step, field_names, where, count_apart
-            )
-        return rows, pager
-
-    def _aftersales_names(self, model_name, ids, field_name="name"):
-        """{id: name} of the records ``ids`` (falsy ids ignored), read as superuser: the
-        ``field_name`` column alone, or a product's display name with only what it needs."""
-        records = request.env[model_name].sudo().browse({record_id for record_id in ids if record_id})
-        if model_name == "product.product":
-            self._aftersales_prefetch_product_names(records)
-            return {record.id: record.display_name for record in records}
-        records.fetch([field_name])
-        return {record.id: record[field_name] for record in records}
-
     def _aftersales_prefetch_product_names(self, products):
         """Read what the ``display_name`` of ``products`` needs (code, template name, variant
         values) and only that, as superuser, instead of every column of the variants and their
@@ -474,7 +371,6 @@ class AftersalesPortal(CustomerPortal):
         dealer = self._aftersales_dealer()
         if not dealer:
             return self._aftersales_not_found()
-        Claim = request.env["aftersales.claim"]
         filters = self._aftersales_claim_filters()
         sortings = {
             "date": {"label": _("Newest"), "order": "date desc, id desc"},
@@ -499,17 +395,21 @@ class AftersalesPortal(CustomerPortal):
             }
             by_input["all"] = expression.OR([by_input["name"], by_input["serial"]])
             domain = expression.AND([domain, by_input[search_in]])
-        rows, pager = self._aftersales_paged_rows(
-            Claim, domain, sortings[sortby]["order"], page, "/my/claims",
+        claims, pager = self._aftersales_list_page(
+            request.env["aftersales.claim"], domain, sortings[sortby]["order"], page, "/my/claims",
             {"search": search, "search_in": search_in, "filterby": filterby, "sortby": sortby},
-            ("name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"),
-            # all the dealer's claims newest first: page and count from the dealer's claims index
-            count_apart=sortby == "date" and filterby == "all" and not search,
+            ["name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"],
         )
-        request.session["my_claims_history"] = [row["id"] for row in rows]
+        request.session["my_claims_history"] = claims.ids
+        # searched with the dealer's rules; the serials and product names read as superuser (a
+        # serving dealer's claim may be on another dealer's machine), and only them
+        claims = claims.sudo()
+        claims.lot_id.fetch(["name"])
+        self._aftersales_prefetch_product_names(claims.product_id)
         values = self._prepare_portal_layout_values()
         values.update({
-            "claims": self._aftersales_claim_rows(rows),  # searched with the dealer's rules
+            "claims": claims,
+            "state_labels": self._aftersales_selection(claims, "state"),
             "page_name": "aftersales_claim",
             "pager": pager,
             "default_url": "/my/claims",
@@ -522,31 +422,6 @@ class AftersalesPortal(CustomerPortal):
             "sortby": sortby,
         })
         return request.render("aftersales.portal_my_claims", values)
-
-    def _aftersales_claim_rows(self, rows):
-        """What the claims list prints of each claim, formatted in the user's language."""
-        formats = self._aftersales_format_values()
-        format_money, format_date = formats["format_money"], formats["format_date"]
-        state_labels = self._aftersales_labels("aftersales.claim", "state")
-        serials = self._aftersales_names("stock.lot", [row["lot_id"] for row in rows])
-        products = self._aftersales_names("product.product", [row["product_id"] for row in rows])
-        currencies = {
-            company.id: company.currency_id
-            for company in request.env["res.company"].sudo().browse({row["company_id"] for row in rows})
-        }
-        return [
-            {
-                "url": f"/my/claims/{row['id']}",
-                "name": row["name"],
-                "date": format_date(row["date"]),
-                "serial": serials.get(row["lot_id"], ""),
-                "product": products.get(row["product_id"], ""),
-                "state": state_labels.get(row["state"], ""),
-                "amount_claimed": format_money(row["amount_claimed"], currencies[row["company_id"]]),
-                "amount_approved": format_money(row["amount_approved"], currencies[row["company_id"]]),
-            }
-            for row in rows
-        ]
 
     def _aftersales_claim_page(self, claim_sudo, access_token=None, **extra):
         # the lines' columns (in one query) and their units' names, without every column of their
@@ -566,7 +441,6 @@ class AftersalesPortal(CustomerPortal):
             "is_owner": claim_sudo.dealer_id == self._aftersales_dealer(),
             "state_label": claim_sudo._get_state_label(),
             "form": {},
-            **self._aftersales_format_values(),
         })
         values.update(extra)
         values = self._get_page_view_values(claim_sudo, access_token, values, "my_claims_history", False)
@@ -649,7 +523,9 @@ class AftersalesPortal(CustomerPortal):
         machine = lot if level in ("success", "warning") else lot.browse()
         Product = request.env["product.product"].sudo()
         parts = machine.product_id.product_tmpl_id._get_service_bom_parts().filtered("active")
-        part_prices = self._aftersales_prices(dealer, parts) if parts else {}
+        # at the dealer's prices in the company the claim will be filed in
+        company = machine.company_id or request.env.company
+        part_prices = self._aftersales_prices(dealer, parts, company) if parts else {}
         fees = Product.search([("aftersales_fee_type", "!=", False)], order="aftersales_fee_type, name")
         values = self._prepare_portal_layout_values()
         values.update({
@@ -660,6 +536,7 @@ class AftersalesPortal(CustomerPortal):
             "serial_message": message,
             "parts": parts,
             "part_prices": part_prices,
+            "currency": company.currency_id,
             "fees": fees,
             "today": fields.Date.context_today(request.env.user),
             "form": post or {},
@@ -751,138 +628,36 @@ class AftersalesPortal(CustomerPortal):
         values = self._aftersales_parts_values(dealer, page, search, sortby)
         return request.render("aftersales.portal_my_parts", values)
 
-    def _aftersales_page_and_count(self, model, domain, order, page, step, field_names=(), where=None,
-                                   count_apart=False):
-        """(the ``page``-th page of ``domain`` in ``order``, number of matching records), from one
-        scan: a page and its count for the pager would otherwise scan, join and filter every
-        matching record twice (a search and a ``search_count``).
-
-        ``count_apart``: the count and the page are read in two queries instead, for a list that
-        an index serves in ``order`` (the catalogue): the count is then an index-only scan and
-        the page is read from the index alone, where one query would sort every record to count
-        them. A page in the second half is read from the end, in the reverse order, so that the
-        last page costs what the first one does.
-
-        The page is a list of dicts of the ``id`` and the ``field_names`` values, read in the
-        same query, for pages that only display them. It is None when the page lies past the
-        last one; the count is then read on its own. ``where(query)`` may add a condition in SQL
-        to the domain's."""
-        # as Odoo's portal pager reads it: anything but a number is the first page, and a page
-        # past the last one (however far) is answered by the count alone
-        page = int(page) if str(page).isdigit() else 1
-        page = min(max(page, 1), 10 ** 9 // step)
-        offset = (page - 1) * step
-        keys = ("id", *field_names)
-
-        def make_query(**kwargs):
-            query = model._search(domain, **kwargs)
-            if where is not None:
-                query.add_where(where(query))
-            return query
-
-        def read_count():
-            [(count,)] = model.env.execute_query(make_query().select(SQL("COUNT(*)")))
-            return count
-
-        def read_rows(order, limit, offset, *extra):
-            query = make_query(order=order, limit=limit, offset=offset)
-            table = model._table
-            columns = [model._field_to_sql(table, fname, query) for fname in field_names]
-            return model.env.execute_query(query.select(SQL.identifier(table, "id"), *columns, *extra))
-
-        if count_apart:
-            count = read_count()
-            if offset >= count:
-                return (None if page > 1 else []), count
-            reverse = self._aftersales_reverse_order(order) if offset > count // 2 else None
-            if reverse:
-                limit = min(step, count - offset)
-                rows = read_rows(reverse, limit, count - offset - limit)[::-1]
-            else:
-                rows = read_rows(order, step, offset)
-            return [dict(zip(keys, row)) for row in rows], count
-        rows = read_rows(order, step, offset, SQL("COUNT(*) OVER ()"))
-        if rows:
-            return [dict(zip(keys, row)) for row in rows], rows[0][-1]
-        if page == 1:
-            return [], 0
-        return None, read_count()
-
-    @staticmethod
-    def _aftersales_reverse_order(order):
-        """``order`` ("name, id desc") in reverse ("name desc, id asc"), or None when it holds
-        more than fields and directions (NULLS FIRST/LAST), or does not end with ``id``: with
-        ties left in the order, a page read in reverse may not be the same page."""
-        if order.split(",")[-1].split()[:1] != ["id"]:
-            return None
-        terms = []
-        for term in order.split(","):
-            words = term.split()
-            if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-                return None
-            descending = len(words) == 2 and words[1].lower() == "desc"
-            terms.append(f"{words[0]} {'asc' if descending else 'desc'}")
-        return ", ".join(terms)
-
     def _aftersales_parts_values(self, dealer, page=1, search=None, sortby="name"):
-        Product = request.env["product.product"].sudo()
         sortings = {
             "name": {"label": _("Name"), "order": "name, id"},
             "code": {"label": _("Reference"), "order": "default_code, id"},
         }
         sortby = sortby if sortby in sortings else "name"
         domain = self._aftersales_part_domain()
-        where = None
         if search and search.strip():
+            # the name as the dealer reads it (in the dealer's language), or the reference
             term = search.strip()
-
-            def where(query):
-                # The name as the dealer reads it, or the reference: what the domain
-                # ["|", ("name", "ilike", term), ("default_code", "ilike", term)] matches, without
-                # the domain's first test of the name in every language for the trigram index,
-                # which the OR with the reference keeps from being used and so only cost time.
-                return SQL("(%s OR %s)", *(
-                    Product._condition_to_sql(Product._table, fname, "ilike", term, query)
-                    for fname in ("name", "default_code")
-                ))
-        # The page shows only these columns: they come with the page and its count in one query
-        # (the name in the user's language), instead of reading every column of 40 variants and
-        # of their templates through the ORM.
-        parts, pager = self._aftersales_paged_rows(
-            Product, domain, sortings[sortby]["order"], page, "/my/parts", {"search": search, "sortby": sortby},
-            ("default_code", "name", "aftersales_part_class", "uom_id"), step=PARTS_PAGE_SIZE, where=where,
-            # without a search, the catalogue index gives a page and the count; a search tests
-            # every part's name, better done once
-            count_apart=not where,
+            domain = expression.AND([domain, ["|", ("name", "ilike", term), ("default_code", "ilike", term)]])
+        # The catalogue is the company's, the same for every dealer: searched as superuser within
+        # its fixed domain (no URL parameter widens it). Without a search, the catalogue index
+        # serves the page (in name order) and the count.
+        parts, pager = self._aftersales_list_page(
+            request.env["product.product"].sudo(), domain, sortings[sortby]["order"], page, "/my/parts",
+            {"search": search, "sortby": sortby}, ["default_code", "product_tmpl_id"], step=PARTS_PAGE_SIZE,
         )
-        # Only what the dealer may see leaves this method: no record of product or price list.
-        class_labels = self._aftersales_labels("product.product", "aftersales_part_class")
-        uom_names = self._aftersales_names("uom.uom", [part["uom_id"] for part in parts])
-        prices = self._aftersales_prices(dealer, Product.browse([part["id"] for part in parts]))
-        currency = request.env.company.currency_id
-
-        money = money_formatter(request.env, currency)  # 80 monetary widgets cost more than the page's queries
-
-        rows = [
-            {
-                "id": part["id"],
-                "code": part["default_code"] or "",
-                "name": part["name"],
-                "class": class_labels.get(part["aftersales_part_class"], ""),
-                "uom": uom_names.get(part["uom_id"], ""),
-                "dealer_price": money(prices[part["id"]][0]),
-                "market_price": money(prices[part["id"]][1]),
-            }
-            for part in parts
-        ]
+        # the name and class the page prints, not every column of 40 templates
+        parts.product_tmpl_id.fetch(["name", "aftersales_part_class"])
         carriers = request.env["delivery.carrier"].sudo().search_fetch(
             [("company_id", "in", [False, request.env.company.id])], ["name"]
         )
         values = self._prepare_portal_layout_values()
         values.update({
-            "rows": rows,
-            "currency": currency,
-            "carriers": [{"id": c.id, "name": c.name} for c in carriers],
+            "parts": parts,
+            "class_labels": self._aftersales_selection(parts, "aftersales_part_class"),
+            "prices": self._aftersales_prices(dealer, parts),
+            "currency": request.env.company.currency_id,
+            "carriers": carriers,
             "page_name": "aftersales_parts",
             "pager": pager,
             "default_url": "/my/parts",
@@ -928,7 +703,7 @@ class AftersalesPortal(CustomerPortal):
         partner = request.env.user.partner_id
         order = request.env["sale.order"].sudo().create({
             "partner_id": partner.id,
-            "pricelist_id": self._aftersales_dealer_pricelist(dealer).id or False,
+            "pricelist_id": dealer.sudo()._get_aftersales_pricelist(request.env.company).id or False,
             "company_id": request.env.company.id,
             "origin": _("Dealer portal"),
             "order_line": [

@@ -599,49 +599,36 @@ class AftersalesClaim(models.Model):
 
     @api.model
     def _get_machine_from_serial(self, serial, product=None):
-        """The machine of the product archive with this serial number (of ``product`` if given).
-        Dealers cannot read other dealers' machines, so the archive is searched as superuser and
-        the claim's checks decide whether the machine may be claimed."""
+        """The machine of the product archive with this serial number (of ``product`` if given),
+        found by the archive's one serial lookup (``stock.lot._aftersales_find_machine``: case
+        and surrounding spaces ignored, in the user's companies). Raises when there is none, or
+        none of ``product``, or several; whether the dealer may claim it is the claim's own
+        check on submission (``_get_machine_errors``)."""
         serial = (serial or "").strip()
-        lots = self.env["stock.lot"].sudo().search(
-            [
-                ("name", "=", serial),
-                ("is_machine", "=", True),
-                ("company_id", "in", [False, *self.env.companies.ids]),
-            ]
-        )
-        if not lots:
-            raise UserError(
-                _(
-                    "Serial number %(serial)s is not in the product archive. Check it on the "
-                    "machine's rating plate; a machine that is really missing must first be "
-                    "added to After-Sales > Archive > Machines.",
-                    serial=serial,
-                )
+        lots, problem = self.env["stock.lot"]._aftersales_find_machine(serial, product=product)
+        if not problem:
+            return lots
+        products = ", ".join(lots.sudo().product_id.mapped("display_name"))
+        if problem == "unknown":
+            message = _(
+                "Serial number %(serial)s is not in the product archive. Check it on the "
+                "machine's rating plate; a machine that is really missing must first be "
+                "added to After-Sales > Archive > Machines.",
+                serial=serial,
             )
-        if product:
-            matching = lots.filtered(lambda lot: lot.product_id == product)
-            if not matching:
-                raise UserError(
-                    _(
-                        "Serial number %(serial)s belongs to %(other)s, not to %(product)s. "
-                        "Correct the product or the serial number.",
-                        serial=serial,
-                        other=", ".join(lots.product_id.mapped("display_name")),
-                        product=product.display_name,
-                    )
-                )
-            lots = matching
-        if len(lots) > 1:
-            raise UserError(
-                _(
-                    "Serial number %(serial)s exists for several products (%(products)s): "
-                    "choose the product first.",
-                    serial=serial,
-                    products=", ".join(lots.product_id.mapped("display_name")),
-                )
+        elif problem == "other_product":
+            message = _(
+                "Serial number %(serial)s belongs to %(other)s, not to %(product)s. "
+                "Correct the product or the serial number.",
+                serial=serial, other=products, product=product.display_name,
             )
-        return lots.with_env(self.env)
+        else:  # several: no dealer is asked for, so no machine is another dealer's here
+            message = _(
+                "Serial number %(serial)s exists for several products (%(products)s): "
+                "choose the product first.",
+                serial=serial, products=products,
+            )
+        raise UserError(message)
 
     # ----------------------------------------------------------------- actions
     def action_submit(self):
@@ -909,7 +896,7 @@ class AftersalesClaim(models.Model):
                 )
             )
         dealer = self.dealer_id
-        if dealer not in (lot.dealer_id, lot.end_user_id.aftersales_dealer_id):
+        if not lot._aftersales_is_dealer_of(dealer):
             errors.append(
                 _(
                     "Machine %(serial)s was not delivered to %(dealer)s and its end user is not "

@@ -282,9 +282,10 @@ class AftersalesClaimLine(models.Model):
         return self._get_part_unit_prices()[self]
 
     def _get_part_unit_prices(self):
-        """{line: unit price} of these part lines: the dealer settlement price list at the claim
-        date, or the product's sales price when the dealer has no price list. The one place the
-        pricing rules of dealer settlement plug into claims.
+        """{line: unit price} of these part lines: the dealer's price list in the claim's company
+        (``res.partner._get_aftersales_pricelist``) at the claim date, or the product's sales
+        price when the dealer has no price list. The one place the pricing rules of dealer
+        settlement plug into claims.
 
         The lines sharing a price list, a date and a quantity are priced together (one search
         of the price list's rules for all their parts), as the price list prices a sales order.
@@ -292,14 +293,18 @@ class AftersalesClaimLine(models.Model):
         today = fields.Date.context_today(self)
         prices = {}
         groups = defaultdict(list)
+        pricelists = {}  # {(dealer, company): the dealer's list in the claim's company}
         for line in self:
             claim = line.claim_id
-            pricelist = claim.dealer_id.property_product_pricelist
+            company = claim.company_id or self.env.company
+            key = (claim.dealer_id, company)
+            if key not in pricelists:
+                pricelists[key] = claim.dealer_id._get_aftersales_pricelist(company)
+            pricelist = pricelists[key]
             if not pricelist:
                 prices[line] = line.product_id.lst_price
                 continue
             date = claim.date or today
-            company = claim.company_id or self.env.company
             groups[pricelist, date, line.quantity or 1.0, company].append(line)
         for (pricelist, date, quantity, company), lines in groups.items():
             lines = self.browse().concat(*lines)

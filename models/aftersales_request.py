@@ -410,12 +410,10 @@ class AftersalesRequest(models.Model):
         if not text:
             return {}
         Lot = self.env["stock.lot"]
-        lot = Lot.search(
-            [("name", "=ilike", text), ("is_machine", "=", True),
-             ("company_id", "in", [False, *self.env.companies.ids])],
-            limit=2,
-        )
-        if len(lot) == 1:
+        # the archive's one serial lookup: case and surrounding spaces ignored, in the user's
+        # companies; a serial of several machines finds none (the caller is asked which one)
+        lot, problem = Lot._aftersales_find_machine(text)
+        if not problem:
             found = {"lot_id": lot}
             if lot.end_user_id:
                 found["end_user_id"] = lot.end_user_id
@@ -670,7 +668,7 @@ class AftersalesRequest(models.Model):
     def _create_settlement_invoice(self):
         self.ensure_one()
         dealer = self.dealer_id.commercial_partner_id
-        pricelist = dealer.property_product_pricelist
+        pricelist = dealer._get_aftersales_pricelist(self.company_id)
         lines = []
         for line in self.part_line_ids:
             price = (

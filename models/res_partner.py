@@ -279,9 +279,31 @@ class ResPartner(models.Model):
             dealer=dealer_name,
         ))
 
+    def _get_aftersales_pricelist(self, company=None):
+        """The price list this dealer buys at in ``company`` (by default the environment's): the
+        one answer for every document priced at the dealer's terms (claims, the portal's prices
+        and parts quotes, the service desk's invoices), each asking in its own company.
+
+        It is the dealer's (commercial partner's) price list as Odoo resolves it in that company:
+        the list set on the dealer there, pinned by ``_aftersales_sync_pricelist`` or by an
+        After-Sales manager, else Odoo's fallback. Read for the dealer alone: in a page's
+        prefetch set Odoo would also resolve the list of every other partner, each without one
+        of its own costing a fallback search. Empty for no partner, and when there is no active
+        list at all."""
+        if not self:
+            return self.env["product.pricelist"]
+        self.ensure_one()
+        company = company or self.env.company
+        dealer = self.commercial_partner_id.with_company(company).with_prefetch()
+        # the list set on the dealer alone: Odoo would read every company-dependent column
+        dealer.fetch(["specific_property_product_pricelist"])
+        return dealer.property_product_pricelist
+
     def _aftersales_sync_pricelist(self):
-        """A dealer buys at the dealer settlement price list, or its level's list in the
-        'market guide list + level discount' mode."""
+        """Pin on each dealer the list it buys at, in its company (or the environment's, for a
+        dealer shared between companies): the dealer settlement price list, or its level's list
+        in the 'market guide list + level discount' mode. Read back with
+        ``_get_aftersales_pricelist``."""
         for dealer in self.sudo():
             company = dealer.company_id or self.env.company
             pricelist = company.aftersales_dealer_pricelist_id

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import escape_psql
 
 WARRANTY_STATES = [
     ("not_registered", "Not yet registered"),
@@ -231,6 +232,67 @@ class StockLot(models.Model):
         return action
 
     # -------------------------------------------------------- business methods
+    @api.model
+    def _aftersales_find_machine(self, serial, dealer=None, product=None):
+        """The machine of the product archive with serial number ``serial`` in the environment's
+        companies (or shared by all), and what is wrong with it: ``(machines, problem)``.
+
+        ``problem`` is False when exactly one machine fits; the machine is then returned alone.
+        Otherwise it says what to tell the user, with the machines it is about:
+
+        - ``"unknown"``: no machine has this serial number (no machines);
+        - ``"other_product"``: only machines of other products than ``product`` have it (those);
+        - ``"other_dealer"``: ``dealer`` is neither the selling nor the serving dealer of any of
+          them (see ``_aftersales_is_dealer_of``; those machines, whose dealer and end user a
+          dealer must not be told);
+        - ``"several"``: more than one fits (those).
+
+        Serial numbers are codes read off a rating plate, typed on a phone or spelt on the
+        telephone: the spaces around them and their case carry nothing a person can pass on, so
+        both are ignored. Odoo allows two serials that differ only in case; where one is typed
+        exactly as it is stored, that one is meant. Searched as superuser: dealers cannot read
+        other dealers' machines, and the back office must tell an unknown serial from someone
+        else's machine. The caller decides which of these it may say, and in which words.
+        """
+        serial = (serial or "").strip()
+        Lot = self.sudo()
+        machines = Lot.search(
+            [
+                ("name", "=ilike", escape_psql(serial)),
+                ("is_machine", "=", True),
+                ("company_id", "in", [False, *self.env.companies.ids]),
+            ]
+        ) if serial else Lot
+        exact = machines.filtered(lambda lot: lot.name == serial)
+        machines = (exact or machines).with_env(self.env)
+        if not machines:
+            return machines, "unknown"
+        if product:
+            matching = machines.filtered(lambda lot: lot.product_id == product)
+            if not matching:
+                return machines, "other_product"
+            machines = matching
+        if dealer is not None:
+            matching = machines.filtered(lambda lot: lot._aftersales_is_dealer_of(dealer))
+            if not matching:
+                return machines, "other_dealer"
+            machines = matching
+        if len(machines) > 1:
+            return machines, "several"
+        return machines, False
+
+    def _aftersales_is_dealer_of(self, dealer):
+        """Whether ``dealer`` (or a contact of it) may claim for and serve this machine: it sold
+        the machine (the machine was delivered to it) or it serves the machine's end user. Compared
+        between commercial partners, so a dealer's contact counts as the dealer."""
+        self.ensure_one()
+        company = dealer.commercial_partner_id
+        lot = self.sudo()
+        return bool(company) and company in (
+            lot.dealer_id.commercial_partner_id,
+            lot.end_user_id.aftersales_dealer_id.commercial_partner_id,
+        )
+
     def _get_warranty_end_date(self, start_date):
         """Last day of warranty for a machine registered on ``start_date``, by the rule of the
         PRC Civil Code for periods (articles 201 and 202): the registration day is not counted,

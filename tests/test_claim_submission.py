@@ -301,6 +301,41 @@ class TestClaimSubmission(AftersalesClaimCommon):
         # the hook falls back to the product's sales price when the dealer has no price list
         self.assertEqual(claim.line_ids[:1].price_unit, 20.0)
 
+    def test_prices_in_the_claims_company(self):
+        """A claim is priced at the dealer's price list in the claim's company, whatever company
+        the user works in; the dealer's contact buys at the dealer's list."""
+        sister = self.env["res.company"].create({"name": "Sister Manufacturing Co"})
+        Item = Command.create
+        list_a, list_b = self.env["product.pricelist"].create([
+            {"name": "Dealer A terms", "item_ids": [
+                Item({"applied_on": "0_product_variant", "product_id": self.part.id,
+                      "compute_price": "fixed", "fixed_price": 15.0})]},
+            {"name": "Dealer A terms at the sister company", "company_id": sister.id, "item_ids": [
+                Item({"applied_on": "0_product_variant", "product_id": self.part.id,
+                      "compute_price": "fixed", "fixed_price": 17.5})]},
+        ])
+        self.dealer_a.property_product_pricelist = list_a
+        self.dealer_a.with_company(sister).property_product_pricelist = list_b
+        self.assertEqual(self.dealer_a._get_aftersales_pricelist(), list_a)
+        self.assertEqual(self.dealer_a._get_aftersales_pricelist(sister), list_b)
+        self.assertEqual(self.contact_a._get_aftersales_pricelist(sister), list_b)
+        self.assertFalse(self.env["res.partner"]._get_aftersales_pricelist(sister))
+        lot = self.env["stock.lot"].create({
+            "name": "SN-A-SISTER", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "company_id": sister.id, "dealer_delivery_date": self.today - timedelta(days=200),
+        })
+        # filed by a user working in this company, for the sister company
+        self.assertEqual(self.env.company, self.company)
+        claim_b = self.env["aftersales.claim"].create({
+            "company_id": sister.id, "dealer_id": self.dealer_a.id, "lot_id": lot.id,
+            "failure_date": self.failure_date, "line_ids": self._lines([(self.part, 2.0)], hours=0),
+        })
+        claim_a = self._create_claim(line_ids=self._lines([(self.part, 2.0)], hours=0))
+        self.assertEqual(claim_b.line_ids.price_unit, 17.5, "the sister company's list")
+        self.assertEqual(claim_a.line_ids.price_unit, 15.0, "this company's list")
+        self.assertEqual(claim_b.with_company(sister).line_ids._get_part_unit_price(), 17.5)
+        self.assertEqual(claim_b.line_ids._get_part_unit_price(), 17.5)
+
     def test_return_required_defaults(self):
         claim = self._create_claim(line_ids=self._lines(
             [(self.part, 1.0), (self.module, 1.0), (self.core_ip, 1.0)]))
@@ -328,3 +363,96 @@ class TestClaimSubmission(AftersalesClaimCommon):
         self.assertIn('name="claim_credit_trigger"', arch)
         with self.assertRaisesMessage(ValidationError, "cannot be negative"):
             self.company.claim_return_days = -1
+
+
+@tagged("post_install", "-at_install")
+class TestSerialLookup(AftersalesClaimCommon):
+    """The archive's one serial lookup (``stock.lot._aftersales_find_machine``) and its dealer
+    rule, used by claims, the dealer portal and the service desk: case and surrounding spaces
+    ignored, an exact match first, no wildcards, the selling or serving dealer."""
+
+    def find(self, serial, **kwargs):
+        return self.env["stock.lot"]._aftersales_find_machine(serial, **kwargs)
+
+    def test_case_and_spaces_ignored(self):
+        for typed in ("SN-A-1", " sn-a-1 ", "Sn-A-1\t"):
+            with self.subTest(typed=typed):
+                self.assertEqual(self.find(typed), (self.lot_a, False))
+        # the claim, the service desk: the same rule
+        claim = self._create_claim(lot=self.env["stock.lot"], serial_number=" sn-a-1 ")
+        self.assertEqual(claim.lot_id, self.lot_a)
+        self.assertEqual(self.env["aftersales.request"]._lookup_caller("sn-a-1")["lot_id"], self.lot_a)
+
+    def test_exact_match_first(self):
+        """Odoo allows serials that differ only in case: typed exactly, one of them is meant;
+        typed otherwise, the serial is ambiguous."""
+        lower = self.env["stock.lot"].create({
+            "name": "sn-a-1", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.today - timedelta(days=200),
+        })
+        self.assertEqual(self.find("SN-A-1"), (self.lot_a, False))
+        self.assertEqual(self.find("sn-a-1"), (lower, False))
+        machines, problem = self.find("Sn-a-1")
+        self.assertEqual((machines, problem), (self.lot_a | lower, "several"))
+        with self.assertRaisesMessage(UserError, "exists for several products"):
+            self._create_claim(lot=self.env["stock.lot"], serial_number="Sn-a-1")
+        # the service desk then asks the caller which machine it is
+        self.assertNotIn("lot_id", self.env["aftersales.request"]._lookup_caller("Sn-a-1"))
+
+    def test_no_wildcards(self):
+        for typed in ("SN-A-%", "SN_A_1", "%", "_", "SN-A-1%", ""):
+            with self.subTest(typed=typed):
+                self.assertEqual(self.find(typed), (self.env["stock.lot"], "unknown"))
+
+    def test_only_machines_of_the_users_companies(self):
+        sister = self.env["res.company"].create({"name": "Sister Manufacturing Co"})
+        foreign = self.env["stock.lot"].create({
+            "name": "SN-SISTER-1", "product_id": self.machine.id, "company_id": sister.id,
+        })
+        Lot = self.env["stock.lot"]
+        here = Lot.with_context(allowed_company_ids=[self.company.id])
+        self.assertEqual(here._aftersales_find_machine("SN-SISTER-1"), (Lot, "unknown"))
+        self.assertEqual(here._aftersales_find_machine("SN-SISTER-1", product=self.machine), (Lot, "unknown"))
+        both = Lot.with_context(allowed_company_ids=[self.company.id, sister.id])
+        self.assertEqual(both._aftersales_find_machine("sn-sister-1"), (foreign, False))
+        # an After-Sales user of this company alone
+        self.assertEqual(Lot.with_user(self.as_user)._aftersales_find_machine("SN-SISTER-1")[1], "unknown")
+        # a serial of another kind (a part's lot) is no machine
+        part_lot = self.env["stock.lot"].create({"name": "LOT-FILTER-1", "product_id": self.module.id})
+        self.assertFalse(part_lot.is_machine)
+        self.assertEqual(here._aftersales_find_machine("LOT-FILTER-1")[1], "unknown")
+
+    def test_product_and_dealer(self):
+        pump = self.env["product.product"].create({
+            "name": "Test Pump", "type": "consu", "is_storable": True, "tracking": "serial",
+            "aftersales_part_class": "finished", "warranty_months": 12,
+        })
+        self.assertEqual(self.find("SN-A-1", product=pump), (self.lot_a, "other_product"))
+        self.assertEqual(self.find("SN-A-1", product=self.machine), (self.lot_a, False))
+        self.assertEqual(self.find("SN-A-1", dealer=self.dealer_a), (self.lot_a, False))
+        self.assertEqual(self.find("SN-A-1", dealer=self.contact_a), (self.lot_a, False), "its contact")
+        self.assertEqual(self.find("SN-A-1", dealer=self.dealer_b), (self.lot_a, "other_dealer"))
+        self.assertEqual(self.find("SN-A-1", dealer=self.env["res.partner"]), (self.lot_a, "other_dealer"))
+        # the same serial on a pump of dealer B: each dealer finds its own machine
+        pump_b = self.env["stock.lot"].create({
+            "name": "SN-A-1", "product_id": pump.id, "dealer_id": self.dealer_b.id,
+            "dealer_delivery_date": self.today - timedelta(days=20),
+        })
+        self.assertEqual(self.find("SN-A-1"), (self.lot_a | pump_b, "several"))
+        self.assertEqual(self.find("SN-A-1", dealer=self.dealer_b), (pump_b, False))
+        self.assertEqual(self.find("SN-A-1", product=pump), (pump_b, False))
+
+    def test_selling_or_serving_dealer(self):
+        lot = self.lot_a
+        self.assertTrue(lot._aftersales_is_dealer_of(self.dealer_a), "the selling dealer")
+        self.assertTrue(lot._aftersales_is_dealer_of(self.contact_a), "a contact of the selling dealer")
+        self.assertFalse(lot._aftersales_is_dealer_of(self.dealer_b))
+        self.assertFalse(lot._aftersales_is_dealer_of(self.env["res.partner"]))
+        self.end_user_a.aftersales_dealer_id = self.dealer_b
+        self.assertTrue(lot._aftersales_is_dealer_of(self.dealer_b), "the serving dealer")
+        self.assertTrue(lot._aftersales_is_dealer_of(self.contact_b), "a contact of the serving dealer")
+        # delivered to a contact of the dealer: still the dealer's machine
+        lot.dealer_id = self.contact_a
+        self.assertTrue(lot._aftersales_is_dealer_of(self.dealer_a))
+        # a portal user of the dealer reads no other dealer's machine, but the rule still answers
+        self.assertTrue(lot.with_user(self.portal_b)._aftersales_is_dealer_of(self.dealer_b))

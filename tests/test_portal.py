@@ -1,11 +1,12 @@
 import base64
 from datetime import timedelta
+from unittest.mock import patch
 
 from lxml import etree, html
 
-from odoo import Command, http
+from odoo import Command, http, sql_db
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 from odoo.tools.sql import index_exists
 
 from odoo.addons.aftersales.models.bulk_sql import bulk_insert
@@ -19,10 +20,8 @@ PNG = base64.b64decode(
 )
 
 
-@tagged("post_install", "-at_install")
-class TestPortal(HttpCase, AftersalesClaimCommon):
-    """Dealer portal routes: ownership on every record, the catalogue's fixed scope, claims filed
-    and answered through the claim's own checks, parts quotes in the standard quotations."""
+class PortalCommon(HttpCase, AftersalesClaimCommon):
+    """Two dealers' portal users, their machines and claims, a priced parts catalogue."""
 
     @classmethod
     def setUpClass(cls):
@@ -94,6 +93,43 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
     def assertRedirectedHome(self, response, secret):
         self.assertTrue(response.url.rstrip("/").endswith("/my"), response.url)
         self.assertNotIn(secret, response.text)
+
+    def _add_records(self, start, count):
+        """``count`` more claims, machines (of two products) of dealer A and priced parts (sorted
+        after the test parts)."""
+        products = self.machine | self.env["product.product"].search([("name", "=", "Bulk Generator")])
+        if len(products) < 2:
+            products |= self.env["product.product"].create({
+                "name": "Bulk Generator", "type": "consu", "is_storable": True, "tracking": "serial",
+                "aftersales_part_class": "finished", "warranty_months": 24,
+            })
+        self.env["stock.lot"].create([
+            {"name": f"SN-BULK-{n:03d}", "product_id": products[n % 2].id, "dealer_id": self.dealer_a.id,
+             "dealer_delivery_date": self.today - timedelta(days=10)}
+            for n in range(start, start + count)
+        ])
+        self.env["aftersales.claim"].create([
+            {"dealer_id": self.dealer_a.id, "lot_id": self.lot_a.id,
+             "failure_date": self.failure_date - timedelta(days=n), "line_ids": self._lines()}
+            for n in range(start, start + count)
+        ])
+        parts = self.env["product.product"].create([
+            {"name": f"Zz Bulk Part {n:03d}", "type": "consu", "aftersales_part_class": "standard",
+             "is_serviceable_part": True}
+            for n in range(start, start + count)
+        ])
+        self.env["product.pricelist.item"].create([
+            {"pricelist_id": pricelist.id, "applied_on": "0_product_variant",
+             "product_id": part.id, "compute_price": "fixed", "fixed_price": price}
+            for part in parts
+            for pricelist, price in ((self.dealer_list, 3.0), (self.market_list, 3.9))
+        ])
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(PortalCommon):
+    """Dealer portal routes: ownership on every record, the catalogue's fixed scope, claims filed
+    and answered through the claim's own checks, parts quotes in the standard quotations."""
 
     # ------------------------------------------------------------- home/counters
     def test_home_entries_and_counters(self):
@@ -269,6 +305,24 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         result = check(" SN-A-1 ")
         self.assertEqual(result["level"], "success")
         self.assertTrue(result["ok"])
+        # the archive's serial lookup: the case ignored, as the claim and the service desk do
+        self.assertEqual(check("sn-a-1")["level"], "success")
+        self.assertIn("not in the product archive", check("SN-A-%")["message"])
+        # a machine dealer A serves (its end user's dealer), sold by dealer B
+        self.end_user_b.aftersales_dealer_id = self.dealer_a
+        self.assertEqual(check("SN-B-1")["level"], "success")
+        # the same serial on two of the dealer's machines: named, not guessed
+        pump = self.env["product.product"].create({
+            "name": "Test Pump", "type": "consu", "is_storable": True, "tracking": "serial",
+            "aftersales_part_class": "finished", "warranty_months": 12,
+        })
+        self.env["stock.lot"].create({
+            "name": "SN-A-2", "product_id": pump.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.today - timedelta(days=30),
+        })
+        result = check("SN-A-2")
+        self.assertEqual((result["level"], result["ok"]), ("danger", False))
+        self.assertIn("is on several of your machines (Test Generator, Test Pump)", result["message"])
 
     def test_file_and_submit_claim(self):
         self.authenticate("portal_a", "portal_a")
@@ -426,45 +480,99 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         other = self.url_open(f"/my/orders/{order.id}?report_type=pdf&download=true")
         self.assertNotEqual(other.headers.get("Content-Type"), "application/pdf")
 
-    # ---------------------------------------------------------------- query counts
+    # -------------------------------------------------------------- pages, formats
+    def test_pages_as_odoo_pages_them(self):
+        """Each list page shows the records Odoo's search gives at the pager's offset, in the
+        list's order; the pager counts them all; a page past the last one shows the last."""
+        self._add_records(1, 45)  # 46 claims of dealer A: three pages of 20; 40 parts a page
+        self.authenticate("portal_a", "portal_a")
+        claims = self.env["aftersales.claim"].search(
+            [("dealer_id", "=", self.dealer_a.id)], order="date desc, id desc")
+        self.assertEqual(len(claims), 46)
+
+        def shown(url, names):
+            page = self._get(url).text
+            return [name for name in names if f">{name}<" in page]
+
+        for url, expected in (
+            ("/my/claims", claims[:20]), ("/my/claims/page/2", claims[20:40]),
+            ("/my/claims/page/3", claims[40:]), ("/my/claims/page/4", claims[40:]),
+            ("/my/claims?page=x", claims[:20]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(shown(url, claims.mapped("name")), expected.mapped("name"))
+        by_amount = claims.sorted(lambda claim: (-claim.amount_claimed, -claim.id))
+        self.assertEqual(shown("/my/claims/page/2?sortby=amount", claims.mapped("name")),
+                         claims.browse(by_amount.ids[20:40]).mapped("name"))
+        pager = html.fromstring(self._get("/my/claims?sortby=amount").text).xpath(
+            "//ul[contains(concat(' ', @class, ' '), ' pagination ')]//a/@href")
+        self.assertIn("/my/claims/page/3", {url.split("?")[0] for url in pager}, "three pages")
+        self.assertNotIn("/my/claims/page/4", {url.split("?")[0] for url in pager})
+        self.assertTrue(all("sortby=amount" in url for url in pager), pager)
+        parts = self.env["product.product"].search(
+            self.env["product.product"]._aftersales_catalogue_domain(self.env.company), order="name, id")
+        self.assertGreater(len(parts), 40)
+        for url, expected in (("/my/parts", parts[:40]), ("/my/parts/page/2", parts[40:80]),
+                              ("/my/parts/page/9", parts[40:80])):
+            with self.subTest(url=url):
+                self.assertEqual(shown(url, parts.mapped("name")), expected.mapped("name"))
+        machines = self.env["stock.lot"].search(
+            [("dealer_id", "=", self.dealer_a.id), ("is_machine", "=", True)], order="name")
+        self.assertEqual(shown("/my/machines/page/2", machines.mapped("name")), machines[20:40].mapped("name"))
+
+    def test_amounts_and_dates_as_odoo_prints_them(self):
+        """Amounts print as Odoo's monetary widget prints them and dates as its date widget, in
+        the dealer's language, on every page."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.users"].search([("login", "=", "portal_a")]).lang = "fr_FR"
+        claim = self.claim_a
+        labour = claim.line_ids.filtered(lambda line: line.line_type == "labour")
+        labour.quantity = 24.5  # an amount over a thousand: the language's grouping
+        self.assertGreater(claim.amount_claimed, 1000.0)
+        self.authenticate("portal_a", "portal_a")
+        env = self.env(context=dict(self.env.context, lang="fr_FR"))
+        currency = self.env.company.currency_id
+
+        def money(amount):
+            return str(env["ir.qweb.field.monetary"].value_to_html(amount, {"display_currency": currency}))
+
+        def day(value):
+            return format_date(env, value)
+
+        self.assertNotEqual(money(claim.amount_claimed), str(
+            self.env["ir.qweb.field.monetary"].value_to_html(claim.amount_claimed, {"display_currency": currency})
+        ), "French and English differ")
+        pages = {
+            "/my/claims": [money(claim.amount_claimed), money(0.0), day(claim.date)],
+            f"/my/claims/{claim.id}": [
+                money(claim.amount_claimed), money(45.0), money(labour.amount_claimed), money(16.25),
+                day(claim.date), day(claim.failure_date)],
+            "/my/machines": [day(self.lot_a.warranty_end_date)],
+            f"/my/machines/{self.lot_a.id}": [
+                day(self.lot_a.dealer_delivery_date), day(self.lot_a.registration_date),
+                day(self.lot_a.warranty_end_date), money(claim.amount_claimed)],
+            "/my/parts?search=FLT-01": [money(16.25), money(21.13)],
+        }
+        for url, texts in pages.items():
+            page = self._get(url).text
+            for text in texts:
+                with self.subTest(url=url, text=text):
+                    self.assertIn(text, page)
+
+@tagged("post_install", "-at_install", "aftersales_performance")
+class TestPortalPerformance(PortalCommon):
+    """The portal pages' query counts do not grow with the data, and the searches the lists run
+    as the dealer (its record rules included) are served by the add-on's indexes."""
+
     def _count_queries(self, url):
         self.url_open(url)  # warm the caches
         before = self.env.cr.sql_log_count
         self.assertEqual(self.url_open(url).status_code, 200)
         return self.env.cr.sql_log_count - before
 
-    def _add_records(self, start, count):
-        """``count`` more claims, machines (of two products) of dealer A and priced parts (sorted
-        after the test parts)."""
-        products = self.machine | self.env["product.product"].search([("name", "=", "Bulk Generator")])
-        if len(products) < 2:
-            products |= self.env["product.product"].create({
-                "name": "Bulk Generator", "type": "consu", "is_storable": True, "tracking": "serial",
-                "aftersales_part_class": "finished", "warranty_months": 24,
-            })
-        self.env["stock.lot"].create([
-            {"name": f"SN-BULK-{n:03d}", "product_id": products[n % 2].id, "dealer_id": self.dealer_a.id,
-             "dealer_delivery_date": self.today - timedelta(days=10)}
-            for n in range(start, start + count)
-        ])
-        self.env["aftersales.claim"].create([
-            {"dealer_id": self.dealer_a.id, "lot_id": self.lot_a.id,
-             "failure_date": self.failure_date - timedelta(days=n), "line_ids": self._lines()}
-            for n in range(start, start + count)
-        ])
-        parts = self.env["product.product"].create([
-            {"name": f"Zz Bulk Part {n:03d}", "type": "consu", "aftersales_part_class": "standard",
-             "is_serviceable_part": True}
-            for n in range(start, start + count)
-        ])
-        self.env["product.pricelist.item"].create([
-            {"pricelist_id": pricelist.id, "applied_on": "0_product_variant",
-             "product_id": part.id, "compute_price": "fixed", "fixed_price": price}
-            for part in parts
-            for pricelist, price in ((self.dealer_list, 3.0), (self.market_list, 3.9))
-        ])
-
     def test_query_counts_constant(self):
+        """As many queries for a page of many records as for a few: measured on the test's own
+        data first (Odoo's own queries of a page vary with the installed add-ons), then held."""
         self.authenticate("portal_a", "portal_a")
         self._add_records(1, 5)
         claims_small = self._count_queries("/my/claims")
@@ -480,147 +588,65 @@ class TestPortal(HttpCase, AftersalesClaimCommon):
         with self.assertQueryCount(parts_small):
             self.url_open("/my/parts")
 
+    def _page_queries(self, url, prefixes):
+        """{prefix: SQL} of the queries the page ``url`` sends that start with one of
+        ``prefixes``, as PostgreSQL receives them (the user's record rules included)."""
+        self.url_open(url)  # warm the caches
+        sent = []
+        execute = sql_db.Cursor.execute
 
-@tagged("post_install", "-at_install")
-class TestPortalMoney(AftersalesClaimCommon):
-    def test_money_formatter_is_format_amount(self):
-        """The catalogue formats its prices with a formatter built once per page: it must print
-        what Odoo's format_amount prints, in every language and currency position."""
-        from odoo.tools import format_amount
+        def spy(cr, query, params=None, log_exceptions=True):
+            sent.append(cr.mogrify(query, params).decode())
+            return execute(cr, query, params, log_exceptions)
 
-        from odoo.addons.aftersales.controllers.portal import money_formatter
-
-        self.env["res.lang"]._activate_lang("fr_FR")
-        eur = self.env.ref("base.EUR")
-        eur.active = True
-        amounts = [0.0, 0.005, 7.5, -1234.567, 1234567.891, 99999999.999]
-        for lang in ("en_US", "fr_FR"):
-            env = self.env(context=dict(self.env.context, lang=lang))
-            for currency in (self.env.company.currency_id, eur):
-                money = money_formatter(env, currency)
-                for amount in amounts:
-                    with self.subTest(lang=lang, currency=currency.name, amount=amount):
-                        self.assertEqual(money(amount), format_amount(env, amount, currency))
-                self.assertEqual(money(None), "")
-
-    def test_money_html_is_the_monetary_widget(self):
-        """The claim pages print their amounts as the monetary widget of ``t-field`` does."""
-        from odoo.addons.aftersales.controllers.portal import money_formatter
-
-        self.env["res.lang"]._activate_lang("fr_FR")
-        eur = self.env.ref("base.EUR")
-        eur.active = True
-        for lang in ("en_US", "fr_FR"):
-            env = self.env(context=dict(self.env.context, lang=lang))
-            widget = env["ir.qweb.field.monetary"]
-            for currency in (self.env.company.currency_id, eur):
-                money = money_formatter(env, currency, html=True)
-                for amount in (0.0, 7.5, -1234.567, 1234567.891):
-                    with self.subTest(lang=lang, currency=currency.name, amount=amount):
-                        self.assertEqual(
-                            money(amount), widget.value_to_html(amount, {"display_currency": currency})
-                        )
-
-    def test_date_formatter_is_format_date(self):
-        """The portal pages print their dates as Odoo's format_date (the date widget) does."""
-        from datetime import date
-
-        from odoo.tools import format_date
-
-        from odoo.addons.aftersales.controllers.portal import date_formatter
-
-        self.env["res.lang"]._activate_lang("fr_FR")
-        for lang in ("en_US", "fr_FR"):
-            env = self.env(context=dict(self.env.context, lang=lang))
-            format_day = date_formatter(env)
-            for day in (date(2026, 1, 5), date(2026, 12, 31), date(1999, 7, 14)):
-                with self.subTest(lang=lang, day=day):
-                    self.assertEqual(format_day(day), format_date(env, day))
-            self.assertEqual(format_day(False), "")
-
-    def test_page_and_count_in_one_query(self):
-        """A page and the pager's count, read in one query or apart (pages in the second half
-        then read in reverse): the same ids and count as search and search_count, for every
-        page, the last one partial, with ties on the name and parts without a reference; a
-        page past the last one (no ids: counted on its own) and a search matching nothing."""
-        from odoo.addons.aftersales.controllers.portal import AftersalesPortal
-
-        Product = self.env["product.product"]
-        Product.create([
-            {"name": f"Paging part {n % 7:02d}", "default_code": f"PG{n:02d}" if n % 4 else False, "type": "consu"}
-            for n in range(10)
-        ])
-        domain = [("name", "ilike", "Paging part")]
-        portal = AftersalesPortal()
-        for count_apart in (False, True):  # one query, or the page and the count apart
-            for order in ("name, id", "default_code desc, id", "default_code, id desc"):
-                everything = Product.search(domain, order=order)
-                self.assertEqual(len(everything), 10)
-                for page in (1, 2, 3, 4):
-                    with self.subTest(count_apart=count_apart, order=order, page=page):
-                        rows, count = portal._aftersales_page_and_count(
-                            Product, domain, order, page, 3, ("default_code",), count_apart=count_apart
-                        )
-                        expected = everything[(page - 1) * 3:page * 3]
-                        self.assertEqual([row["id"] for row in rows], expected.ids)
-                        self.assertEqual([row["default_code"] or False for row in rows], expected.mapped("default_code"))
-                        self.assertEqual(count, 10)
-                self.assertEqual(
-                    portal._aftersales_page_and_count(Product, domain, order, 5, 3, count_apart=count_apart),
-                    (None, 10),
-                )
-            nothing = [("name", "=", "No such part")]
-            for page, expected in ((1, ([], 0)), (2, (None, 0))):
-                self.assertEqual(
-                    portal._aftersales_page_and_count(Product, nothing, "name, id", page, 3, count_apart=count_apart),
-                    expected,
-                )
+        with patch.object(sql_db.Cursor, "execute", spy):
+            self.assertEqual(self.url_open(url).status_code, 200)
+        found = {}
+        for prefix in prefixes:
+            [query] = [query for query in sent if query.startswith(prefix)]
+            found[prefix] = SQL(query.replace("%", "%%"))
+        return found
 
     def test_claims_index_serves_the_claims_list(self):
-        """A dealer's claims newest first (the portal's claims list) and their count can be read
-        from the dealer's claims index, the page in its order. On a test database's few claims the
-        planner may prefer the single-column index on the dealer: it is left out of the choice."""
-        Claim = self.env["aftersales.claim"]
-        domain = [("dealer_id", "=", self.dealer_a.id)]
+        """The claims list's page (the dealer's claims newest first) and its count, searched as
+        the dealer's portal user with its record rules, are read from the dealer's claims index:
+        the page in the index's order, the count from the index alone. On a test database's few
+        claims the planner may prefer a single-column index on the dealer or on the company (the
+        record rule's condition): they are left out of the choice."""
+        self.authenticate("portal_a", "portal_a")
         self.env.flush_all()
-        queries = {
-            "page": Claim._search(domain, order="date desc, id desc", limit=20).select(SQL.identifier(Claim._table, "id")),
-            "count": Claim._search(domain).select("COUNT(*)"),
-        }
-        plans = explain_with_indexes(self.env.cr, queries, ["aftersales_claim__dealer_id_index"])
+        queries = self._page_queries("/my/claims", [
+            'SELECT "aftersales_claim"."id"', 'SELECT COUNT(*) FROM "aftersales_claim"',
+        ])
+        page, count = queries.values()
+        self.assertIn("LIMIT 20", page.code)
+        plans = explain_with_indexes(
+            self.env.cr, {"page": page, "count": count},
+            ["aftersales_claim__dealer_id_index", "aftersales_claim__company_id_index"],
+        )
         for name, plan in plans.items():
             with self.subTest(query=name):
                 self.assertIn("aftersales_claim_dealer_date_index", plan)
         self.assertNotIn("Sort", plans["page"])  # read in the index's order
         self.assertIn("Index Only Scan", plans["count"])
 
-    def test_reverse_order(self):
-        """Pages in the second half of the catalogue are read in the reverse order: only orders
-        of fields and directions that end with the id are reversed."""
-        from odoo.addons.aftersales.controllers.portal import AftersalesPortal
-
-        reverse = AftersalesPortal._aftersales_reverse_order
-        self.assertEqual(reverse("name, id"), "name desc, id desc")
-        self.assertEqual(reverse("default_code desc, id ASC"), "default_code asc, id desc")
-        self.assertIsNone(reverse("name"))  # ties: the reverse may give another page
-        self.assertIsNone(reverse("name desc nulls last, id"))
-        self.assertIsNone(reverse("name sideways, id"))
-
     def test_catalogue_index_serves_the_catalogue(self):
-        """The catalogue's page (in name order) and its count are read from the catalogue index:
-        PostgreSQL proves from the catalogue's own domain that the partial index covers it. A
-        change to the domain that the index's condition no longer implies fails here."""
-        Product = self.env["product.product"].sudo()
-        domain = Product._aftersales_catalogue_domain(self.env.company)
+        """The catalogue's page (in name order) and its count, as the catalogue page searches
+        them, are read from the catalogue index: PostgreSQL proves from the catalogue's own
+        domain that the partial index covers it. A change to the domain that the index's
+        condition no longer implies fails here."""
+        self.authenticate("portal_a", "portal_a")
         self.env.flush_all()
-        queries = {
-            "page": Product._search(domain, order="name, id", limit=40).select(SQL.identifier(Product._table, "id")),
-            "count": Product._search(domain).select("COUNT(*)"),
-        }
+        queries = self._page_queries("/my/parts", [
+            'SELECT "product_product"."id"', 'SELECT COUNT(*) FROM "product_product"',
+        ])
+        page, count = queries.values()
+        self.assertIn("LIMIT 40", page.code)
         # on a test database's few parts the planner may prefer a single-column index of the
         # condition: they are left out of the choice
-        plans = explain_with_indexes(self.env.cr, queries, [
+        plans = explain_with_indexes(self.env.cr, {"page": page, "count": count}, [
             "product_template__is_serviceable_part_index", "product_template__aftersales_part_class_index",
+            "product_template__company_id_index",
         ])
         for name, plan in plans.items():
             with self.subTest(query=name):
