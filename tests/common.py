@@ -46,8 +46,13 @@ def use_one_time_zone(env):
 class BrowserCase(HttpCase):
     """HttpCase whose browser tests never pass as skipped: Odoo reports a headless Chrome that
     did not start or connect as a skipped test, which would hide a tour that never ran. Chrome
-    is tried once more (a busy machine can be slow to start it), then the test fails. The
-    users' time zones are made one (``use_one_time_zone``)."""
+    is tried once more (a busy machine can be slow to start it), then the test fails.
+
+    The first page a test run opens also builds the asset bundles, tours included; Odoo waits
+    60 seconds at most for a tour to be ready, whatever the test's timeout, which a busy
+    machine can exceed while building them. A tour that was never ready is tried once more
+    (the bundles are built by then) and fails if it is still not ready. The users' time zones
+    are made one (``use_one_time_zone``)."""
 
     @classmethod
     def setUpClass(cls):
@@ -59,6 +64,10 @@ class BrowserCase(HttpCase):
             return super().browser_js(*args, **kwargs)
         except unittest.SkipTest as error:
             _logger.warning("Headless Chrome did not start (%s): trying once more", error)
+        except AssertionError as error:
+            if "was always falsy" not in str(error):
+                raise
+            _logger.warning("The page was not ready in time (%s): trying once more", error)
         try:
             return super().browser_js(*args, **kwargs)
         except unittest.SkipTest as error:
