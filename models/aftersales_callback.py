@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .sequence_batch import assign_sequence_names
-
 CALLBACK_STATES = [
     ("planned", "To Call"),
     ("done", "Answered"),
@@ -238,7 +236,12 @@ class AftersalesCallback(models.Model):
             )
         # before the insert, so that the user reads this rather than a database error
         self._check_claims_called_once(claims)
-        assign_sequence_names(self.env, vals_list, "aftersales.callback")
+        new = _("New")
+        for vals in vals_list:
+            if vals.get("name", new) == new:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                sequence = self.env["ir.sequence"].with_company(company)
+                vals["name"] = sequence.next_by_code("aftersales.callback") or new
         return super().create(vals_list)
 
     # ----------------------------------------------------------------- actions
