@@ -236,12 +236,10 @@ class AftersalesCallback(models.Model):
             )
         # before the insert, so that the user reads this rather than a database error
         self._check_claims_called_once(claims)
-        new = _("New")
         for vals in vals_list:
-            if vals.get("name", new) == new:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                sequence = self.env["ir.sequence"].with_company(company)
-                vals["name"] = sequence.next_by_code("aftersales.callback") or new
+            if vals.get("name", _("New")) == _("New"):
+                sequence = self.env["ir.sequence"].with_company(vals.get("company_id"))
+                vals["name"] = sequence.next_by_code("aftersales.callback") or _("New")
         return super().create(vals_list)
 
     # ----------------------------------------------------------------- actions

@@ -510,12 +510,10 @@ class AftersalesClaim(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._resolve_serial_number(vals)
-        new = _("New")
         for vals in vals_list:
-            if vals.get("name", new) == new:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                sequence = self.env["ir.sequence"].with_company(company)
-                vals["name"] = sequence.next_by_code("aftersales.claim") or new
+            if vals.get("name", _("New")) == _("New"):
+                sequence = self.env["ir.sequence"].with_company(vals.get("company_id"))
+                vals["name"] = sequence.next_by_code("aftersales.claim") or _("New")
         return super().create(vals_list)
 
     def write(self, vals):
