@@ -15,7 +15,6 @@ from . import sale_order
 from . import stock_lot
 from . import stock_picking
 from . import stock_warehouse
-from . import mail_tracking_batch
 from . import aftersales_claim
 from . import aftersales_claim_line
 from . import account_move

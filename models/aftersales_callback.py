@@ -2,8 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from .sequence_batch import assign_sequence_names
-
 _lt = LazyTranslate(__name__)
 
 CALLBACK_STATES = [
@@ -254,7 +252,10 @@ class AftersalesCallback(models.Model):
             )
         # before the insert, so that the user reads this rather than a database error
         self._check_claims_called_once(claims)
-        assign_sequence_names(self.env, vals_list, "aftersales.callback")
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                sequence = self.env["ir.sequence"].with_company(vals.get("company_id"))
+                vals["name"] = sequence.next_by_code("aftersales.callback") or _("New")
         return super().create(vals_list)
 
     # ----------------------------------------------------------------- actions

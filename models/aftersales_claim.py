@@ -7,8 +7,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, format_date, groupby
 from odoo.tools.translate import LazyTranslate
 
-from .sequence_batch import assign_sequence_names
-
 _lt = LazyTranslate(__name__)
 
 CLAIM_STATES = [
@@ -75,8 +73,7 @@ class AftersalesClaim(models.Model):
     _name = "aftersales.claim"
     _description = "Warranty Claim"
     _inherit = [
-        "portal.mixin", "aftersales.tracking.batch.mixin", "mail.thread", "mail.activity.mixin",
-        "aftersales.state.gate.mixin",
+        "portal.mixin", "mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -543,7 +540,10 @@ class AftersalesClaim(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._resolve_serial_number(vals)
-        assign_sequence_names(self.env, vals_list, "aftersales.claim")
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                sequence = self.env["ir.sequence"].with_company(vals.get("company_id"))
+                vals["name"] = sequence.next_by_code("aftersales.claim") or _("New")
         return super().create(vals_list)
 
     def write(self, vals):
@@ -1194,18 +1194,17 @@ class AftersalesClaim(models.Model):
                 )
         to_credit = self.filtered(lambda c: c._get_creditable_lines())
         # reviewers need no invoicing rights: the approval they gave is what credits the dealer
-        moves = self.env["account.move"].sudo()
+        Move = self.env["account.move"].sudo()
+        moves = Move
         for company, claims in to_credit.grouped("company_id").items():
-            new_moves = (
-                self.env["account.move"]
-                .sudo()
-                .with_company(company)
-                ._create_aftersales_refunds([claim._prepare_refund_vals() for claim in claims])
+            new_moves = Move.with_company(company).create(
+                [claim._prepare_refund_vals() for claim in claims]
             )
             for claim, move in zip(claims, new_moves):
                 claim.refund_move_id = move.id
             moves |= new_moves
-        moves._post_aftersales_refunds()
+        # posting numbers the credit notes and makes each dealer a follower of its own
+        moves.action_post()
         self.write({"state": "settled", "settle_date": fields.Datetime.now()})
         # the credit note itself shows on the chatter through the tracking of refund_move_id
         for claim in self - to_credit:
@@ -1237,8 +1236,8 @@ class AftersalesClaim(models.Model):
                     command for claim in to_credit for command in claim._prepare_refund_line_vals()
                 ],
             })
-            move = move.with_company(first.company_id)._create_aftersales_refunds([vals])
-            move._post_aftersales_refunds()
+            move = move.with_company(first.company_id).create(vals)
+            move.action_post()
             to_credit.write({"refund_move_id": move.id})
         claims.write({"state": "settled", "settle_date": fields.Datetime.now()})
         return move

@@ -13,6 +13,24 @@ class TestClaimSubmission(AftersalesClaimCommon):
     def _claims(self):
         return self.env["aftersales.claim"].search_count([])
 
+    def test_numbering_per_company(self):
+        """Claims filed together are numbered from the sequence of their own company: a company
+        with a claim sequence of its own uses it, the others share the add-on's."""
+        other = self.env["res.company"].create({"name": "Test Other Company"})
+        self.env["ir.sequence"].create({
+            "name": "Other claims", "code": "aftersales.claim", "prefix": "OTH/",
+            "padding": 3, "company_id": other.id,
+        })
+        self.env.user.company_ids |= other
+        here, there = self.env["aftersales.claim"].create([
+            {"dealer_id": self.dealer_a.id},
+            {"dealer_id": self.dealer_a.id, "company_id": other.id},
+        ])
+        self.assertRegex(here.name, r"^CLM/\d{4}/\d{5}$")
+        self.assertEqual(there.name, "OTH/001")
+        kept = self.env["aftersales.claim"].create({"dealer_id": self.dealer_a.id, "name": "CLM-OLD-1"})
+        self.assertEqual(kept.name, "CLM-OLD-1", "a number given is kept")
+
     def test_filing_and_submitting(self):
         claim = self._create_claim(reviewer_id=self.as_user.id)
         self.assertRegex(claim.name, r"^CLM/\d{4}/\d{5}$")
