@@ -7,12 +7,19 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero, float_round
-
-from .bulk_sql import bulk_create
+from odoo.tools import float_compare, float_is_zero, float_round
 
 # A month of lead time is counted as 30 days, the convention of purchase lead times.
 DAYS_PER_MONTH = 30.0
+
+
+def _write_grouped(model, vals_by_record):
+    """Write ``{record: values}``, one ``write`` per set of identical values."""
+    groups = defaultdict(list)
+    for record, vals in vals_by_record.items():
+        groups[tuple(sorted(vals.items()))].append(record.id)
+    for vals, ids in groups.items():
+        model.browse(ids).write(dict(vals))
 
 
 class AftersalesReservePlan(models.Model):
@@ -214,20 +221,9 @@ class AftersalesReservePlan(models.Model):
         return True
 
     def _create_lines(self, vals_list):
-        """Insert the plan's lines in one statement (the ORM would insert them 100 at a time,
-        so its statements would grow with the parts). The lines are the plan's arithmetic: they
-        meet their constraints by construction; their stored computations are done here."""
+        """Create the plan's lines in one ``create``: Odoo computes their company and proposal."""
         self.ensure_one()
-        Line = self.env["aftersales.reserve.plan.line"]
-        digits = Line._get_quantity_digits()
-        for vals in vals_list:
-            vals["company_id"] = self.company_id.id
-            vals["proposal"] = Line._get_proposal(
-                vals["demand_qty"], vals.get("min_qty", 0.0), vals.get("max_qty", 0.0),
-                vals["has_rule"], vals["current_active"], vals["current_min_qty"],
-                vals["current_max_qty"], digits,
-            )
-        lines = bulk_create(Line, vals_list)
+        lines = self.env["aftersales.reserve.plan.line"].create(vals_list)
         self.invalidate_recordset(["line_ids"])
         return lines
 
@@ -481,7 +477,6 @@ class AftersalesReservePlan(models.Model):
                 vals = {
                     "plan_id": self.id,
                     "product_id": product.id,
-                    "part_class": product.product_tmpl_id.aftersales_part_class,
                     "warehouse_id": warehouse.id,
                     "location_id": location.id,
                     "demand_qty": total,
@@ -507,8 +502,13 @@ class AftersalesReservePlan(models.Model):
         return vals_list
 
     def _apply_lines(self):
-        """Bring the reordering rules in line with the plan, writing only what differs, in a
-        fixed number of statements whatever the number of lines."""
+        """Bring the reordering rules in line with the plan, writing only what differs.
+
+        Through Odoo's own API, batched over recordsets: the new rules in one ``create`` (Odoo
+        names them from its ``stock.orderpoint`` sequence and computes their other fields), the
+        rules to change with one ``write`` per set of identical changes, and the lines' results
+        likewise. Applying a plan again writes nothing.
+        """
         self.ensure_one()
         Orderpoint = self.env["stock.warehouse.orderpoint"].with_company(self.company_id)
         Line = self.env["aftersales.reserve.plan.line"]
@@ -521,7 +521,7 @@ class AftersalesReservePlan(models.Model):
         existing = self._get_existing_orderpoints(to_plan.product_id, to_plan.warehouse_id)
         summary = {"created": 0, "updated": 0, "unchanged": 0, "stop": len(lines) - len(to_plan)}
         to_create, lines_to_link = [], []
-        to_update = []  # [(orderpoint, line)]
+        changes = {}  # {orderpoint: values to write}
         results = [(line, "no_rule", None) for line in lines - to_plan if not line.result]
         digits = Line._get_quantity_digits()
         for line in to_plan:
@@ -529,55 +529,29 @@ class AftersalesReservePlan(models.Model):
             if not orderpoint:
                 to_create.append(line._prepare_orderpoint_vals())
                 lines_to_link.append(line)
-            elif line._get_orderpoint_changes(orderpoint, digits):
-                to_update.append((orderpoint, line))
-                results.append((line, "updated", orderpoint.id))
+            elif vals := line._get_orderpoint_changes(orderpoint, digits):
+                changes[orderpoint] = vals
+                results.append((line, "updated", orderpoint))
             else:
                 summary["unchanged"] += 1
                 if not line.result or line.orderpoint_id != orderpoint:
-                    results.append((line, "unchanged", orderpoint.id))
-        if to_update:
-            Orderpoint._aftersales_bulk_update_rules(to_update)
-            summary["updated"] = len(to_update)
+                    results.append((line, "unchanged", orderpoint))
+        _write_grouped(Orderpoint, changes)
+        summary["updated"] = len(changes)
         if to_create:
-            created = Orderpoint._aftersales_bulk_create_rules(to_create)
+            created = Orderpoint.create(to_create)
             summary["created"] = len(created)
             results += [
-                (line, "created", orderpoint.id) for line, orderpoint in zip(lines_to_link, created)
+                (line, "created", orderpoint) for line, orderpoint in zip(lines_to_link, created)
             ]
-        self._write_line_results(results)
+        # A line already linked to its rule (found when the plan was computed) only takes its
+        # result, so that most lines are written together; a new rule is linked line by line.
+        _write_grouped(Line, {
+            line: {"result": result, "orderpoint_id": orderpoint.id}
+            if orderpoint and line.orderpoint_id != orderpoint else {"result": result}
+            for line, result, orderpoint in results
+        })
         return summary
-
-    def _write_line_results(self, results):
-        """Record on the lines the rule each one created or checked, and how (``no_rule``
-        lines, without demand, keep the rule they may have had).
-
-        One UPDATE for all lines: a plan links thousands of lines to as many different rules,
-        and a write per line would cost more than creating the rules themselves. Nothing
-        depends on these two fields, so the cache is simply invalidated.
-        """
-        if not results:
-            return
-        Line = self.env["aftersales.reserve.plan.line"]
-        Line.browse(line.id for line, _result, _op in results).check_access("write")
-        Line.flush_model(["orderpoint_id", "result"])
-        self.env.cr.execute(
-            SQL(
-                """UPDATE aftersales_reserve_plan_line AS line
-                      SET orderpoint_id = COALESCE(todo.orderpoint_id, line.orderpoint_id), result = todo.result,
-                          write_uid = %s, write_date = %s
-                     FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS todo(id, orderpoint_id, result)
-                    WHERE line.id = todo.id""",
-                self.env.uid,
-                self.env.cr.now(),
-                [line.id for line, _result, _op in results],
-                [orderpoint_id for _line, _result, orderpoint_id in results],
-                [result for _line, result, _op in results],
-            )
-        )
-        Line.browse(line.id for line, _result, _op in results).invalidate_recordset(
-            ["orderpoint_id", "result", "write_uid", "write_date"]
-        )
 
     @api.model
     def _cron_draft_reserve_plan(self):

@@ -40,8 +40,8 @@ class AftersalesReservePlanLine(models.Model):
     warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True)
     location_id = fields.Many2one("stock.location", required=True)
     # The read-only figures are stored as computed (already rounded to the part's unit where it
-    # matters): a named precision costs a lookup per value, i.e. most of the time of a plan
-    # with thousands of lines.
+    # matters): no precision on the field, which would round the demand's mean and deviation
+    # (shown with two decimals, the default of a float) that the line's notes are drawn from.
     demand_qty = fields.Float(
         string="Consumed",
         readonly=True,
@@ -49,13 +49,11 @@ class AftersalesReservePlanLine(models.Model):
     )
     monthly_demand = fields.Float(
         string="Monthly Demand",
-        digits=(16, 2),
         readonly=True,
         help="Average consumption per month, months without consumption included.",
     )
     demand_std = fields.Float(
         string="Variability",
-        digits=(16, 2),
         readonly=True,
         help="Standard deviation of the monthly consumption.",
     )
@@ -125,28 +123,21 @@ class AftersalesReservePlanLine(models.Model):
         "current_max_qty", "current_active",
     )
     def _compute_proposal(self):
+        """What applying the line does."""
         digits = self._get_quantity_digits()
         for line in self:
-            line.proposal = self._get_proposal(
-                line.demand_qty, line.min_qty, line.max_qty, line.has_rule, line.current_active,
-                line.current_min_qty, line.current_max_qty, digits,
-            )
-
-    @api.model
-    def _get_proposal(self, demand_qty, min_qty, max_qty, has_rule, current_active,
-                      current_min_qty, current_max_qty, digits):
-        """What applying the line does: also used by the plan, which inserts its lines in bulk."""
-        if demand_qty <= 0 or float_is_zero(demand_qty, precision_digits=digits):
-            return "stop"
-        if not has_rule:
-            return "create"
-        if (
-            current_active
-            and float_compare(min_qty, current_min_qty, precision_digits=digits) == 0
-            and float_compare(max_qty, current_max_qty, precision_digits=digits) == 0
-        ):
-            return "keep"
-        return "update"
+            if line.demand_qty <= 0 or float_is_zero(line.demand_qty, precision_digits=digits):
+                line.proposal = "stop"
+            elif not line.has_rule:
+                line.proposal = "create"
+            elif (
+                line.current_active
+                and float_compare(line.min_qty, line.current_min_qty, precision_digits=digits) == 0
+                and float_compare(line.max_qty, line.current_max_qty, precision_digits=digits) == 0
+            ):
+                line.proposal = "keep"
+            else:
+                line.proposal = "update"
 
     @api.depends(
         "lead_source", "lead_days", "monthly_demand", "cap_qty", "is_cap_raised",
