@@ -139,25 +139,6 @@ class TestStatement(AftersalesStatementCommon):
         self.assertEqual(items.move_id, first | second)
         self.assertEqual(len(items.account_id), 2)
 
-    def test_statement_queries_do_not_grow(self):
-        self._stage_month()
-        self._generate(self.dealer_a)  # warm up: gift program, cards
-        counts = []
-        for _run in range(2):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            start = self.env.cr.sql_log_count
-            statements = self._generate(self.dealer_a | self.dealer_b)
-            self.env.flush_all()
-            counts.append(self.env.cr.sql_log_count - start)
-            # ten times the journal items for the next run
-            for _i in range(8):
-                self._invoice(self.dealer_a, 10.0, self.date_from + relativedelta(days=20))
-                self._invoice(self.dealer_b, 10.0, self.date_from + relativedelta(days=20))
-        self.assertEqual(len(statements.line_ids), 3 + 8 + 8)
-        self.assertLessEqual(counts[1], counts[0] + 2, "queries do not grow with the entries")
-        self.assertLess(counts[0], 90)
-
     def test_regeneration_is_idempotent(self):
         self._stage_month()
         self.dealer_a.claim_settlement_mode = "monthly"
@@ -465,6 +446,29 @@ class TestStatement(AftersalesStatementCommon):
         )._render_qweb_pdf("aftersales.action_report_aftersales_statement", statement.ids)
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install", "aftersales_performance")
+class TestStatementQueries(AftersalesStatementCommon):
+    def test_statement_queries_do_not_grow(self):
+        """Redrawing statements whose entries changed costs as many queries for 1 new entry a
+        dealer as for 8: the lines are read with aggregates and rewritten through the ORM."""
+        self._stage_month()
+        self._generate(self.dealer_a | self.dealer_b)  # warm up: gift program, cards, statements
+        counts = []
+        for new_entries in (1, 8):
+            for _i in range(new_entries):
+                self._invoice(self.dealer_a, 10.0, self.date_from + relativedelta(days=20))
+                self._invoice(self.dealer_b, 10.0, self.date_from + relativedelta(days=20))
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            statements = self._generate(self.dealer_a | self.dealer_b)
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - start)
+        self.assertEqual(len(statements.line_ids), 3 + 1 + 8 + 1 + 8)
+        self.assertLessEqual(counts[1], counts[0] + 2, "queries do not grow with the entries")
+        self.assertLess(counts[0], 90)
 
 
 @tagged("post_install", "-at_install")
