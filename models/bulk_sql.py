@@ -57,39 +57,3 @@ def bulk_update_rows(env, table, ids, columns):
         arrays=SQL(", ").join(SQL(f"%s::{sql_type}[]", list(values)) for _name, sql_type, values in columns),
         names=SQL(", ").join(SQL.identifier(name) for name in names),
     ))
-
-
-def bulk_create(model, vals_list):
-    """Create the records of ``vals_list`` in one INSERT and return them.
-
-    For large batches of plain rows only: no ``create`` override, constraint or stored
-    computation runs. Each stored field takes its value from ``vals``, else its default
-    (``default_get``, once for the batch); a stored computed or related field missing from a
-    row's values is an error, as nothing would compute it. The caller checks what the ORM's
-    ``create`` would have checked; access rights are checked here.
-    """
-    if not vals_list:
-        return model.browse()
-    model.check_access("create")
-    magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
-    fields_ = [
-        field for name, field in model._fields.items()
-        if field.store and field.column_type and name not in magic
-    ]
-    given = set().union(*vals_list)
-    missing = [f.name for f in fields_ if (f.compute or f.related) and f.name not in given]
-    if missing:
-        raise ValueError(f"bulk_create({model._name}): no values for computed fields {missing}")
-    defaults = model.default_get([f.name for f in fields_ if f.name not in given])
-    columns = []
-    for field in fields_:
-        default = defaults.get(field.name)
-        values = [vals.get(field.name, default) for vals in vals_list]
-        if field.type == "boolean":
-            values = [bool(value) for value in values]
-        else:
-            values = [None if value is False else value for value in values]
-        columns.append((field.name, field.column_type[0], values))
-    model.flush_model()
-    ids = bulk_insert(model.env, model._table, columns)
-    return model.browse(ids)
