@@ -164,6 +164,10 @@ class TestStatement(AftersalesStatementCommon):
             second.write({"closing_balance": 1.0})
         with self.assertRaisesMessage(UserError, "frozen"):
             second.line_ids[0].balance = 3.0
+        with self.assertRaisesMessage(UserError, "frozen"):
+            second._delete_lines()
+        with self.assertRaisesMessage(UserError, "frozen"):
+            second._insert_lines([(second.id, 99, False, self.date_to, "other", "X", False, False, 1.0, 1.0)])
         self.assertEqual(second.closing_balance, 600.0 - refund.amount_total)
 
     def _drawn(self, statements):
