@@ -4,6 +4,7 @@ from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
 from .common_claim import AftersalesClaimCommon
+from .common_queries import QueryCountMixin
 
 
 class KpiMeasuresCommon(AftersalesClaimCommon):
@@ -126,15 +127,7 @@ class TestKpiMeasures(KpiMeasuresCommon):
 
 
 @tagged("post_install", "-at_install", "aftersales_performance")
-class TestKpiMeasuresQueries(KpiMeasuresCommon):
-    def _count(self, function):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        start = self.env.cr.sql_log_count
-        function()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - start
-
+class TestKpiMeasuresQueries(QueryCountMixin, KpiMeasuresCommon):
     def _count_odoo_lines(self, period):
         """Queries of Odoo creating the period's sheet lines again, rolled back: the part of a
         recompute whose queries grow with the lines, by the ORM's batches (without tracking:
@@ -146,12 +139,7 @@ class TestKpiMeasuresQueries(KpiMeasuresCommon):
              "value": line.value, "no_data": line.no_data}
             for line in lines
         ]
-        with self.env.cr.savepoint() as savepoint:
-            lines.unlink()
-            count = self._count(lambda: Line.create(vals_list))
-            savepoint.rollback()
-        self.env.invalidate_all()
-        return count
+        return self._count_queries_undone(lambda: Line.create(vals_list), prepare=lines.unlink)
 
     def test_period_measures_in_few_queries(self):
         """A period reads every measure for all employees at once: beyond Odoo's own deletion
@@ -160,11 +148,11 @@ class TestKpiMeasuresQueries(KpiMeasuresCommon):
             {"scheme_id": self.scheme.id, "date_from": date(2025, 3, 1)}
         )
         period.action_compute()
-        few = self._count(period.action_compute), self._count_odoo_lines(period)
+        few = self._count_queries(period.action_compute), self._count_odoo_lines(period)
         more = self.env["hr.employee"].create([{"name": f"Extra {i}"} for i in range(20)])
         self.scheme.employee_ids |= more
         period.action_compute()
-        many = self._count(period.action_compute), self._count_odoo_lines(period)
+        many = self._count_queries(period.action_compute), self._count_odoo_lines(period)
         self.assertEqual(len(period.sheet_ids), 23)
         # the same queries beyond Odoo's for 23 employees (115 lines) as for 3 (15 lines)
         self.assertEqual(many[0] - many[1], few[0] - few[1])

@@ -8,6 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from .common_queries import QueryCountMixin
 from .stock_common import AftersalesStockCommon
 
 
@@ -408,8 +409,9 @@ class TestReservePlan(AftersalesStockCommon):
         with self.assertRaises(ValidationError):
             rule.write({"product_min_qty": 50, "product_max_qty": 40})
 
+
 @tagged("post_install", "-at_install", "aftersales_performance")
-class TestReservePlanQueries(AftersalesStockCommon):
+class TestReservePlanQueries(QueryCountMixin, AftersalesStockCommon):
     """What a plan costs beyond Odoo's own writes of the same reordering rules."""
 
     plan_date = date(2025, 7, 15)
@@ -435,22 +437,6 @@ class TestReservePlanQueries(AftersalesStockCommon):
         moves.move_line_ids.write({"date": datetime(2025, 4, 5, 10)})
         return parts
 
-    def _count(self, function):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        start = self.env.cr.sql_log_count
-        function()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - start
-
-    def _count_odoo(self, function):
-        """Queries of ``function`` run and then rolled back."""
-        with self.env.cr.savepoint() as savepoint:
-            count = self._count(function)
-            savepoint.rollback()
-        self.env.invalidate_all()
-        return count
-
     def _measure(self, n_parts):
         Orderpoint = self.env["stock.warehouse.orderpoint"]
         parts = self._make_parts(n_parts)
@@ -462,13 +448,13 @@ class TestReservePlanQueries(AftersalesStockCommon):
             plan.action_compute()
             lines = plan.line_ids.filtered(lambda line: line.product_id in parts)
             if step == "create":
-                odoo = self._count_odoo(lambda: Orderpoint.create(
+                odoo = self._count_queries_undone(lambda: Orderpoint.create(
                     [line._prepare_orderpoint_vals() for line in lines]
                 ))
             else:
                 rules = Orderpoint.search([("product_id", "in", parts.ids)])
                 by_part = {line.product_id: line for line in lines}
-                odoo = self._count_odoo(lambda: [
+                odoo = self._count_queries_undone(lambda: [
                     rule.write({"product_min_qty": by_part[rule.product_id].min_qty,
                                 "product_max_qty": by_part[rule.product_id].max_qty})
                     for rule in rules
@@ -477,7 +463,7 @@ class TestReservePlanQueries(AftersalesStockCommon):
             plan = self.env["aftersales.reserve.plan"].create(
                 {"date": self.plan_date, "months": 6, "warehouse_ids": [Command.set(self.warehouse.ids)]}
             )
-            ours = self._count(lambda: (plan.action_compute(), plan.action_apply()))
+            ours = self._count_queries(lambda: (plan.action_compute(), plan.action_apply()))
             counts.append((ours, odoo))
             rules = Orderpoint.search([("product_id", "in", parts.ids)])
             self.assertEqual(len(rules), n_parts)
