@@ -19,10 +19,9 @@ class AftersalesStatementLine(models.Model):
     statement_id = fields.Many2one(
         "aftersales.statement", required=True, ondelete="cascade", index=True
     )
-    # precompute: filled before the INSERT rather than by an UPDATE of every new line
-    company_id = fields.Many2one(related="statement_id.company_id", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(related="statement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")
-    dealer_id = fields.Many2one(related="statement_id.dealer_id", store=True, index=True, precompute=True)
+    dealer_id = fields.Many2one(related="statement_id.dealer_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     date = fields.Date(required=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", index="btree_not_null")
