@@ -584,9 +584,16 @@ class AftersalesStatement(models.Model):
         """Link each rewarded invoice to its statement (``{invoice id: statement id}``) and
         unlink the invoices these statements rewarded before and no longer do: only the links
         that change are written, one ``write`` per statement (and one for the links removed).
-        As superuser: the link is a technical marker, set on the dealers' posted invoices by
-        whoever draws the statements, who need not have the right to edit invoices."""
-        Move = self.env["account.move"].sudo()
+
+        The link is a technical marker on the dealers' posted invoices, written as Odoo writes
+        its own technical values on them (a payment's reconciliation): as superuser (whoever
+        draws the statements need not have the right to edit invoices), without resynchronising
+        the invoice's tax and payment term lines (``skip_invoice_sync``: nothing they derive
+        from changes) and without flagging the invoice as manually modified
+        (``skip_is_manually_modified``)."""
+        Move = self.env["account.move"].sudo().with_context(
+            skip_invoice_sync=True, skip_is_manually_modified=True
+        )
         linked = {}
         for statement, move_ids in Move._read_group(
             [("aftersales_gift_statement_id", "in", self.ids)],

@@ -216,10 +216,13 @@ class TestStatement(AftersalesStatementCommon):
     def test_gift_credit_redraw_follows_payments(self):
         invoice = self._invoice(self.dealer_a, 1000.0, self.date_from + relativedelta(days=2))
         payment = self._pay(invoice, 1000.0, self.date_from + relativedelta(days=3))
+        invoice.is_manually_modified = False
         statement = self._generate()
         card = statement.sudo().gift_card_id
         self.assertEqual(invoice.aftersales_gift_statement_id, statement)
         self.assertEqual((statement.gift_earned, card.points), (50.0, 50.0))
+        # the mark is technical: the dealer's invoice is not flagged as edited by hand
+        self.assertFalse(invoice.is_manually_modified)
         # the payment is cancelled: the redraw takes the reward back
         payment.action_draft()
         self.assertEqual(invoice.payment_state, "not_paid")
