@@ -4,7 +4,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
-from .bulk_sql import bulk_insert, bulk_update
+from .own_table_sql import bulk_insert, bulk_update
 from .res_company import PRICELIST_MODES
 
 PRICED_CLASSES = ("module", "standard", "wear")

@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-from odoo.addons.aftersales.models.bulk_sql import bulk_insert
+from odoo.addons.aftersales.models.own_table_sql import bulk_insert
 from odoo.addons.aftersales.models.product_template import catalogue_index_name
 
 from .common import explain_with_indexes
