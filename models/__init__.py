@@ -43,7 +43,6 @@ from . import stock_location
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant
-from . import stock_warehouse_orderpoint
 from . import sale_order_line
 from . import account_move_line
 from . import aftersales_reserve_plan

@@ -5,8 +5,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 from odoo.tools.translate import LazyTranslate
 
-from .bulk_sql import bulk_insert
-
 _lt = LazyTranslate(__name__)
 
 PERIOD_STATES = [
@@ -321,12 +319,9 @@ class AftersalesKpiPeriod(models.Model):
                 sheet.write(vals)
         sheets = Sheet.browse([s.id for s in existing.values()]) | Sheet.create(new_vals)
         by_employee = {sheet.employee_id.id: sheet for sheet in sheets}
-        # 300 employees x 12 items are 3,600 lines: the ORM would insert them by 100 rows and
-        # update their stored related fields by 100 rows again, so the queries would grow with
-        # the staff. One INSERT writes them all, with the values the ORM would compute (the
-        # same item._score as _compute_score); the sheets and the period are then recomputed
-        # through the ORM.
-        rows = []
+        # One create for every line of the period: Odoo computes their stored related fields
+        # and their scores (item._score) as for a line created by hand.
+        line_vals = []
         for item in items:
             values = item._measure(employees, self.date_from, self.date_to)
             for employee in employees:
@@ -334,32 +329,14 @@ class AftersalesKpiPeriod(models.Model):
                     value = manual.get((employee.id, item.id))
                 else:
                     value = values.get(employee.id)
-                score = 1.0 if value is None else item._score(value)
-                rows.append((
-                    by_employee[employee.id].id, item.id, item.sequence, item.kpi_class,
-                    employee.id, item.weight, value or 0.0, value is None, score,
-                    score * item.weight / 100.0,
-                ))
-        columns = list(zip(*rows)) if rows else [[]] * 10
-        count = len(rows)
-        bulk_insert(self.env, "aftersales_kpi_sheet_line", [
-            ("sheet_id", "int4", list(columns[0])),
-            ("item_id", "int4", list(columns[1])),
-            ("sequence", "int4", list(columns[2])),
-            ("kpi_class", "varchar", list(columns[3])),
-            ("employee_id", "int4", list(columns[4])),
-            ("period_id", "int4", [self.id] * count),
-            ("company_id", "int4", [self.company_id.id] * count),
-            ("date_from", "date", [self.date_from] * count),
-            ("weight", "numeric", list(columns[5])),
-            ("value", "numeric", list(columns[6])),
-            ("no_data", "bool", list(columns[7])),
-            ("score", "numeric", list(columns[8])),
-            ("weighted_score", "numeric", list(columns[9])),
-        ])
-        self.env["aftersales.kpi.sheet.line"].invalidate_model()
-        sheets.invalidate_recordset(["line_ids"])
-        sheets.modified(["line_ids"])
+                line_vals.append({
+                    "sheet_id": by_employee[employee.id].id,
+                    "item_id": item.id,
+                    "weight": item.weight,
+                    "value": value or 0.0,
+                    "no_data": value is None,
+                })
+        self.env["aftersales.kpi.sheet.line"].create(line_vals)
         self.write({
             "state": "computed",
             "revision_decision": False,

@@ -12,16 +12,18 @@ class AftersalesKpiSheetLine(models.Model):
     )
     item_id = fields.Many2one("aftersales.kpi.item", required=True, ondelete="cascade",
                               readonly=True, index=True)
-    sequence = fields.Integer(related="item_id.sequence", store=True)
+    # precompute: the period creates every line in one create; its stored related fields and
+    # scores go into the INSERT rather than into UPDATEs of every new line
+    sequence = fields.Integer(related="item_id.sequence", store=True, precompute=True)
     name = fields.Char(related="item_id.name")
     unit = fields.Char(related="item_id.unit")
     target = fields.Float(related="item_id.target")
-    kpi_class = fields.Selection(related="item_id.kpi_class", store=True, string="Class")
+    kpi_class = fields.Selection(related="item_id.kpi_class", store=True, precompute=True, string="Class")
     measure = fields.Selection(related="item_id.measure")
-    period_id = fields.Many2one(related="sheet_id.period_id", store=True, index=True)
-    employee_id = fields.Many2one(related="sheet_id.employee_id", store=True, index=True)
-    company_id = fields.Many2one(related="sheet_id.company_id", store=True, index=True)
-    date_from = fields.Date(related="sheet_id.date_from", store=True)
+    period_id = fields.Many2one(related="sheet_id.period_id", store=True, index=True, precompute=True)
+    employee_id = fields.Many2one(related="sheet_id.employee_id", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(related="sheet_id.company_id", store=True, index=True, precompute=True)
+    date_from = fields.Date(related="sheet_id.date_from", store=True, precompute=True)
     state = fields.Selection(related="sheet_id.state")
     weight = fields.Float(string="Weight (%)", digits=(5, 2), readonly=True, aggregator="avg")
     value = fields.Float(string="Measured Value", digits=(12, 2), aggregator="avg")
@@ -29,9 +31,11 @@ class AftersalesKpiSheetLine(models.Model):
         help="Nothing to measure in the period (no claim reviewed, or no value entered yet): the "
         "item is scored 1, as if on target.",
     )
-    score = fields.Float(compute="_compute_score", store=True, digits=(6, 3), aggregator="avg")
+    score = fields.Float(
+        compute="_compute_score", store=True, precompute=True, digits=(6, 3), aggregator="avg"
+    )
     weighted_score = fields.Float(
-        compute="_compute_score", store=True, digits=(6, 3), aggregator="avg"
+        compute="_compute_score", store=True, precompute=True, digits=(6, 3), aggregator="avg"
     )
 
     # Item parameters are read, not depended on: changing a scheme never rewrites past sheets,

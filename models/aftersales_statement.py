@@ -9,8 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyTranslate
 
-from .aftersales_claim import APPROVED_UNSETTLED_STATES
-from .bulk_sql import bulk_insert, bulk_update
+from .aftersales_claim import APPROVED_UNSETTLED_STATES, STATEMENT_SETTLEMENT_MODES
 
 _lt = LazyTranslate(__name__)
 
@@ -408,7 +407,7 @@ class AftersalesStatement(models.Model):
         dealers = dealers - skipped
         if not dealers:
             return self.browse()
-        periodic = dealers.filtered(lambda d: d.claim_settlement_mode in ("monthly", "quarterly"))
+        periodic = dealers.filtered(lambda d: d.claim_settlement_mode in STATEMENT_SETTLEMENT_MODES)
         settled = self._settle_period(periodic, date_from, date_to)
         new_vals = [
             {"company_id": company.id, "dealer_id": dealer.id, "date_from": date_from,
@@ -587,10 +586,18 @@ class AftersalesStatement(models.Model):
 
     def _mark_gift_invoices(self, rewarded):
         """Link each rewarded invoice to its statement (``{invoice id: statement id}``) and
-        unlink the invoices these statements rewarded before and no longer do. The link is a
-        technical marker: only the links that change are written, in one statement, not through
-        account.move.write, whose per-entry checks would cost queries per invoice."""
-        Move = self.env["account.move"].sudo()
+        unlink the invoices these statements rewarded before and no longer do: only the links
+        that change are written, one ``write`` per statement (and one for the links removed).
+
+        The link is a technical marker on the dealers' posted invoices, written as Odoo writes
+        its own technical values on them (a payment's reconciliation): as superuser (whoever
+        draws the statements need not have the right to edit invoices), without resynchronising
+        the invoice's tax and payment term lines (``skip_invoice_sync``: nothing they derive
+        from changes) and without flagging the invoice as manually modified
+        (``skip_is_manually_modified``)."""
+        Move = self.env["account.move"].sudo().with_context(
+            skip_invoice_sync=True, skip_is_manually_modified=True
+        )
         linked = {}
         for statement, move_ids in Move._read_group(
             [("aftersales_gift_statement_id", "in", self.ids)],
@@ -598,13 +605,15 @@ class AftersalesStatement(models.Model):
             ["id:array_agg"],
         ):
             linked.update(dict.fromkeys(move_ids, statement.id))
-        changes = {move_id: None for move_id in linked if move_id not in rewarded}
-        changes.update({
-            move_id: statement_id for move_id, statement_id in rewarded.items()
-            if linked.get(move_id) != statement_id
-        })
-        bulk_update(self.env, "account_move", "aftersales_gift_statement_id", "int4", changes)
-        Move.invalidate_model(["aftersales_gift_statement_id", "write_uid", "write_date"])
+        changes = defaultdict(list)  # {statement id or False: invoice ids}
+        for move_id in linked:
+            if move_id not in rewarded:
+                changes[False].append(move_id)
+        for move_id, statement_id in rewarded.items():
+            if linked.get(move_id) != statement_id:
+                changes[statement_id].append(move_id)
+        for statement_id, move_ids in changes.items():
+            Move.browse(move_ids).write({"aftersales_gift_statement_id": statement_id})
 
     def _get_gift_spent(self, cards):
         """Gift credit the dealers spent in each statement's period (orders confirmed in it,
@@ -656,13 +665,12 @@ class AftersalesStatement(models.Model):
                 for sequence, entry in enumerate(entries, start=1):
                     kind = statement._get_line_type(entry)
                     totals[kind] += entry.balance
-                    running += entry.balance
-                    # in LINE_COLUMNS order
+                    running = statement.currency_id.round(running + entry.balance)
+                    # in LINE_FIELDS order
                     rows.append((
-                        statement.id, statement.company_id.id, statement.dealer_id.id, sequence,
-                        entry.move_id, entry.date, kind, entry.name,
-                        entry.ref or entry.invoice_origin or None, entry.invoice_date_due,
-                        entry.balance, running,
+                        statement.id, sequence, entry.move_id, entry.date, kind, entry.name,
+                        entry.ref or entry.invoice_origin or False, entry.invoice_date_due or False,
+                        statement.currency_id.round(entry.balance), running,
                     ))
                 drawn_lines[statement.id] = rows
                 header_vals[statement] = {
@@ -733,14 +741,10 @@ class AftersalesStatement(models.Model):
         for changes, ids in groups.items():
             self.browse(ids).write(dict(changes))
 
-    # The lines of a run are tens of thousands of rows of a report drawn from the ledger (no
-    # computed stored field, no business logic): they are replaced in one statement each way, as
-    # the ORM would write them in slices whose count grows with the journal entries.
-    LINE_COLUMNS = [
-        ("statement_id", "int4"), ("company_id", "int4"), ("dealer_id", "int4"),
-        ("sequence", "int4"), ("move_id", "int4"), ("date", "date"), ("line_type", "varchar"),
-        ("name", "varchar"), ("ref", "varchar"), ("date_maturity", "date"),
-        ("balance", "numeric"), ("cumulated_balance", "numeric"),
+    # What a statement line holds, as drawn from the ledger and compared with the stored lines
+    LINE_FIELDS = [
+        "statement_id", "sequence", "move_id", "date", "line_type", "name", "ref",
+        "date_maturity", "balance", "cumulated_balance",
     ]
 
     def _check_not_frozen(self):
@@ -752,41 +756,29 @@ class AftersalesStatement(models.Model):
             ))
 
     def _read_lines(self):
-        """The stored lines of each statement, ``{statement id: [row in LINE_COLUMNS order]}``."""
+        """The stored lines of each statement, ``{statement id: [row in LINE_FIELDS order]}``:
+        one query returning plain values, rather than fetching tens of thousands of records."""
         if not self:
             return {}
-        self.env["aftersales.statement.line"].flush_model()
+        self.env["aftersales.statement.line"].flush_model(self.LINE_FIELDS)
         self.env.cr.execute(SQL(
             "SELECT %s FROM aftersales_statement_line WHERE statement_id IN %s "
             "ORDER BY statement_id, sequence, id",
-            SQL(", ").join(SQL.identifier(name) for name, _type in self.LINE_COLUMNS),
+            SQL(", ").join(SQL.identifier(name) for name in self.LINE_FIELDS),
             tuple(self.ids),
         ))
         lines = defaultdict(list)
         for row in self.env.cr.fetchall():
-            lines[row[0]].append(row)
+            # NULL as False, as the ORM reads an empty value
+            lines[row[0]].append(tuple(False if value is None else value for value in row))
         return lines
 
     def _delete_lines(self):
-        if not self:
-            return
-        self._check_not_frozen()
-        self.env["aftersales.statement.line"].flush_model()
-        self.env.cr.execute(SQL(
-            "DELETE FROM aftersales_statement_line WHERE statement_id IN %s", tuple(self.ids)
-        ))
-        self.env["aftersales.statement.line"].invalidate_model()
-        self.invalidate_recordset(["line_ids"])
+        self.line_ids.unlink()
 
     def _insert_lines(self, rows):
-        """Insert statement lines given as rows in LINE_COLUMNS order."""
-        if not rows:
-            return
-        bulk_insert(self.env, "aftersales_statement_line", [
-            (name, sql_type, list(values))
-            for (name, sql_type), values in zip(self.LINE_COLUMNS, zip(*rows))
-        ])
-        self.invalidate_recordset(["line_ids"])
+        """Create statement lines given as rows in LINE_FIELDS order."""
+        self.env["aftersales.statement.line"].create([dict(zip(self.LINE_FIELDS, row)) for row in rows])
 
     @api.model
     def _get_line_type(self, move):

@@ -9,7 +9,6 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, format_date
 from odoo.tools.sql import index_exists
 
-from odoo.addons.aftersales.models.bulk_sql import bulk_insert
 from odoo.addons.aftersales.models.product_template import catalogue_index_name
 
 from .common import explain_with_indexes
@@ -43,20 +42,15 @@ class PortalCommon(HttpCase, AftersalesClaimCommon):
                 (cls.market_list, cls.part, 21.13), (cls.market_list, cls.module, 312.0),
             )
         ])
-        # The core IP guard refuses any price on a core IP part; plant two anyway, as data from
-        # before the guard would be, to prove the portal never shows them.
-        bulk_insert(cls.env, "product_pricelist_item", [
-            ("pricelist_id", "int4", [cls.dealer_list.id, cls.market_list.id]),
-            ("product_id", "int4", [cls.core_ip.id] * 2),
-            ("product_tmpl_id", "int4", [cls.core_ip.product_tmpl_id.id] * 2),
-            ("applied_on", "varchar", ["0_product_variant"] * 2),
-            ("display_applied_on", "varchar", ["1_product"] * 2),
-            ("base", "varchar", ["list_price"] * 2),
-            ("compute_price", "varchar", ["fixed"] * 2),
-            ("fixed_price", "numeric", [919.73, 871.37]),
-            ("min_quantity", "numeric", [0, 0]),
+        # The core IP guard refuses any price on a core IP part; give it two anyway, as a part
+        # priced before it became core IP keeps them, to prove the portal never shows them.
+        cls.core_ip.aftersales_part_class = "module"
+        Item.create([
+            {"pricelist_id": pricelist.id, "applied_on": "0_product_variant",
+             "product_id": cls.core_ip.id, "compute_price": "fixed", "fixed_price": price}
+            for pricelist, price in ((cls.dealer_list, 919.73), (cls.market_list, 871.37))
         ])
-        Item.invalidate_model()
+        cls.core_ip.aftersales_part_class = "core_ip"
         cls.lot_a2 = cls.env["stock.lot"].create({
             "name": "SN-A-2", "product_id": cls.machine.id, "dealer_id": cls.dealer_a.id,
             "dealer_delivery_date": cls.today - timedelta(days=30),

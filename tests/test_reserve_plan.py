@@ -1,12 +1,16 @@
 import math
+import re
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
+from odoo.addons.aftersales.models.own_table_sql import bulk_create
+
+from .common_queries import QueryCountMixin
 from .stock_common import AftersalesStockCommon
 
 
@@ -369,75 +373,180 @@ class TestReservePlan(AftersalesStockCommon):
         self.assertEqual(plan.months, 12)
         self.assertIn(self.warehouse, plan.warehouse_ids)
 
-    def test_queries_do_not_grow_with_parts(self):
-        """Computing and applying a plan, creating rules then updating them, takes the same
-        number of statements for 2 parts as for 110 (more than the ORM's batches of 100)."""
-        Orderpoint = self.env["stock.warehouse.orderpoint"]
+    def test_applied_rules_are_odoo_rules(self):
+        """The plan's rules are made by Odoo: named in turn from Odoo's reordering rule
+        sequence (the number drawn next continues after them), with the product category,
+        the vendor and the defaults Odoo gives a rule, and Odoo's own checks."""
+        Sequence = self.env["ir.sequence"]
 
-        def measure(n_parts):
-            parts = self.env["product.product"].create([
-                {"name": f"Bulk part {n_parts}-{i}", "type": "consu", "is_storable": True,
-                 "aftersales_part_class": "wear", "is_serviceable_part": True}
-                for i in range(n_parts)
-            ])
-            moves = self.env["stock.move"].create([
-                {"name": "History", "product_id": part.id, "product_uom_qty": 3 + i % 5,
-                 "product_uom": part.uom_id.id, "location_id": self.stock_location.id,
-                 "location_dest_id": self.customer_location.id}
-                for i, part in enumerate(parts)
-            ])
-            moves._action_confirm()
-            for move in moves:
-                move.quantity = move.product_uom_qty
-            moves.picked = True
-            moves._action_done()
-            moves.write({"date": datetime(2025, 4, 5, 10)})
-            moves.move_line_ids.write({"date": datetime(2025, 4, 5, 10)})
-            counts = []
-            for _step in ("create", "update"):
-                plan = self.env["aftersales.reserve.plan"].create(
-                    {"date": self.plan_date, "months": 6, "warehouse_ids": [Command.set(self.warehouse.ids)]}
-                )
-                self.env.flush_all()
-                self.env.invalidate_all()
-                start = self.env.cr.sql_log_count
-                plan.action_compute()
-                plan.action_apply()
-                self.env.flush_all()
-                counts.append(self.env.cr.sql_log_count - start)
-                rules = Orderpoint.search([("product_id", "in", parts.ids)])
-                self.assertEqual(len(rules), n_parts)
-                lines = plan.line_ids.filtered(lambda line: line.product_id in parts)
-                self.assertEqual(set(lines.mapped("result")), {"created" if _step == "create" else "updated"})
-                self.assertEqual(
-                    sorted(rules.mapped("product_max_qty")), sorted(lines.mapped("max_qty"))
-                )
-                # staff change every rule: the next plan updates them all
-                rules.write({"product_min_qty": 0.0, "product_max_qty": 1000.0})
-            return counts
+        def number(name):
+            return int(re.search(r"(\d+)$", name).group(1))
 
-        measure(1)  # warm the registry caches
-        self.assertEqual(measure(2), measure(110))
-
-    def test_bulk_created_rule_is_what_odoo_creates(self):
-        """The plan inserts its rules in one statement: every stored field must hold what
-        Odoo's own create gives for the same values."""
+        before = number(Sequence.next_by_code("stock.orderpoint"))
         plan = self._plan()
         plan.action_apply()
-        line = self._line(plan, self.wear_part)
+        after = number(Sequence.next_by_code("stock.orderpoint"))
+        rules = plan.line_ids.orderpoint_id
+        self.assertEqual(sorted(number(name) for name in rules.mapped("name")), [before + 1, before + 2])
+        self.assertEqual(after, before + 3)
+        self.assertTrue(all(name.startswith("OP/") for name in rules.mapped("name")))
+        rule = self._line(plan, self.wear_part).orderpoint_id
+        self.assertRecordValues(rule, [{
+            "product_category_id": self.wear_part.categ_id.id,
+            "product_supplier_id": self.vendor.id,
+            "company_id": self.env.company.id,
+            "warehouse_id": self.warehouse.id,
+            "location_id": self.stock_location.id,
+            "trigger": "auto",
+            "active": True,
+            "qty_multiple": 1.0,
+            "route_id": False,
+            "product_min_qty": 22.0,
+            "product_max_qty": 42.0,
+        }])
+        # Odoo's own checks hold on the rules the plan writes: an automatic rule cannot be
+        # snoozed, a rule's minimum cannot exceed its maximum.
+        with self.assertRaises(UserError):
+            rule.snoozed_until = self.plan_date
+        with self.assertRaises(ValidationError):
+            rule.write({"product_min_qty": 50, "product_max_qty": 40})
+
+    def _line_vals(self, plan, product, **values):
+        vals = next(vals for vals in plan._prepare_line_vals() if vals["product_id"] == product.id)
+        return dict(vals, **values)
+
+    def test_bulk_lines_hold_what_odoo_computes(self):
+        """The plan inserts its lines in one statement: their company, part class and proposal
+        are those the fields compute."""
         Orderpoint = self.env["stock.warehouse.orderpoint"]
-        skip = {"id", "name", "create_date", "write_date", "create_uid", "write_uid"}
-        names = [name for name, field in Orderpoint._fields.items()
-                 if field.store and field.column_type and name not in skip]
+        Orderpoint.create({"product_id": self.standard_part.id, "location_id": self.stock_location.id,
+                           "product_min_qty": 6, "product_max_qty": 12})
+        plan = self._plan()
+        self.assertEqual(set(plan.line_ids.mapped("proposal")), {"create", "keep", "stop"})
+        fields_ = ["plan_id", "product_id", "demand_qty", "min_qty", "max_qty", "has_rule",
+                   "current_active", "current_min_qty", "current_max_qty"]
+        for line in plan.line_ids:
+            computed = self.env["aftersales.reserve.plan.line"].new(
+                {name: line._fields[name].convert_to_write(line[name], line) for name in fields_}
+            )
+            with self.subTest(part=line.product_id.name):
+                self.assertEqual(
+                    (line.company_id, line.part_class, line.proposal),
+                    (computed.company_id, computed.part_class, computed.proposal),
+                )
 
-        def stored(rule):
-            rule.invalidate_recordset()
-            return {name: rule[name] for name in names}
+    def test_bulk_lines_make_the_orms_checks(self):
+        """What the ORM would check on lines it creates is checked on the plan's bulk insert:
+        access, company, constraints."""
+        plan = self._plan()
+        count = len(plan.line_ids)
+        vals = self._line_vals(plan, self.wear_part)
+        # access: a dealer cannot create lines
+        with self.assertRaises(AccessError):
+            plan.with_user(self.portal_a)._create_lines([dict(vals)])
+        # company: another company's warehouse or part
+        other = self.env["res.company"].create({"name": "Other Parts Company"})
+        other_warehouse = self.env["stock.warehouse"].search([("company_id", "=", other.id)], limit=1)
+        other_part = self.env["product.product"].create(
+            {"name": "Other Company Belt", "type": "consu", "is_storable": True,
+             "aftersales_part_class": "wear", "is_serviceable_part": True, "company_id": other.id}
+        )
+        with self.assertRaisesMessage(UserError, "belong to another company"):
+            plan._create_lines([dict(vals, warehouse_id=other_warehouse.id,
+                                     location_id=other_warehouse.lot_stock_id.id)])
+        with self.assertRaisesMessage(UserError, "Other Company Belt"):
+            plan._create_lines([dict(vals, product_id=other_part.id)])
+        # constraints: the minimum above the maximum
+        with self.assertRaises(ValidationError):
+            plan._create_lines([dict(vals, min_qty=50.0, max_qty=40.0)])
+        plan.invalidate_recordset(["line_ids"])
+        self.assertEqual(len(plan.line_ids), count)
+        # record rules: a line of a company the user may not work in
+        user = new_test_user(self.env, login="as_plan_one_company",
+                             groups="base.group_user,aftersales.group_aftersales_user")
+        with self.assertRaises(AccessError):
+            bulk_create(self.env["aftersales.reserve.plan.line"].with_user(user),
+                        [dict(vals, company_id=other.id, proposal="create")])
 
-        bulk = stored(line.orderpoint_id)
-        self.assertEqual(bulk["product_category_id"], self.wear_part.categ_id)
-        if "product_supplier_id" in bulk:
-            self.assertEqual(bulk["product_supplier_id"], self.vendor)
-        vals = line._prepare_orderpoint_vals()
-        line.orderpoint_id.unlink()
-        self.assertEqual(stored(Orderpoint.create(vals)), bulk)
+    def test_line_results_need_write_access(self):
+        plan = self._plan()
+        line = self._line(plan, self.wear_part)
+        with self.assertRaises(AccessError):
+            plan.with_user(self.portal_a)._write_line_results([(line, "unchanged", None)])
+        self.assertFalse(line.result)
+
+
+@tagged("post_install", "-at_install", "aftersales_performance")
+class TestReservePlanQueries(QueryCountMixin, AftersalesStockCommon):
+    """What a plan costs beyond Odoo's own writes of the same reordering rules."""
+
+    plan_date = date(2025, 7, 15)
+
+    def _make_parts(self, count):
+        parts = self.env["product.product"].create([
+            {"name": f"Bulk part {count}-{i}", "type": "consu", "is_storable": True,
+             "aftersales_part_class": "wear", "is_serviceable_part": True}
+            for i in range(count)
+        ])
+        moves = self.env["stock.move"].create([
+            {"name": "History", "product_id": part.id, "product_uom_qty": 3 + i % 5,
+             "product_uom": part.uom_id.id, "location_id": self.stock_location.id,
+             "location_dest_id": self.customer_location.id}
+            for i, part in enumerate(parts)
+        ])
+        moves._action_confirm()
+        for move in moves:
+            move.quantity = move.product_uom_qty
+        moves.picked = True
+        moves._action_done()
+        moves.write({"date": datetime(2025, 4, 5, 10)})
+        moves.move_line_ids.write({"date": datetime(2025, 4, 5, 10)})
+        return parts
+
+    def _measure(self, n_parts):
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        parts = self._make_parts(n_parts)
+        counts = []
+        for step in ("create", "update"):
+            plan = self.env["aftersales.reserve.plan"].create(
+                {"date": self.plan_date, "months": 6, "warehouse_ids": [Command.set(self.warehouse.ids)]}
+            )
+            plan.action_compute()
+            lines = plan.line_ids.filtered(lambda line: line.product_id in parts)
+            if step == "create":
+                odoo = self._count_queries_undone(lambda: Orderpoint.create(
+                    [line._prepare_orderpoint_vals() for line in lines]
+                ))
+            else:
+                rules = Orderpoint.search([("product_id", "in", parts.ids)])
+                by_part = {line.product_id: line for line in lines}
+                odoo = self._count_queries_undone(lambda: [
+                    rule.write({"product_min_qty": by_part[rule.product_id].min_qty,
+                                "product_max_qty": by_part[rule.product_id].max_qty})
+                    for rule in rules
+                ])
+            plan.unlink()
+            plan = self.env["aftersales.reserve.plan"].create(
+                {"date": self.plan_date, "months": 6, "warehouse_ids": [Command.set(self.warehouse.ids)]}
+            )
+            ours = self._count_queries(lambda: (plan.action_compute(), plan.action_apply()))
+            counts.append((ours, odoo))
+            rules = Orderpoint.search([("product_id", "in", parts.ids)])
+            self.assertEqual(len(rules), n_parts)
+            lines = plan.line_ids.filtered(lambda line: line.product_id in parts)
+            self.assertEqual(set(lines.mapped("result")), {"created" if step == "create" else "updated"})
+            self.assertEqual(sorted(rules.mapped("product_max_qty")), sorted(lines.mapped("max_qty")))
+            # staff change every rule: the next plan updates them all
+            rules.write({"product_min_qty": 0.0, "product_max_qty": 1000.0})
+        return counts
+
+    def test_queries_grow_only_with_odoos_own(self):
+        """Computing and applying a plan, creating rules then updating them, costs the same
+        number of queries beyond Odoo's own creation and update of the same rules for 2 parts as
+        for 110 (more than the ORM's batches of 100): the plan reads with aggregates and writes
+        its own lines in one statement each way."""
+        self._measure(1)  # warm the registry caches
+        few, many = self._measure(2), self._measure(110)
+        for step, (ours_few, odoo_few), (ours_many, odoo_many) in zip(("create", "update"), few, many):
+            with self.subTest(step=step):
+                self.assertEqual(ours_many - odoo_many, ours_few - odoo_few)

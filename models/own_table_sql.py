@@ -1,8 +1,11 @@
-"""One-statement inserts and updates for the large batches of the pricing engine.
+"""One-statement inserts of the add-on's own tables, where a benchmark shows that the
+ORM cannot meet the target (a reserve plan's thousands of lines: benchmarks/bench_stock.py).
 
-The ORM writes in slices of 100 rows, so its query count grows with the number of parts. These
-helpers send one statement whatever the size, with typed arrays as parameters (``unnest``). They
-bypass the ORM: callers pass every column the model needs and invalidate the cache afterwards.
+The ORM writes 100 rows a statement and builds a record per row in Python; these helpers send one
+statement whatever the size, with typed arrays as parameters (``unnest``). They bypass the ORM:
+the caller checks what the ORM would check (access, company, constraints), gives every stored
+computed value, and invalidates the cache afterwards. Never for a table of Odoo's own: those are
+written through the ORM.
 """
 from odoo.tools import SQL
 
@@ -32,33 +35,6 @@ def bulk_insert(env, table, columns):
     return [row[0] for row in env.cr.fetchall()]
 
 
-def bulk_update(env, table, column, sql_type, values_by_id):
-    """Set ``column`` of each row id to its value, in one statement."""
-    if values_by_id:
-        bulk_update_rows(env, table, list(values_by_id), [(column, sql_type, list(values_by_id.values()))])
-
-
-def bulk_update_rows(env, table, ids, columns):
-    """Set several columns of the rows ``ids``, each row its own values, in one statement.
-
-    :param columns: list of ``(column name, SQL type, list of values)``, one value per id.
-    """
-    if not ids:
-        return
-    names = [name for name, _type, _values in columns]
-    env.cr.execute(SQL(
-        "UPDATE %(table)s AS t SET %(sets)s, write_uid = %(uid)s, write_date = %(now)s "
-        "FROM unnest(%(ids)s::int4[], %(arrays)s) AS v(id, %(names)s) WHERE t.id = v.id",
-        table=SQL.identifier(table),
-        sets=SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-        uid=env.uid,
-        now=env.cr.now(),
-        ids=list(ids),
-        arrays=SQL(", ").join(SQL(f"%s::{sql_type}[]", list(values)) for _name, sql_type, values in columns),
-        names=SQL(", ").join(SQL.identifier(name) for name in names),
-    ))
-
-
 def bulk_create(model, vals_list):
     """Create the records of ``vals_list`` in one INSERT and return them.
 
@@ -66,7 +42,8 @@ def bulk_create(model, vals_list):
     computation runs. Each stored field takes its value from ``vals``, else its default
     (``default_get``, once for the batch); a stored computed or related field missing from a
     row's values is an error, as nothing would compute it. The caller checks what the ORM's
-    ``create`` would have checked; access rights are checked here.
+    ``create`` would have checked; access rights to create are checked here, before the insert,
+    and on the new records (record rules) after it.
     """
     if not vals_list:
         return model.browse()
@@ -91,5 +68,6 @@ def bulk_create(model, vals_list):
             values = [None if value is False else value for value in values]
         columns.append((field.name, field.column_type[0], values))
     model.flush_model()
-    ids = bulk_insert(model.env, model._table, columns)
-    return model.browse(ids)
+    records = model.browse(bulk_insert(model.env, model._table, columns))
+    records.check_access("create")
+    return records
