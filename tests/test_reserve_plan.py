@@ -2,7 +2,6 @@ import math
 import re
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
