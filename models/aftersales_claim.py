@@ -632,6 +632,9 @@ class AftersalesClaim(models.Model):
 
     # ----------------------------------------------------------------- actions
     def action_submit(self):
+        """Submit the claims for review: checked against the product archive and the rules of
+        the claim, repeat parts flagged, and the review deadline set, worked out once per
+        company (its working days) for all the claims submitted together."""
         self.check_access("write")
         self._check_can("can_be_submitted", _("submitted"))
         self._check_submission()
