@@ -53,7 +53,7 @@ class AftersalesPurchaseExceptionReport(models.Model):
         string="Ordered", digits="Product Unit of Measure", readonly=True, aggregator=None
     )
     qty_received = fields.Float(
-        string="Received", digits="Product Unit of Measure", readonly=True, aggregator=None
+        string="Received Qty", digits="Product Unit of Measure", readonly=True, aggregator=None
     )
     qty_difference = fields.Float(
         string="Difference", digits="Product Unit of Measure", readonly=True, aggregator=None,
