@@ -131,7 +131,7 @@ class ResCompany(models.Model):
         default=0.25,
         digits=(4, 2),
         help="Hotline time of one call-back, priced at the labour rate of the service charge "
-        "standard in the routine service cost.",
+        "standard in the service cost (routine, or failed-machine service after a claim).",
     )
 
     aftersales_statement_auto_send = fields.Boolean(
