@@ -216,12 +216,14 @@ class TestAmplificationFactor(AftersalesCommon):
             "name": "Lift", "aftersales_part_class": "finished", "service_cost_factor_mode": "criteria",
         })
         self.assertEqual(product.service_cost_factor, 3.0)  # 3, 3, 3 by default
-        with self.assertRaisesMessage(ValidationError, "Lift: the size and weight score must lie between 1 and 5 \\(6 given\\)"):
+        with self.assertRaisesMessage(
+            ValidationError, r"Lift: the size and weight score must lie between 1 and 5 \(6 given\)"
+        ):
             product.amplification_size = 6
         self.assertEqual(product.amplification_size, 3)
-        with self.assertRaisesMessage(ValidationError, "weights of the amplification criteria cannot be negative"):
+        with self.assertRaisesMessage(ValidationError, "amplification criteria cannot be negative"):
             self._save_weights(0.5, 0.6, -0.1)
-        with self.assertRaisesMessage(ValidationError, "give at least one amplification criterion a weight above 0"):
+        with self.assertRaisesMessage(ValidationError, "at least one amplification criterion a weight"):
             self._save_weights(0.0, 0.0, 0.0)
         self.assertEqual(self.company.amplification_weight_importance, 0.4)
         self.assertEqual(product.service_cost_factor, 3.0)
