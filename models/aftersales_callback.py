@@ -114,14 +114,16 @@ class AftersalesCallback(models.Model):
         digits=(4, 2),
         default=lambda self: self.env.company.callback_duration,
         help="Hotline time spent on the call-back, priced at the labour rate of the service "
-        "charge standard as routine service cost.",
+        "charge standard as service cost: routine, or service on a failed machine when the "
+        "call-back follows a claim.",
     )
     service_cost = fields.Monetary(
         string="Service Cost",
         readonly=True,
         copy=False,
-        help="Routine service cost of the call: its duration x the labour rate of the service "
-        "charge standard when the call was made.",
+        help="Service cost of the call: its duration x the labour rate of the service charge "
+        "standard when the call was made. Routine service cost, or measured failed-machine "
+        "service cost when the call-back follows a claim.",
     )
 
     can_be_done = fields.Boolean(compute="_compute_can_be")

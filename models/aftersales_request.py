@@ -37,6 +37,16 @@ REQUEST_PRIORITIES = [
     ("3", "Urgent"),
 ]
 OPEN_STATES = ("new", "in_progress", "waiting")
+# Why the service was needed (domain.md section 1): routine service keeps a working machine
+# working (the base of the cost model); service on a failed machine is non-conforming-product
+# service, measured beside the model's routine x amplification factor.
+SERVICE_CAUSES = [
+    ("routine", "Routine (machine working)"),
+    ("failure", "Machine failure"),
+]
+# Request types that follow a failure unless the desk says otherwise: a complaint, a call-out,
+# a return-to-factory repair. Maintenance, questions and call-backs are routine.
+FAILURE_REQUEST_TYPES = ("complaint", "field_service", "repair")
 
 
 class AftersalesRequest(models.Model):
@@ -147,6 +157,17 @@ class AftersalesRequest(models.Model):
         help="All complaints about this product, this one included.",
     )
 
+    service_cause = fields.Selection(
+        SERVICE_CAUSES, string="Service Cause", compute="_compute_service_cause", store=True,
+        readonly=False, precompute=True, required=True, index=True, tracking=True,
+        help="Routine: maintenance, an inspection or a paid visit on a machine that works; its "
+        "fees are routine service cost.\n"
+        "Machine failure: service caused by a failure; its fees are the measured "
+        "non-conforming-product service cost, shown beside routine x the amplification factor. "
+        "Set from the type (complaints, field service and repairs follow a failure); change it "
+        "for a visit that is an inspection or maintenance.",
+    )
+
     # field service
     engineer_id = fields.Many2one(
         "res.users", string="Engineer", index=True, tracking=True,
@@ -210,6 +231,13 @@ class AftersalesRequest(models.Model):
         for request in self:
             if request.lot_id:
                 request.product_id = request.lot_id.product_id
+
+    @api.depends("request_type")
+    def _compute_service_cause(self):
+        for request in self:
+            request.service_cause = (
+                "failure" if request.request_type in FAILURE_REQUEST_TYPES else "routine"
+            )
 
     @api.depends("request_type", "priority", "request_date", "company_id")
     def _compute_sla_deadline(self):

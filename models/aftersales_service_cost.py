@@ -4,14 +4,16 @@ from odoo.exceptions import ValidationError
 COST_TYPES = [
     ("conforming", "Conforming-product quality cost"),
     ("routine", "Routine service cost"),
+    ("failure", "Failed-machine service cost"),
 ]
 
 
 class AftersalesServiceCost(models.Model):
     """Costs of a finished product for one month that the service data does not hold:
     the quality cost of its conforming products (prevention, appraisal: the quality
-    department's figure) and routine service done outside claims and call-backs
-    (maintenance visits, hotline handling) at the fee schedule."""
+    department's figure), routine service of working machines done outside requests and
+    call-backs (maintenance visits, hotline handling) at the fee schedule, and service on failed
+    machines done outside claims and requests (measured non-conforming-product service cost)."""
 
     _name = "aftersales.service.cost"
     _description = "Service Cost Entry"
@@ -42,8 +44,12 @@ class AftersalesServiceCost(models.Model):
         COST_TYPES, string="Cost Type", required=True, default="conforming", tracking=True,
         help="Conforming-product quality cost: what keeping the products conforming cost "
         "(prevention and appraisal), entered from the quality department's figures.\n"
-        "Routine service cost: maintenance, routine visits and hotline handling done outside "
-        "warranty claims and call-backs, at the service charge standard.",
+        "Routine service cost: maintenance, inspections, paid visits and hotline handling for "
+        "working machines, done outside service requests and call-backs, at the service charge "
+        "standard.\n"
+        "Failed-machine service cost: service on failed machines done outside claims and "
+        "service requests; it is measured non-conforming-product service cost, shown beside "
+        "the model's routine x amplification factor and never added to routine.",
     )
     amount = fields.Monetary(required=True, tracking=True)
     note = fields.Char()

@@ -34,6 +34,13 @@ ZERO_PROFIT_PART_CLASSES = ("standard", "wear")
 # core IP parts, which never stay outside the company.
 RETURN_REQUIRED_PART_CLASSES = ("module", "core_ip")
 
+AMPLIFICATION_MODES = [
+    ("entered", "Entered"),
+    ("criteria", "From criteria"),
+]
+# The criteria scores' range (1 = low, 5 = high).
+AMPLIFICATION_SCORE_RANGE = (1, 5)
+
 FEE_TYPES = [
     ("labour", "Labour"),
     ("travel", "Travel"),
@@ -80,11 +87,14 @@ class ProductTemplate(models.Model):
     )
     service_cost_factor = fields.Float(
         string="Service Cost Amplification",
-        default=1.0,
+        compute="_compute_service_cost_factor",
+        store=True,
+        readonly=False,
+        precompute=True,
         digits=(6, 2),
         help="Service cost amplification factor: non-conforming-product service cost = "
-        "routine service cost x this factor. Set it from how critical the product is, how "
-        "often it is used, its size and weight.",
+        "routine service cost x this factor. Entered directly (1.00 for a new product), or "
+        "worked out from the product's three criteria (see Amplification Set).",
     )
     aftersales_fee_type = fields.Selection(
         FEE_TYPES,
@@ -134,6 +144,38 @@ class ProductTemplate(models.Model):
         help="A machine is due for maintenance every this many months after its registration.",
     )
 
+    # The service cost amplification factor from its criteria (domain.md section 1): how
+    # important the product's function is, how often it is used, its size and weight, each
+    # scored 1-5 and weighted by the company (res.company._get_amplification_factor).
+    service_cost_factor_mode = fields.Selection(
+        AMPLIFICATION_MODES,
+        string="Amplification Set",
+        required=True,
+        default="entered",
+        help="Entered: type the factor.\n"
+        "From criteria: factor = (wI x Importance + wF x Frequency + wS x Size) / "
+        "(wI + wF + wS), the scores 1-5 below and the weights w of the company "
+        "(Settings > After-Sales > Service Cost Amplification); with weights summing to 1 it is "
+        "their weighted sum, from 1 to 5.",
+    )
+    amplification_importance = fields.Integer(
+        string="Importance of Function",
+        default=3,
+        help="1: a minor function the user can do without for a while; 5: a critical function, "
+        "the user's work stops when it fails.",
+    )
+    amplification_frequency = fields.Integer(
+        string="Frequency of Use",
+        default=3,
+        help="1: used now and then; 5: in constant use.",
+    )
+    amplification_size = fields.Integer(
+        string="Size and Weight",
+        default=3,
+        help="1: small and light, brought to the dealer for service; 5: large and heavy, "
+        "served on site with people and lifting gear.",
+    )
+
     # The satisfaction overview of a finished product over the last 12 months (this month
     # included), read from the cost analysis in one grouped query for all products shown.
     overview_answer_count = fields.Integer(
@@ -162,7 +204,9 @@ class ProductTemplate(models.Model):
         compute="_compute_satisfaction_overview",
     )
     overview_actual_factor = fields.Float(
-        string="Amplification (Actual)", digits=(6, 2), compute="_compute_satisfaction_overview",
+        string="Amplification (Measured)", digits=(6, 2), compute="_compute_satisfaction_overview",
+        help="Service measured on failed machines / routine service cost over the last 12 "
+        "months: the factor to compare with the product's.",
     )
 
     # ---------------------------------------------------------------- computes
@@ -189,6 +233,26 @@ class ProductTemplate(models.Model):
             finished = Bom.browse(boms_by_part.get(product, ())).product_tmpl_id
             product.used_in_product_ids = finished
             product.used_in_count = len(finished)
+
+    @api.depends(
+        "service_cost_factor_mode", "amplification_importance", "amplification_frequency",
+        "amplification_size", "company_id.amplification_weight_importance",
+        "company_id.amplification_weight_frequency", "company_id.amplification_weight_size",
+    )
+    def _compute_service_cost_factor(self):
+        # A product shared by the companies takes the weights of the company it is saved in
+        # (and res.company recomputes shared products when its weights change).
+        for product in self:
+            if product.service_cost_factor_mode == "criteria":
+                company = product.company_id or self.env.company
+                product.service_cost_factor = company._get_amplification_factor(
+                    product.amplification_importance,
+                    product.amplification_frequency,
+                    product.amplification_size,
+                )
+            elif not product._origin:
+                # a new product: 1.00 unless a factor is typed; an entered factor stays as it is
+                product.service_cost_factor = product.service_cost_factor or 1.0
 
     @api.depends_context("company")
     def _compute_aftersales_purchase_chain(self):
@@ -290,6 +354,29 @@ class ProductTemplate(models.Model):
                         product=product.display_name,
                     )
                 )
+
+    @api.constrains("amplification_importance", "amplification_frequency", "amplification_size")
+    def _check_amplification_scores(self):
+        low, high = AMPLIFICATION_SCORE_RANGE
+        labels = {
+            "amplification_importance": _("importance of function"),
+            "amplification_frequency": _("frequency of use"),
+            "amplification_size": _("size and weight"),
+        }
+        for product in self:
+            for fname, label in labels.items():
+                if not low <= product[fname] <= high:
+                    raise ValidationError(
+                        _(
+                            "%(product)s: the %(criterion)s score must lie between %(low)s and "
+                            "%(high)s (%(score)s given).",
+                            product=product.display_name,
+                            criterion=label,
+                            low=low,
+                            high=high,
+                            score=product[fname],
+                        )
+                    )
 
     @api.constrains("aftersales_part_class", "is_serviceable_part")
     def _check_core_ip_not_serviceable(self):

@@ -9,6 +9,14 @@ PRICELIST_MODES = [
     ("market_level", "Market guide list + settlement discount per dealer level"),
 ]
 
+# The company's weights of a product's amplification criteria (product.template's
+# amplification_<criterion> scores): importance of function, frequency of use, size and weight.
+AMPLIFICATION_WEIGHT_FIELDS = (
+    "amplification_weight_importance",
+    "amplification_weight_frequency",
+    "amplification_weight_size",
+)
+
 CLAIM_CREDIT_TRIGGERS = [
     ("approval", "On approval"),
     ("receipt", "On receipt of the returned parts"),
@@ -123,7 +131,7 @@ class ResCompany(models.Model):
         default=0.25,
         digits=(4, 2),
         help="Hotline time of one call-back, priced at the labour rate of the service charge "
-        "standard in the routine service cost.",
+        "standard in the service cost (routine, or failed-machine service after a claim).",
     )
 
     aftersales_statement_auto_send = fields.Boolean(
@@ -140,6 +148,20 @@ class ResCompany(models.Model):
         string="Gift Credit eWallet",
         help="The eWallet program holding the dealers' gift credit; created by the first "
         "statement run.",
+    )
+
+    # Service cost amplification from criteria: the weights of the three scored criteria.
+    amplification_weight_importance = fields.Float(
+        string="Weight of Importance of Function", default=0.4, digits=(3, 2),
+        help="Weight of a product's importance-of-function score in its amplification factor.",
+    )
+    amplification_weight_frequency = fields.Float(
+        string="Weight of Frequency of Use", default=0.3, digits=(3, 2),
+        help="Weight of a product's frequency-of-use score in its amplification factor.",
+    )
+    amplification_weight_size = fields.Float(
+        string="Weight of Size and Weight", default=0.3, digits=(3, 2),
+        help="Weight of a product's size-and-weight score in its amplification factor.",
     )
 
     @api.constrains("claim_review_days", "claim_return_days", "claim_repeat_part_days")
@@ -178,6 +200,18 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains(*AMPLIFICATION_WEIGHT_FIELDS)
+    def _check_amplification_weights(self):
+        for company in self:
+            if min(company[fname] for fname in AMPLIFICATION_WEIGHT_FIELDS) < 0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the weights of the amplification criteria cannot be "
+                        "negative; give each a share, e.g. 0.4, 0.3 and 0.3.",
+                        company=company.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -191,7 +225,33 @@ class ResCompany(models.Model):
             if vals.get("aftersales_pricelist_mode") == "market_level":
                 self.env["aftersales.dealer.level"].search([])._sync_pricelist()
             self.env["res.partner"].search([("is_dealer", "=", True)])._aftersales_sync_pricelist()
+        if set(AMPLIFICATION_WEIGHT_FIELDS) & set(vals):
+            self._recompute_shared_amplification_factors()
         return res
+
+    def _get_amplification_factor(self, importance, frequency, size):
+        """The service cost amplification factor of a product from its criteria scores (1-5):
+        the weighted average (wI x importance + wF x frequency + wS x size) / (wI + wF + wS)
+        with this company's weights; with weights summing to 1 it is their weighted sum.
+        E.g. scores 5, 3, 2 with weights 0.4, 0.3, 0.3: 2.0 + 0.9 + 0.6 = 3.5."""
+        self.ensure_one()
+        weights = [self[fname] for fname in AMPLIFICATION_WEIGHT_FIELDS]
+        if not sum(weights):  # no weight at all (refused in Settings): the criteria count alike
+            weights = [1.0] * len(weights)
+        scores = (importance, frequency, size)
+        return round(sum(w * s for w, s in zip(weights, scores)) / sum(weights), 2)
+
+    def _recompute_shared_amplification_factors(self):
+        """Products of one company follow its weights through their compute's dependencies;
+        products shared by all companies take the weights of the company that changes them."""
+        Template = self.env["product.template"].sudo().with_context(active_test=False)
+        field = Template._fields["service_cost_factor"]
+        for company in self:
+            shared = Template.with_company(company).search(
+                [("service_cost_factor_mode", "=", "criteria"), ("company_id", "=", False)]
+            )
+            self.env.add_to_compute(field, shared)
+            shared.flush_recordset(["service_cost_factor"])
 
     def _get_aftersales_zero_profit_classes(self):
         """The part classes this company sells at zero profit: each of

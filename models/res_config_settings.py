@@ -1,5 +1,7 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .res_company import AMPLIFICATION_WEIGHT_FIELDS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -50,6 +52,16 @@ class ResConfigSettings(models.TransientModel):
     callback_user_id = fields.Many2one(related="company_id.callback_user_id", readonly=False)
     callback_duration = fields.Float(related="company_id.callback_duration", readonly=False)
 
+    amplification_weight_importance = fields.Float(
+        related="company_id.amplification_weight_importance", readonly=False
+    )
+    amplification_weight_frequency = fields.Float(
+        related="company_id.amplification_weight_frequency", readonly=False
+    )
+    amplification_weight_size = fields.Float(
+        related="company_id.amplification_weight_size", readonly=False
+    )
+
     aftersales_statement_auto_send = fields.Boolean(
         related="company_id.aftersales_statement_auto_send", readonly=False
     )
@@ -59,6 +71,20 @@ class ResConfigSettings(models.TransientModel):
     aftersales_gift_program_id = fields.Many2one(
         related="company_id.aftersales_gift_program_id", readonly=False
     )
+
+    @api.constrains(*AMPLIFICATION_WEIGHT_FIELDS)
+    def _check_amplification_weights(self):
+        # checked here, once all three are saved, so that weights may move from one criterion
+        # to another in one save
+        for settings in self:
+            if not sum(settings[fname] for fname in AMPLIFICATION_WEIGHT_FIELDS):
+                raise ValidationError(
+                    _(
+                        "%(company)s: give at least one amplification criterion a weight above "
+                        "0, e.g. 0.4, 0.3 and 0.3.",
+                        company=settings.company_id.display_name,
+                    )
+                )
 
     def set_values(self):
         self._aftersales_check_pricelist_option()

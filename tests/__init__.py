@@ -35,3 +35,4 @@ from . import test_scripts
 from . import test_translations
 from . import test_state_gate
 from . import test_claim_state_groups
+from . import test_service_cost

@@ -50,17 +50,20 @@ class TestClaimStateGroups(AftersalesClaimCommon):
 
     def test_counted_and_paid_claims_in_the_analyses(self):
         """Filed and not turned down (submitted, approved, partially approved, settled, closed)
-        count as failures and as service done; the approved amounts of the claims approved
-        once (approved, partially approved, settled, closed) are the warranty cost."""
+        count as failures and as service done on failed machines; the approved amounts of the
+        claims approved once (approved, partially approved, settled, closed) are the warranty
+        cost."""
         self.env.flush_all()
         domain = [("product_id", "=", self.machine.id), ("month", "=", self.month)]
         [(failures,)] = self.env["aftersales.failure.rate.report"]._read_group(
             domain, [], ["claim_count:sum"]
         )
         self.assertEqual(failures, 5)
-        [(claims, warranty_cost, routine)] = self.env["aftersales.cost.report"]._read_group(
-            domain, [], ["claim_count:sum", "warranty_cost:sum", "routine_cost:sum"]
+        [(claims, warranty_cost, measured, routine)] = self.env["aftersales.cost.report"]._read_group(
+            domain, [],
+            ["claim_count:sum", "warranty_cost:sum", "measured_nonconforming_cost:sum", "routine_cost:sum"],
         )
         self.assertEqual(claims, 5)
         self.assertAlmostEqual(warranty_cost, 4 * 100.0)
-        self.assertAlmostEqual(routine, 5 * 90.0, msg="2 h of labour at 45 on the 5 claims")
+        self.assertAlmostEqual(measured, 5 * 90.0, msg="2 h of labour at 45 on the 5 claims")
+        self.assertAlmostEqual(routine, 0.0, msg="claims serve failed machines, never routine")

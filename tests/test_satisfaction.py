@@ -237,10 +237,11 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.assertAlmostEqual(total, 7.0)
 
     def test_cost_formulas(self):
-        """Routine = claim fees at the fee schedule (2 h x 45 = 90) + a call-back (0.25 h x 45 =
-        11.25) + routine entered (100) = 201.25; model: x 1.5 = 301.875; actual warranty cost:
-        the approved 130, factor 130 / 201.25 = 0.646; service quality 503.125; + conforming 500
-        = 1003.125 for 2 machines in the field = 501.5625 a machine."""
+        """Routine = routine entered (100): the claim's fees and its call-back served a failed
+        machine. Model: 100 x 1.5 = 150, beside the measured claim fees at the fee schedule
+        (2 h x 45 = 90) + the call-back after the claim (0.25 h x 45 = 11.25) = 101.25, factor
+        101.25 / 100 = 1.0125; service quality 100 + 150 = 250; + conforming 500 = 750 for 2
+        machines in the field = 375 a machine; the approved 130 is the warranty cost."""
         self.machine.service_cost_factor = 1.5
         claim = self._settle_claim()
         self.assertAlmostEqual(claim.amount_approved, 130.0)
@@ -261,13 +262,14 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.assertEqual(len(row), 1)
         expected = {
             "machine_count": 2, "claim_count": 1, "claim_rate": 50.0, "answer_count": 1,
-            "satisfaction": 4.2, "routine_cost": 201.25, "cost_factor": 1.5,
-            "nonconforming_cost": 301.88, "warranty_cost": 130.0, "service_quality_cost": 503.13,
-            "conforming_cost": 500.0, "satisfaction_cost": 1003.13, "cost_per_machine": 501.56,
+            "satisfaction": 4.2, "routine_cost": 100.0, "cost_factor": 1.5,
+            "nonconforming_cost": 150.0, "measured_nonconforming_cost": 101.25,
+            "warranty_cost": 130.0, "service_quality_cost": 250.0,
+            "conforming_cost": 500.0, "satisfaction_cost": 750.0, "cost_per_machine": 375.0,
         }
         for fname, value in expected.items():
             self.assertAlmostEqual(row[fname], value, places=2, msg=fname)
-        self.assertAlmostEqual(row.actual_factor, 130.0 / 201.25, places=4)
+        self.assertAlmostEqual(row.actual_factor, 1.0125, places=4)
         # over all months: ratios of the totals, the fleet averaged over the months
         [(machines, model, actual, per_machine)] = Report._read_group(
             [("product_id", "=", self.machine.id)], [],
@@ -275,10 +277,10 @@ class TestSatisfaction(AftersalesClaimCommon):
         )
         months = Report.search_count([("product_id", "=", self.machine.id)])
         self.assertAlmostEqual(model, 1.5)
-        self.assertAlmostEqual(actual, 130.0 / 201.25, places=4)
+        self.assertAlmostEqual(actual, 1.0125, places=4)
         fleet = sum(Report.search([("product_id", "=", self.machine.id)]).mapped("machine_count")) / months
         self.assertEqual(machines, round(fleet))
-        self.assertAlmostEqual(per_machine, 1003.125 / fleet, places=2)
+        self.assertAlmostEqual(per_machine, 750.0 / fleet, places=2)
 
     def test_too_few_answers(self):
         self.company.satisfaction_min_answers = 2
@@ -312,7 +314,9 @@ class TestSatisfaction(AftersalesClaimCommon):
         data = wizard._get_report_data()
         row = next(r for r in data["products"] if r["product"] == self.machine)
         self.assertEqual(row["claim_count"], 1)
-        self.assertAlmostEqual(row["routine_cost"], 90.0 + 11.25)
+        # the call-back on SN-B-1 follows no claim: routine; the claim's 2 h x 45 is measured
+        self.assertAlmostEqual(row["routine_cost"], 11.25)
+        self.assertAlmostEqual(row["measured_nonconforming_cost"], 90.0)
         dealer_row = next(r for r in data["dealers"] if r["dealer"] == self.dealer_b)
         self.assertAlmostEqual(dealer_row["satisfaction"], 3.4)
         html = self.env["ir.actions.report"]._render_qweb_html(

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 PRODUCT_MEASURES = [
     "machine_count:sum", "claim_count:sum", "claim_rate:avg", "answer_count:sum",
     "satisfaction:avg", "routine_cost:sum", "cost_factor:avg", "nonconforming_cost:sum",
-    "warranty_cost:sum", "actual_factor:avg", "service_quality_cost:sum",
+    "measured_nonconforming_cost:sum", "actual_factor:avg", "service_quality_cost:sum",
     "conforming_cost:sum", "satisfaction_cost:sum", "cost_per_machine:avg",
 ]
 
