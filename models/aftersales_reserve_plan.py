@@ -67,12 +67,15 @@ class AftersalesReservePlan(models.Model):
     coverage_months = fields.Float(
         string="Maximum Coverage (months)",
         required=True,
-        default=3.0,
+        default=lambda self: self.env.company.aftersales_aging_months,
         digits=(4, 1),
         tracking=True,
-        help="The maximum quantity is capped at this many months of average demand. Three "
-        "months keeps 80% of the parts' stock younger than three months.",
+        help="The maximum quantity is capped at this many months of average demand. By default "
+        "the company's stock-aging boundary (Settings): stock covering at most that many months "
+        "of demand keeps the target share of it younger than the boundary.",
     )
+    aging_target = fields.Float(related="company_id.aftersales_aging_target")
+    aging_months = fields.Integer(related="company_id.aftersales_aging_months")
     default_lead_days = fields.Integer(
         string="Default Lead Time (days)",
         required=True,
@@ -483,8 +486,8 @@ class AftersalesReservePlan(models.Model):
         lead_months = lead_days / DAYS_PER_MONTH
         lead_demand = mean * lead_months
         safety = max(z * std * math.sqrt(lead_months), 0.0)
-        # Stock that covers at most ~3 months of demand is what keeps 80% of it younger than
-        # 3 months.
+        # Stock that covers at most the aging boundary's months of demand (the coverage's
+        # default) is what keeps the target share of it younger than the boundary.
         raw_cap = mean * coverage_months
         cap = float_round(raw_cap, precision_rounding=rounding, rounding_method="DOWN")
         is_cap_raised = mean > 0 and not above(cap, 0.0)
