@@ -1325,9 +1325,7 @@ class AftersalesClaim(models.Model):
     def _get_return_warehouse(self):
         """Warehouse whose claimed-parts location receives the returned parts."""
         self.ensure_one()
-        return self.env["stock.warehouse"].sudo().search(
-            [("company_id", "=", self.company_id.id)], limit=1
-        )
+        return self.env["stock.warehouse"]._get_aftersales_main_warehouse(self.company_id)
 
     def _create_return_pickings(self):
         """One receipt per claim, from the dealer into the Claimed Parts location, for the part

@@ -4,8 +4,9 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
+from .aftersales_claim import ONCE_APPROVED_STATES
 from .product_template import RETURN_REQUIRED_PART_CLASSES
 
 LINE_TYPES = [
@@ -374,3 +375,36 @@ class AftersalesClaimLine(models.Model):
         if self.company_id.claim_account_id:
             vals["account_id"] = self.company_id.claim_account_id.id
         return Command.create(vals)
+
+    @api.model
+    def _get_aftersales_demand_sql(self, company, products, warehouses, date_from, date_to):
+        """The reserve plan's demand from claims, one row per claim line: ``product_id,
+        warehouse_id, month, quantity``; ``None`` when the claims' warehouse is not planned.
+
+        The parts replaced on the company's claims approved once (whatever came next), by
+        claim date, in the company's main warehouse (a claim has none of its own). The claims
+        by which a field-service visit was settled are left out: their parts are counted with
+        the request. Read as the superuser, the company filtered here: a plan counts every
+        claim of its company, whoever computes it.
+        """
+        warehouse = self.env["stock.warehouse"]._get_aftersales_main_warehouse(company)
+        if warehouse not in warehouses:
+            return None
+        settled_by = self.env["aftersales.request"].sudo()._search([("settlement_claim_id", "!=", False)])
+        query = self.sudo()._search([
+            ("company_id", "=", company.id),
+            ("line_type", "=", "part"),
+            ("claim_state", "in", ONCE_APPROVED_STATES),
+            ("claim_date", ">=", date_from),
+            ("claim_date", "<=", date_to),
+            ("product_id", "in", products.ids),
+            ("claim_id", "not any", [
+                ("id", "in", settled_by.subselect(SQL.identifier(settled_by.table, "settlement_claim_id"))),
+            ]),
+        ])
+        return query.select(
+            SQL("%s AS product_id", SQL.identifier(self._table, "product_id")),
+            SQL("%s AS warehouse_id", warehouse.id),
+            SQL("date_trunc('month', %s)::date AS month", SQL.identifier(self._table, "claim_date")),
+            SQL("%s AS quantity", SQL.identifier(self._table, "quantity")),
+        )

@@ -632,8 +632,8 @@ class AftersalesRequest(models.Model):
         if not self.part_line_ids:
             return self.env["stock.picking"]
         van = self._get_van_location()
-        warehouse = van.warehouse_id or self.env["stock.warehouse"].sudo().search(
-            [("company_id", "=", self.company_id.id)], limit=1
+        warehouse = van.warehouse_id or self.env["stock.warehouse"]._get_aftersales_main_warehouse(
+            self.company_id
         )
         customers = self.env.ref("stock.stock_location_customers")
         Picking = self.env["stock.picking"].sudo().with_company(self.company_id)

@@ -14,6 +14,16 @@ from .own_table_sql import bulk_create
 # A month of lead time is counted as 30 days, the convention of purchase lead times.
 DAYS_PER_MONTH = 30.0
 
+# The sources of the plan's demand: (key, the plan's switch, the line's quantity). Each part
+# consumed is counted by one source only: a field engineer's parts with the request, not with
+# the van picking that booked them nor with the claim that settled the visit.
+DEMAND_SOURCES = [
+    ("delivery", "is_from_deliveries", "delivery_qty"),
+    ("claim", "is_from_claims", "claim_qty"),
+    ("repair", "is_from_repairs", "repair_qty"),
+    ("request", "is_from_requests", "request_qty"),
+]
+
 
 class AftersalesReservePlan(models.Model):
     """A spare-parts reserve plan: min/max proposals per serviceable part and warehouse computed
@@ -57,17 +67,48 @@ class AftersalesReservePlan(models.Model):
     coverage_months = fields.Float(
         string="Maximum Coverage (months)",
         required=True,
-        default=3.0,
+        default=lambda self: self.env.company.aftersales_aging_months,
         digits=(4, 1),
         tracking=True,
-        help="The maximum quantity is capped at this many months of average demand. Three "
-        "months keeps 80% of the parts' stock younger than three months.",
+        help="The maximum quantity is capped at this many months of average demand. By default "
+        "the company's stock-aging boundary (Settings): stock covering at most that many months "
+        "of demand keeps the target share of it younger than the boundary.",
     )
+    aging_target = fields.Float(related="company_id.aftersales_aging_target")
+    aging_months = fields.Integer(related="company_id.aftersales_aging_months")
     default_lead_days = fields.Integer(
         string="Default Lead Time (days)",
         required=True,
         default=lambda self: self.env.company.aftersales_default_lead_days,
         help="Lead time used for parts without a vendor.",
+    )
+    is_from_deliveries = fields.Boolean(
+        string="Parts Sold",
+        default=True,
+        tracking=True,
+        help="Deliveries of parts from the warehouses to dealers and customers.",
+    )
+    is_from_claims = fields.Boolean(
+        string="Parts Replaced on Claims",
+        default=True,
+        tracking=True,
+        help="Parts replaced on warranty claims approved in full or in part, by claim date, in "
+        "the company's main warehouse. A dealer replaces them from its own stock: where it "
+        "restocks them by ordering, the part is also counted as sold.",
+    )
+    is_from_repairs = fields.Boolean(
+        string="Repair Orders",
+        default=True,
+        tracking=True,
+        help="Parts consumed by the factory's repair orders.",
+    )
+    is_from_requests = fields.Boolean(
+        string="Field-Service Requests",
+        default=True,
+        tracking=True,
+        help="Parts field engineers used on the company's closed service requests, by closing "
+        "date. Counted here only, not as sold (their van picking) nor as replaced on a claim "
+        "(the claim settling the visit).",
     )
     warehouse_ids = fields.Many2many(
         "stock.warehouse",
@@ -140,9 +181,18 @@ class AftersalesReservePlan(models.Model):
 
     # ------------------------------------------------------------------ constraints
 
-    @api.constrains("months", "service_level", "coverage_months", "default_lead_days")
+    @api.constrains("months", "service_level", "coverage_months", "default_lead_days",
+                    "is_from_deliveries", "is_from_claims", "is_from_repairs", "is_from_requests")
     def _check_parameters(self):
         for plan in self:
+            if not any(plan[switch] for _source, switch, _qty in DEMAND_SOURCES):
+                raise ValidationError(
+                    _(
+                        "Reserve plan %(plan)s: choose at least one source of demand (parts sold, "
+                        "claims, repair orders or field-service requests).",
+                        plan=plan.display_name,
+                    )
+                )
             if plan.months < 1:
                 raise ValidationError(
                     _(
@@ -436,8 +486,8 @@ class AftersalesReservePlan(models.Model):
         lead_months = lead_days / DAYS_PER_MONTH
         lead_demand = mean * lead_months
         safety = max(z * std * math.sqrt(lead_months), 0.0)
-        # Stock that covers at most ~3 months of demand is what keeps 80% of it younger than
-        # 3 months.
+        # Stock that covers at most the aging boundary's months of demand (the coverage's
+        # default) is what keeps the target share of it younger than the boundary.
         raw_cap = mean * coverage_months
         cap = float_round(raw_cap, precision_rounding=rounding, rounding_method="DOWN")
         is_cap_raised = mean > 0 and not above(cap, 0.0)
@@ -476,6 +526,58 @@ class AftersalesReservePlan(models.Model):
         )
         return figures
 
+    def _get_monthly_demand(self, products, warehouses, date_from, date_to):
+        """Monthly demand statistics per part and warehouse from the plan's sources, in one SQL
+        aggregate over the sources' rows (each source's method says what it counts).
+
+        :param date_from: first moment of the window; ``date_to``: first moment after it
+        :return: ``{(product_id, warehouse_id): {source: total, "total": all sources,
+            "squares": sum of the squared monthly totals of all sources}}``, quantities in the
+            part's unit. Months without demand count as zero: divide by the number of months
+            of the window, not by the rows.
+        """
+        self.ensure_one()
+        if not products or not warehouses:
+            return {}
+        StockMove = self.env["stock.move"]
+        selects = {
+            "delivery": lambda: StockMove._get_aftersales_demand_sql(
+                "delivery", products, warehouses, date_from, date_to),
+            "claim": lambda: self.env["aftersales.claim.line"]._get_aftersales_demand_sql(
+                self.company_id, products, warehouses, self.date_from, self.date_to),
+            "repair": lambda: StockMove._get_aftersales_demand_sql(
+                "repair", products, warehouses, date_from, date_to),
+            "request": lambda: self.env["aftersales.request.part"]._get_aftersales_demand_sql(
+                self.company_id, products, warehouses, date_from, date_to),
+        }
+        rows = [
+            SQL("SELECT product_id, warehouse_id, month, quantity, %s::varchar AS source FROM (%s) AS rows",
+                source, sql)
+            for source, switch, _qty in DEMAND_SOURCES
+            if self[switch] and (sql := selects[source]()) is not None
+        ]
+        if not rows:
+            return {}
+        sources = [source for source, _switch, _qty in DEMAND_SOURCES]
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """SELECT product_id, warehouse_id, %s, SUM(total), SUM(total * total)
+                 FROM (SELECT product_id, warehouse_id, month, %s, SUM(quantity) AS total
+                         FROM (%s) AS demand
+                     GROUP BY product_id, warehouse_id, month) AS monthly
+             GROUP BY product_id, warehouse_id""",
+            SQL(", ").join(SQL("SUM(%s)", SQL.identifier(source)) for source in sources),
+            SQL(", ").join(
+                SQL("COALESCE(SUM(quantity) FILTER (WHERE source = %s), 0) AS %s", source, SQL.identifier(source))
+                for source in sources
+            ),
+            SQL(" UNION ALL ").join(rows),
+        ))
+        return {
+            (product_id, warehouse_id): dict(zip(sources, figures), total=total, squares=squares)
+            for product_id, warehouse_id, *figures, total, squares in self.env.cr.fetchall()
+        }
+
     def _prepare_line_vals(self):
         """Values of the plan's lines: every part and warehouse with consumption in the window,
         plus the stocked ones without any (candidates to stop stocking). The number of queries
@@ -487,9 +589,7 @@ class AftersalesReservePlan(models.Model):
             return []
         date_from = datetime.combine(self.date_from, time.min)
         date_to = datetime.combine(self.date_to + relativedelta(days=1), time.min)
-        demand = self.env["stock.move"]._get_aftersales_monthly_demand(
-            products, warehouses, date_from, date_to
-        )
+        demand = self._get_monthly_demand(products, warehouses, date_from, date_to)
         vendors = self._get_vendor_lead_times(products)
         stock = self._get_stock_levels(products, warehouses)
         orderpoints = self._get_existing_orderpoints(products, warehouses)
@@ -508,7 +608,8 @@ class AftersalesReservePlan(models.Model):
                 lead_days, lead_source = self.default_lead_days, "default"
             for warehouse in warehouses:
                 location = warehouse.lot_stock_id
-                total, squares = demand.get((product.id, warehouse.id), (0.0, 0.0))
+                by_source = demand.get((product.id, warehouse.id), {})
+                total, squares = by_source.get("total", 0.0), by_source.get("squares", 0.0)
                 orderpoint = orderpoints.get((product.id, location.id))
                 on_hand = stock.get((product.id, warehouse.id), 0.0)
                 if total <= 0 and not on_hand and not (orderpoint and orderpoint.active):
@@ -523,6 +624,7 @@ class AftersalesReservePlan(models.Model):
                     "warehouse_id": warehouse.id,
                     "location_id": location.id,
                     "demand_qty": total,
+                    **{qty: by_source.get(source, 0.0) for source, _switch, qty in DEMAND_SOURCES},
                     "monthly_demand": mean,
                     "demand_std": std,
                     "vendor_id": vendor_id,

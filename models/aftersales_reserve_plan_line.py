@@ -45,7 +45,25 @@ class AftersalesReservePlanLine(models.Model):
     demand_qty = fields.Float(
         string="Consumed",
         readonly=True,
-        help="Consumption over the plan's history window.",
+        help="Demand over the plan's history window from the plan's sources: the sum of the "
+        "quantities sold, replaced on claims, used by repair orders and by field service. The "
+        "minimum and maximum are computed from it.",
+    )
+    delivery_qty = fields.Float(
+        string="Sold", readonly=True,
+        help="Parts delivered to dealers and customers over the history window.",
+    )
+    claim_qty = fields.Float(
+        string="Replaced on Claims", readonly=True,
+        help="Parts replaced on approved warranty claims over the history window.",
+    )
+    repair_qty = fields.Float(
+        string="Used in Repairs", readonly=True,
+        help="Parts consumed by repair orders over the history window.",
+    )
+    request_qty = fields.Float(
+        string="Used in Field Service", readonly=True,
+        help="Parts used on closed field-service requests over the history window.",
     )
     monthly_demand = fields.Float(
         string="Monthly Demand",

@@ -66,6 +66,17 @@ class ResCompany(models.Model):
         help="Lead time the reserve plan assumes for a spare part without a vendor.",
     )
 
+    # Stock aging (handbook 4.4): 80% of the parts' stock younger than 3 months.
+    aftersales_aging_target = fields.Float(
+        string="Stock-Aging Target (%)", default=80.0, digits=(5, 1),
+        help="Share of the spare parts' stock that should be younger than the aging boundary.",
+    )
+    aftersales_aging_months = fields.Integer(
+        string="Stock-Aging Boundary (months)", default=3,
+        help="Stock received less than this many months ago is young. The reserve plan caps "
+        "its maximum at this many months of demand by default.",
+    )
+
     claim_review_days = fields.Integer(
         string="Claim Review Deadline (working days)",
         default=5,
@@ -208,6 +219,19 @@ class ResCompany(models.Model):
                     _(
                         "%(company)s: the weights of the amplification criteria cannot be "
                         "negative; give each a share, e.g. 0.4, 0.3 and 0.3.",
+                        company=company.display_name,
+                    )
+                )
+
+    @api.constrains("aftersales_aging_target", "aftersales_aging_months")
+    def _check_aging_settings(self):
+        for company in self:
+            if not 0.0 < company.aftersales_aging_target <= 100.0 or company.aftersales_aging_months < 1:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the stock-aging target must lie between 0 and 100 %% and the "
+                        "aging boundary be at least one month (the handbook's: 80 %% within 3 "
+                        "months).",
                         company=company.display_name,
                     )
                 )

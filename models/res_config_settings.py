@@ -34,6 +34,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_default_lead_days", readonly=False
     )
 
+    aftersales_aging_target = fields.Float(related="company_id.aftersales_aging_target", readonly=False)
+    aftersales_aging_months = fields.Integer(related="company_id.aftersales_aging_months", readonly=False)
+
     claim_review_days = fields.Integer(related="company_id.claim_review_days", readonly=False)
     claim_credit_trigger = fields.Selection(
         related="company_id.claim_credit_trigger", readonly=False

@@ -10,10 +10,10 @@ class StockMove(models.Model):
         """The stock moves that count as spare-parts demand: what the reserve plan and the slow
         and dead movers are computed from.
 
-        Deliveries from a warehouse to customers and dealers. Later features add their own
-        consumption by extending this domain (e.g. ``expression.OR`` with the parts used in
-        claims or repairs); transfers, scraps and moves out of the claimed-parts room are no
-        demand.
+        Deliveries from a warehouse to customers and dealers (field engineers' van pickings
+        included: the part left the stock). Transfers, scraps and moves out of the
+        claimed-parts room are no demand. The reserve plan adds its other sources (claims,
+        repairs, field service) itself: ``_get_aftersales_demand_sql``.
         """
         domain = [
             ("state", "=", "done"),
@@ -29,44 +29,43 @@ class StockMove(models.Model):
         return domain
 
     @api.model
-    def _get_aftersales_monthly_demand(self, products, warehouses, date_from, date_to):
-        """Monthly consumption statistics per part and warehouse, in one SQL aggregate.
+    def _get_aftersales_demand_sql(self, source, products, warehouses, date_from, date_to):
+        """The reserve plan's demand from stock moves, one row per move: ``product_id,
+        warehouse_id, month, quantity`` (in the part's unit).
 
-        :return: ``{(product_id, warehouse_id): (total, sum of squared monthly totals)}`` over
-            the calendar months between ``date_from`` and ``date_to``, quantities in the
-            product's unit of measure. Months without consumption count as zero: divide by the
-            number of months of the window, not by the rows.
+        - ``delivery``: parts sold, the moves of ``_get_aftersales_consumption_domain`` except
+          the parts field engineers book out of their van, counted with their requests;
+        - ``repair``: parts consumed by repair orders, out of a warehouse's stock.
+
+        :param date_from: first moment of the window; ``date_to``: first moment after it
         """
-        if not products or not warehouses:
-            return {}
-        domain = self._get_aftersales_consumption_domain(date_from, date_to) + [
+        if source == "delivery":
+            vans = self.env["aftersales.request"].sudo()._search([("van_picking_id", "!=", False)])
+            domain = self._get_aftersales_consumption_domain(date_from, date_to) + [
+                ("picking_id", "not any", [
+                    ("id", "in", vans.subselect(SQL.identifier(vans.table, "van_picking_id"))),
+                ]),
+            ]
+        elif source == "repair":
+            domain = [
+                ("state", "=", "done"),
+                ("repair_id", "!=", False),
+                ("repair_line_type", "=", "add"),
+                ("location_id.usage", "=", "internal"),
+                ("location_id.is_aftersales_claimed_parts", "=", False),
+                ("date", ">=", date_from),
+                ("date", "<", date_to),
+            ]
+        else:
+            raise ValueError(f"unknown stock demand source {source!r}")
+        query = self._search(domain + [
             ("product_id", "in", products.ids),
             ("location_id.warehouse_id", "in", warehouses.ids),
-        ]
-        query = self._search(domain)
-        source = query.join(self._table, "location_id", "stock_location", "id", "aftersales_source")
-        month = SQL("date_trunc('month', %s)", SQL.identifier(self._table, "date"))
-        query.groupby = SQL(
-            "%s, %s, %s",
-            SQL.identifier(self._table, "product_id"),
-            SQL.identifier(source, "warehouse_id"),
-            month,
-        )
-        monthly = query.select(
+        ])
+        location = query.join(self._table, "location_id", "stock_location", "id", "aftersales_source")
+        return query.select(
             SQL("%s AS product_id", SQL.identifier(self._table, "product_id")),
-            SQL("%s AS warehouse_id", SQL.identifier(source, "warehouse_id")),
-            SQL("SUM(%s) AS quantity", SQL.identifier(self._table, "product_qty")),
+            SQL("%s AS warehouse_id", SQL.identifier(location, "warehouse_id")),
+            SQL("date_trunc('month', %s)::date AS month", SQL.identifier(self._table, "date")),
+            SQL("%s AS quantity", SQL.identifier(self._table, "product_qty")),
         )
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT product_id, warehouse_id, SUM(quantity), SUM(quantity * quantity)
-                     FROM (%s) AS monthly
-                 GROUP BY product_id, warehouse_id""",
-                monthly,
-            )
-        )
-        return {
-            (product_id, warehouse_id): (total, squares)
-            for product_id, warehouse_id, total, squares in self.env.cr.fetchall()
-        }

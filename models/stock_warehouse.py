@@ -25,6 +25,13 @@ class StockWarehouse(models.Model):
         return values
 
     @api.model
+    def _get_aftersales_main_warehouse(self, company):
+        """The company's first warehouse: it receives the claims' returned parts, books the parts
+        of engineers whose van lies in no warehouse, and carries the claims' demand in the
+        reserve plan (a claim has no warehouse of its own)."""
+        return self.sudo().search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
     def _create_claimed_parts_locations(self):
         """Give the warehouses that existed before the add-on their claimed-parts location."""
         self.search([("claimed_parts_location_id", "=", False)])._create_missing_locations({})

@@ -14,8 +14,6 @@ AGE_BUCKETS = [
     ("12_plus", "Over 12 months"),
 ]
 
-# Share of the parts' stock that should be younger than three months (domain 4.4).
-AGING_TARGET = 80.0
 
 
 class AftersalesStockAgingReport(models.Model):
@@ -42,6 +40,7 @@ class AftersalesStockAgingReport(models.Model):
         "stock.warehouse": ["claimed_parts_location_id"],
         "product.product": ["product_tmpl_id", "standard_price"],
         "product.template": ["aftersales_part_class", "categ_id"],
+        "res.company": ["aftersales_aging_months"],
     }
 
     product_id = fields.Many2one("product.product", string="Part", readonly=True)
@@ -61,10 +60,15 @@ class AftersalesStockAgingReport(models.Model):
     age_bucket = fields.Selection(AGE_BUCKETS, string="Age", readonly=True)
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     value = fields.Monetary(readonly=True)
+    # young: within the company's stock-aging boundary (Settings), 3 months by default
     young_quantity = fields.Float(
-        string="Quantity < 3 Months", digits="Product Unit of Measure", readonly=True
+        string="Young Quantity", digits="Product Unit of Measure", readonly=True,
+        help="Stock younger than the company's stock-aging boundary (Settings).",
     )
-    young_value = fields.Monetary(string="Value < 3 Months", readonly=True)
+    young_value = fields.Monetary(
+        string="Young Value", readonly=True,
+        help="Value of the stock younger than the company's stock-aging boundary (Settings).",
+    )
 
     @property
     def _table_query(self):
@@ -182,9 +186,9 @@ SELECT layers.id,
        layers.quantity,
        layers.quantity * COALESCE((pp.standard_price ->> layers.company_id::text)::numeric, 0)
            AS value,
-       CASE WHEN layers.in_date > NOW() AT TIME ZONE 'UTC' - INTERVAL '3 months'
+       CASE WHEN layers.in_date > NOW() AT TIME ZONE 'UTC' - make_interval(months => company.aftersales_aging_months)
             THEN layers.quantity ELSE 0 END AS young_quantity,
-       CASE WHEN layers.in_date > NOW() AT TIME ZONE 'UTC' - INTERVAL '3 months'
+       CASE WHEN layers.in_date > NOW() AT TIME ZONE 'UTC' - make_interval(months => company.aftersales_aging_months)
             THEN layers.quantity * COALESCE((pp.standard_price ->> layers.company_id::text)::numeric, 0)
             ELSE 0 END AS young_value
   FROM layers
@@ -207,7 +211,9 @@ OFFSET 0
                            dead_months=12, movers_limit=50):
         """Everything the aging overview and its PDF show, from a handful of aggregates whatever
         the number of parts: totals per age bucket, per warehouse and per part class, the share
-        younger than three months against the target, and the slow and dead movers."""
+        younger than the company's aging boundary against its target, and the slow and dead
+        movers."""
+        target = company.aftersales_aging_target
         domain = [("company_id", "=", company.id)]
         if warehouses:
             domain.append(("warehouse_id", "in", warehouses.ids))
@@ -240,9 +246,10 @@ OFFSET 0
         for row in (total, *by_warehouse.values(), *by_class.values()):
             row["share_quantity"] = 100.0 * row["young_quantity"] / row["quantity"] if row["quantity"] else 0.0
             row["share_value"] = 100.0 * row["young_value"] / row["value"] if row["value"] else 0.0
-            row["on_target"] = row["share_quantity"] >= AGING_TARGET
+            row["on_target"] = row["share_quantity"] >= target
         return {
-            "target": AGING_TARGET,
+            "target": target,
+            "aging_months": company.aftersales_aging_months,
             "total_label": _("Total"),
             "buckets": [(key, bucket_labels[key]) for key in buckets],
             "total": total,

@@ -1,7 +1,8 @@
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -10,6 +11,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.aftersales.models.own_table_sql import bulk_create
 
 from .common_queries import QueryCountMixin
+from .common_request import AftersalesRequestCommon
 from .stock_common import AftersalesStockCommon
 
 
@@ -549,3 +551,111 @@ class TestReservePlanQueries(QueryCountMixin, AftersalesStockCommon):
         for step, (ours_few, odoo_few), (ours_many, odoo_many) in zip(("create", "update"), few, many):
             with self.subTest(step=step):
                 self.assertEqual(ours_many - odoo_many, ours_few - odoo_few)
+
+
+@tagged("post_install", "-at_install")
+class TestReservePlanSources(AftersalesRequestCommon, AftersalesStockCommon):
+    """Issue 20, item 7: the plan's demand from service history, source by source.
+
+    Part X (the engine module) in the company's main warehouse, over the 12 months before the
+    plan's month (the plan is dated next month, so this month is the window's last):
+    6 sold to dealer A four months ago, 2 used by a repair order three months ago, 4 replaced
+    on an approved claim two months ago, 1 used by a field engineer last month.
+    Not counted: a draft claim of 5, the van picking of the engineer's part (counted with the
+    request) and the claim settling the visit (approved, counted with the request too).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"]._get_aftersales_main_warehouse(cls.env.company)
+        stock = cls.warehouse.lot_stock_id
+        cls.part_x = cls.module
+        cls.plan_date = cls.today + relativedelta(months=1)
+        month = cls.today.replace(day=10)
+
+        def at(months_ago):
+            return datetime.combine(month - relativedelta(months=months_ago), datetime.min.time())
+
+        # 6 sold to dealer A (a delivery out of the warehouse).
+        cls._done_move(cls.part_x, 6, stock, cls.customer_location, at(4))
+        # 4 replaced on an approved claim of dealer B; a draft claim of 5 is no demand.
+        claim = cls._create_claim(
+            dealer=cls.dealer_b, lot=cls.lot_b, line_ids=cls._lines([(cls.part_x, 4.0)]),
+            date=at(2).date(), failure_date=at(2).date() - timedelta(days=1),
+        )
+        claim.action_submit()
+        claim.with_user(cls.as_manager).action_approve()
+        cls._create_claim(line_ids=cls._lines([(cls.part_x, 5.0)]), failure_date=cls.today - timedelta(days=20))
+        # 2 used by a repair order.
+        cls._put_in_stock(cls.part_x, 2, stock)
+        repair = cls.env["repair.order"].create({
+            "picking_type_id": cls.warehouse.repair_type_id.id,
+            "move_ids": [Command.create({
+                "product_id": cls.part_x.id, "product_uom_qty": 2.0, "repair_line_type": "add",
+            })],
+        })
+        repair.action_validate()
+        repair.action_repair_start()
+        repair.move_ids.quantity = 2.0
+        repair.move_ids.picked = True
+        repair.action_repair_end()
+        repair.move_ids.write({"date": at(3)})
+        # 1 used by a field engineer, settled under warranty: a van picking and a claim, approved.
+        request = cls._create_request(
+            user=cls.as_user, request_type="field_service", lot_id=cls.lot_a.id,
+            engineer_id=cls.engineer.id, visit_start=cls.visit_start, hours_spent=1.0,
+            part_line_ids=[Command.create({"product_id": cls.part_x.id, "quantity": 1.0})],
+        ).with_env(cls.env)
+        request.action_dispatch()
+        request.action_settle()
+        request.close_date = at(1)
+        request.van_picking_id.move_ids.write({"date": at(1)})
+        request.settlement_claim_id.action_submit()
+        request.settlement_claim_id.with_user(cls.as_manager).action_approve()
+        cls.request = request
+
+    def _plan(self, **vals):
+        plan = self.env["aftersales.reserve.plan"].create(dict({
+            "date": self.plan_date, "months": 12, "coverage_months": 12.0,
+            "default_lead_days": 30, "warehouse_ids": [Command.set(self.warehouse.ids)],
+        }, **vals))
+        plan.action_compute()
+        return plan.line_ids.filtered(lambda line: line.product_id == self.part_x)
+
+    def test_demand_by_source(self):
+        """All sources: 6 + 4 + 2 + 1 = 13 over 12 months -> monthly demand 13/12 = 1.0833;
+        monthly totals 6, 4, 2, 1 and eight zeros: variance 57/12 - (13/12)^2 = 3.5764,
+        sd 1.8911. No vendor: 30 days = 1 month of lead time; safety 1.6449 x 1.8911 = 3.11;
+        min 1.0833 + 3.11 = 4.19 -> 5; max 4.19 + 1.0833 = 5.28 -> 6 (cap 12 x 1.0833 = 13)."""
+        # the visit's part was booked out of the warehouse and credited on its claim
+        self.assertEqual(self.request.settlement_claim_id.state, "settled")
+        self.assertEqual(self.request.van_picking_id.move_ids.location_id.warehouse_id, self.warehouse)
+        line = self._plan()
+        self.assertEqual(
+            (line.delivery_qty, line.claim_qty, line.repair_qty, line.request_qty, line.demand_qty),
+            (6, 4, 2, 1, 13),
+        )
+        self.assertAlmostEqual(line.monthly_demand, 13 / 12)
+        self.assertAlmostEqual(line.demand_std, (57 / 12 - (13 / 12) ** 2) ** 0.5)
+        self.assertEqual((line.safety_qty, line.min_qty, line.max_qty), (4, 5, 6))
+
+    def test_switching_sources_off(self):
+        """Deliveries off: 4 + 2 + 1 = 7 -> 7/12 = 0.5833 a month; totals 4, 2, 1: variance
+        21/12 - (7/12)^2 = 1.4097, sd 1.1873; safety 1.6449 x 1.1873 = 1.95; min 0.58 + 1.95 =
+        2.54 -> 3; max 2.54 + 0.58 = 3.12 -> 4. Only claims: 4. Only repairs and requests: 3."""
+        line = self._plan(is_from_deliveries=False)
+        self.assertEqual(
+            (line.delivery_qty, line.claim_qty, line.repair_qty, line.request_qty, line.demand_qty),
+            (0, 4, 2, 1, 7),
+        )
+        self.assertAlmostEqual(line.monthly_demand, 7 / 12)
+        self.assertAlmostEqual(line.demand_std, (21 / 12 - (7 / 12) ** 2) ** 0.5)
+        self.assertEqual((line.min_qty, line.max_qty), (3, 4))
+        line = self._plan(is_from_deliveries=False, is_from_repairs=False, is_from_requests=False)
+        self.assertEqual((line.claim_qty, line.demand_qty), (4, 4))
+        line = self._plan(is_from_deliveries=False, is_from_claims=False)
+        self.assertEqual((line.repair_qty, line.request_qty, line.demand_qty), (2, 1, 3))
+        with self.assertRaisesMessage(ValidationError, "at least one source of demand"):
+            self._plan(is_from_deliveries=False, is_from_claims=False, is_from_repairs=False,
+                       is_from_requests=False)

@@ -1,6 +1,9 @@
 from datetime import timedelta
 
-from odoo.tests import tagged
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
 
 from .stock_common import AftersalesStockCommon
 
@@ -131,3 +134,70 @@ class TestStockAging(AftersalesStockCommon):
             ["quantity:sum", "value:sum"], ["age_bucket"],
         )
         self.assertEqual({g["age_bucket"]: g["quantity"] for g in groups}, {"0_3": 5, "6_12": 5})
+
+    def test_target_and_boundary_are_settings(self):
+        """Issue 20, item 8: the handbook's 80 % within 3 months by default, changed in Settings.
+
+        Belts: 6 came in 3 days ago, 2 75 days ago (2.5 months), 2 120 days ago (4 months).
+        80 % / 3 months: 6 + 2 = 8 of 10 young = 80 % -> on target (80 >= 80).
+        95 % / 2 months: only the 6 are young = 60 % -> below the 95 % target.
+        The reserve plan's coverage then defaults to 2 months: bolt kits, 6 sold each month for
+        6 months (mean 6, sd 0), 60 days of lead time without vendor: min 6 x 2 = 12; max 12 + 6
+        = 18, capped at 2 x 6 = 12 (it was 18 under the 3-month cap)."""
+        for days, quantity in ((3, 6), (75, 2), (120, 2)):
+            shelf = self.env["stock.location"].create({"name": f"Shelf {days}", "location_id": self.stock_location.id})
+            self._put_in_stock(self.wear_part, quantity, shelf, in_date=self.now - timedelta(days=days))
+        next_month = self.now.date() + relativedelta(months=1)
+        for months_ago in range(6):
+            self._done_move(self.standard_part, 6, self.stock_location, self.customer_location,
+                            (self.now - relativedelta(months=months_ago)).replace(day=1, hour=10))
+
+        def overview():
+            return self.env["aftersales.stock.aging.overview"].create(
+                {"warehouse_ids": [(6, 0, self.warehouse.ids)], "part_class": "wear"}
+            )
+
+        def plan_line():
+            plan = Form(self.env["aftersales.reserve.plan"])
+            plan.date = next_month
+            plan.months = 6
+            plan.default_lead_days = 60
+            plan.warehouse_ids.clear()
+            plan.warehouse_ids.add(self.warehouse)
+            plan = plan.save()
+            plan.action_compute()
+            return plan, plan.line_ids.filtered(lambda line: line.product_id == self.standard_part)
+
+        company = self.env.company
+        self.assertEqual((company.aftersales_aging_target, company.aftersales_aging_months), (80, 3))
+        before = overview()
+        self.assertEqual((before.share_quantity, before.target, before.aging_months), (80, 80, 3))
+        self.assertTrue(before.is_on_target)
+        plan, line = plan_line()
+        self.assertEqual((plan.coverage_months, line.min_qty, line.max_qty, line.cap_qty), (3, 12, 18, 18))
+
+        admin = self.env.ref("base.user_admin")
+        settings = Form(self.env["res.config.settings"].with_user(admin))
+        settings.aftersales_aging_target = 95.0
+        settings.aftersales_aging_months = 2
+        settings.save().execute()
+        self.assertEqual((company.aftersales_aging_target, company.aftersales_aging_months), (95, 2))
+
+        after = overview()
+        self.assertEqual((after.share_quantity, after.target, after.aging_months), (60, 95, 2))
+        self.assertFalse(after.is_on_target)
+        self.assertEqual(sum(self._rows(self.wear_part).mapped("young_quantity")), 6)
+        summary = self.Report._get_aging_summary(company, warehouses=self.warehouse, part_class="wear")
+        self.assertEqual((summary["target"], summary["aging_months"]), (95, 2))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales.action_report_aftersales_stock_aging", after.ids
+        )[0].decode()
+        self.assertIn("younger than 2 months", " ".join(html.split()))
+        plan, line = plan_line()
+        self.assertEqual((plan.coverage_months, plan.aging_target), (2, 95))
+        self.assertEqual((line.min_qty, line.max_qty, line.cap_qty, line.is_capped), (12, 12, 12, True))
+
+        settings = Form(self.env["res.config.settings"].with_user(admin))
+        settings.aftersales_aging_months = 0
+        with self.assertRaises(ValidationError):
+            settings.save().execute()

@@ -1,13 +1,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..reports.aftersales_stock_aging_report import AGING_TARGET
 from ..models.product_template import PART_CLASSES
 
 
 class AftersalesStockAgingOverview(models.TransientModel):
-    """The stock aging at a glance: the share of parts stock younger than three months against
-    the 80% target, the age buckets per warehouse and part class, the slow and dead movers;
+    """The stock aging at a glance: the share of parts stock younger than the company's aging
+    boundary against its target (Settings: 80% within 3 months by default), the age buckets per warehouse and part class, the slow and dead movers;
     printable."""
 
     _name = "aftersales.stock.aging.overview"
@@ -37,17 +36,19 @@ class AftersalesStockAgingOverview(models.TransientModel):
         help="A part is a dead mover when nothing was consumed in this many months; the "
         "average consumption of slow movers is taken over the same period.",
     )
-    target = fields.Float(string="Target (%)", default=AGING_TARGET, readonly=True)
+    target = fields.Float(related="company_id.aftersales_aging_target", string="Target (%)")
+    aging_months = fields.Integer(related="company_id.aftersales_aging_months")
     total_quantity = fields.Float(
         string="Stock", digits="Product Unit of Measure", compute="_compute_summary"
     )
     total_value = fields.Monetary(string="Stock Value", compute="_compute_summary")
     share_quantity = fields.Float(
-        string="Younger than 3 Months (%)", digits=(5, 1), compute="_compute_summary",
-        help="Share of the parts' stock quantity that came in less than three months ago.",
+        string="Young Stock (%)", digits=(5, 1), compute="_compute_summary",
+        help="Share of the parts' stock quantity that came in less than the company's stock-aging "
+        "boundary ago (Settings).",
     )
     share_value = fields.Float(
-        string="Younger than 3 Months, by Value (%)", digits=(5, 1), compute="_compute_summary"
+        string="Young Stock, by Value (%)", digits=(5, 1), compute="_compute_summary"
     )
     is_on_target = fields.Boolean(compute="_compute_summary")
     mover_count = fields.Integer(string="Slow and Dead Movers", compute="_compute_summary")
