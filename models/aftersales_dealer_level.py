@@ -22,7 +22,7 @@ class AftersalesDealerLevel(models.Model):
         string="Settlement Discount (%)",
         digits=(5, 2),
         help="Discount granted to dealers of this level on the market guide price list "
-        "to obtain their settlement price.",
+        "to obtain their settlement price; standard and wear parts are never discounted (at cost).",
     )
     note = fields.Text(translate=True)
     pricelist_id = fields.Many2one(
@@ -31,7 +31,8 @@ class AftersalesDealerLevel(models.Model):
         readonly=True,
         copy=False,
         help="In the 'market guide list + level discount' mode: the market guide price list less "
-        "this level's settlement discount. The level's dealers get it as their price list.",
+        "this level's settlement discount, standard and wear parts at the market guide price (their "
+        "cost). The level's dealers get it as their price list.",
     )
     gift_rate = fields.Float(
         string="Gift Credit (%)",
