@@ -246,8 +246,8 @@ class AftersalesPricingRun(models.Model):
         markup_of = dict(zip(marked, markups[0])) if marked else {}
         self.base_markup = markups[1]
 
-        current = (dealer_list | market_list)._get_aftersales_prices_by_list(parts)
-        current_dealer, current_market = current[dealer_list.id], current[market_list.id]
+        current_prices = (dealer_list | market_list)._get_aftersales_prices_by_list(parts)
+        current_dealer, current_market = current_prices[dealer_list.id], current_prices[market_list.id]
         uplift = 1.0 + self.market_uplift / 100.0
         line_vals = []
         proposed = {}

@@ -210,8 +210,9 @@ class ResCompany(models.Model):
 
     @api.depends_context("lang")
     def _compute_aftersales_pricing_principles(self):
-        labels = dict(self.env["product.template"]._fields["aftersales_part_class"]._description_selection(self.env))
-        classes = ", ".join(labels[part_class] for part_class in ZERO_PROFIT_PART_CLASSES)
+        part_class = self.env["product.template"]._fields["aftersales_part_class"]
+        labels = dict(part_class._description_selection(self.env))
+        classes = ", ".join(labels[code] for code in ZERO_PROFIT_PART_CLASSES)
         for company in self:
             company.aftersales_double_rule_ratio = DOUBLE_RULE_RATIO
             company.aftersales_zero_profit_classes = classes
