@@ -22,7 +22,7 @@ class AftersalesDealerLevel(models.Model):
         string="Settlement Discount (%)",
         digits=(5, 2),
         help="Discount granted to dealers of this level on the market guide price list "
-        "to obtain their settlement price.",
+        "to obtain their settlement price; standard and wear parts are never discounted (at cost).",
     )
     note = fields.Text(translate=True)
     pricelist_id = fields.Many2one(
@@ -31,7 +31,8 @@ class AftersalesDealerLevel(models.Model):
         readonly=True,
         copy=False,
         help="In the 'market guide list + level discount' mode: the market guide price list less "
-        "this level's settlement discount. The level's dealers get it as their price list.",
+        "this level's settlement discount, standard and wear parts at the market guide price (their "
+        "cost). The level's dealers get it as their price list.",
     )
     gift_rate = fields.Float(
         string="Gift Credit (%)",
@@ -105,13 +106,16 @@ class AftersalesDealerLevel(models.Model):
         return action
 
     def _sync_pricelist(self):
-        """Keep each level's price list = market guide list less the level's discount.
+        """Keep each level's price list = market guide list less the level's discount, with the
+        zero-profit parts (standard and wear) at the market guide price undiscounted: the market
+        list carries them at cost, so every level buys them at cost.
 
         Only what differs is written: a list already right is left alone, a rule edited by hand
-        is put back in place (same record), extra rules are removed and a missing list is
-        created. The rule follows the market list by formula: new market prices need no write.
+        is put back in place (same record), extra rules are removed and a missing list or rule
+        is created. The rules follow the market list by formula: new market prices need no write.
         """
-        targets = {}  # level: (market list, price list vals)
+        targets = {}  # level: (market list, price list vals, zero-profit templates)
+        zero_by_company = {}
         for level in self:
             company = level.company_id or self.env.company
             if company.aftersales_pricelist_mode != "market_level":
@@ -119,19 +123,26 @@ class AftersalesDealerLevel(models.Model):
             market = company.aftersales_market_pricelist_id
             if not market:
                 continue
+            if company not in zero_by_company:
+                zero_by_company[company] = self.env["product.template"].sudo().search([
+                    ("aftersales_part_class", "in", list(company._get_aftersales_zero_profit_classes())),
+                    ("is_serviceable_part", "=", True),
+                    ("company_id", "in", [False, company.id]),
+                ])
             targets[level] = (market, {
                 "name": _("Dealer settlement: %(level)s", level=level.name),
                 "company_id": market.company_id.id,
                 "currency_id": market.currency_id.id,
-            })
+            }, zero_by_company[company])
         if not targets:
             return
         levels = self.filtered(lambda level: level in targets)
         new_levels = levels.filtered(lambda level: not level.pricelist_id)
         if new_levels:
             pricelists = self.env["product.pricelist"].sudo().create([
-                dict(targets[level][1], sequence=92,
-                     item_ids=[Command.create(level._prepare_pricelist_item_vals(targets[level][0]))])
+                dict(targets[level][1], sequence=92, item_ids=[
+                    Command.create(vals) for vals in level._prepare_pricelist_items_vals(*targets[level][::2])
+                ])
                 for level in new_levels
             ])
             for level, pricelist in zip(new_levels, pricelists):
@@ -140,9 +151,9 @@ class AftersalesDealerLevel(models.Model):
         levels.dealer_ids._aftersales_sync_pricelist()
 
     def _sync_existing_pricelists(self, targets):
-        """Bring the levels' lists to ``targets`` ({level: (market list, list vals)}): one read
-        of the lists and their rules, then one write per distinct change, whatever the number
-        of levels."""
+        """Bring the levels' lists to ``targets`` ({level: (market list, list vals, zero-profit
+        templates)}): one read of the lists and their rules, then one write per distinct change,
+        whatever the number of levels."""
         if not self:
             return
         Pricelist = self.env["product.pricelist"].sudo()
@@ -157,20 +168,31 @@ class AftersalesDealerLevel(models.Model):
         item_writes = defaultdict(list)  # frozen vals: [rule id]
         to_create, to_unlink = [], Item.browse()
         for level in self:
-            market, list_vals = targets[level]
+            market, list_vals, zero_templates = targets[level]
             pricelist = level.pricelist_id.sudo()
             if changes := self._get_changes(pricelist, list_vals):
                 list_writes[frozenset(changes.items())].append(pricelist.id)
-            item_vals = level._prepare_pricelist_item_vals(market)
             rules = items_by_list[pricelist].sorted("id")
-            # Keep the rule that is already right, else rewrite the oldest one (the level's own)
-            # in place.
-            keep = rules.filtered(lambda rule: not self._get_changes(rule, item_vals))[:1] or rules[:1]
-            if not keep:
-                to_create.append(dict(item_vals, pricelist_id=pricelist.id))
-            elif changes := self._get_changes(keep, item_vals):
-                item_writes[frozenset(changes.items())].append(keep.id)
-            to_unlink |= rules - keep
+            # The rules by what they apply to: the whole list (the level's discount) or one
+            # zero-profit part (undiscounted).
+            by_target = defaultdict(Item.browse)
+            for rule in rules:
+                by_target[rule.product_tmpl_id.id if rule.applied_on == "1_product" else rule.applied_on] |= rule
+            kept = Item.browse()
+            for item_vals in level._prepare_pricelist_items_vals(market, zero_templates):
+                key = item_vals["product_tmpl_id"] or item_vals["applied_on"]
+                candidates = by_target[key]
+                # Keep the rule that is already right, else rewrite the oldest one in place.
+                keep = (
+                    candidates.filtered(lambda rule, v=item_vals: not self._get_changes(rule, v))[:1]
+                    or candidates[:1]
+                )
+                if not keep:
+                    to_create.append(dict(item_vals, pricelist_id=pricelist.id))
+                elif changes := self._get_changes(keep, item_vals):
+                    item_writes[frozenset(changes.items())].append(keep.id)
+                kept |= keep
+            to_unlink |= rules - kept
         for vals, ids in list_writes.items():
             Pricelist.browse(ids).write(dict(vals))
         to_unlink.unlink()
@@ -178,9 +200,18 @@ class AftersalesDealerLevel(models.Model):
             Item.browse(ids).write(dict(vals))
         Item.create(to_create)
 
+    def _prepare_pricelist_items_vals(self, market, zero_templates):
+        """The rules of the level's list: one per zero-profit part, at the market guide price
+        undiscounted (the market list carries these parts at cost), and the level's rule."""
+        self.ensure_one()
+        zero_vals = dict(self._prepare_pricelist_item_vals(market), applied_on="1_product", price_discount=0.0)
+        return [dict(zero_vals, product_tmpl_id=template.id) for template in zero_templates] + [
+            self._prepare_pricelist_item_vals(market)
+        ]
+
     def _prepare_pricelist_item_vals(self, market):
-        """The single rule of the level's list: the market guide list less the settlement
-        discount, every other setting of the rule at Odoo's default."""
+        """The level's rule: the market guide list less the settlement discount, every other
+        setting of the rule at Odoo's default."""
         return {
             "applied_on": "3_global",
             "compute_price": "formula",

@@ -7,19 +7,29 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
 from .product_template import SALEABLE_PART_CLASSES
-from .res_company import PRICELIST_MODES
+from .res_company import DOUBLE_RULE_RATIO, PRICELIST_MODES
 
 
 class AftersalesPricingRun(models.Model):
     """A proposal of spare-part prices under the double rule, kept for history and continuity.
 
-    How part prices are found (formula and market-list modes):
+    How part prices are found (every mode):
 
     * core IP parts are never priced;
-    * zero-profit classes (standard and wear parts by default) are priced at cost;
+    * zero-profit classes (standard and wear parts, a fixed principle) are priced at cost, in
+      every price list: never marked up, never discounted;
     * every other serviceable part is priced at cost x its markup ``m_p``.
 
-    For each finished product ``f`` with dealer price ``P_f`` the parts of its service BOM should
+    The list the double rule is solved on: the dealer settlement list in the formula and
+    two-lists modes (the market guide price then adds the market uplift to the classes it
+    applies to, modules by default); the market guide list itself in the level-discount mode,
+    whose levels buy at market x (1 - discount), so that a discount scales the parts and the
+    finished product alike and the ratio holds at every level (only the zero-profit parts, kept
+    at cost, are not scaled: a finished product of market price ``P`` with zero-profit parts of
+    cost ``Z`` reaches ``R + d Z / ((1 - d) P)`` at a level of discount ``d``; the price check
+    shows it per level).
+
+    For each finished product ``f`` with price ``P_f`` in that list the parts of its service BOM should
     add up to ``R x P_f`` (the double rule). With ``q_fp`` the BOM quantities, ``c_p`` the costs and
     ``Z_f`` the zero-profit parts' cost, that is one linear equation per finished product:
     ``sum_p q_fp c_p m_p = R P_f - Z_f``, i.e. ``A m = b``.
@@ -63,8 +73,8 @@ class AftersalesPricingRun(models.Model):
         tracking=True,
     )
     target_ratio = fields.Float(
-        digits=(4, 2), required=True,
-        default=lambda self: self.env.company.aftersales_double_rule_ratio,
+        digits=(4, 2), required=True, readonly=True, default=DOUBLE_RULE_RATIO,
+        help="The double rule of the handbook, a fixed principle.",
     )
     tolerance = fields.Float(
         string="Tolerance (%)", digits=(5, 2),
@@ -169,25 +179,38 @@ class AftersalesPricingRun(models.Model):
     def _round(self, amount):
         return float_round(amount, precision_rounding=self.rounding or self.currency_id.rounding)
 
+    def _get_solved_pricelist(self):
+        """The price list the double rule is solved on: the market guide list in the
+        level-discount mode (the levels' lists follow it less their discount), else the dealer
+        settlement list."""
+        self.ensure_one()
+        company = self.company_id
+        if self.mode == "market_level":
+            return company.aftersales_market_pricelist_id
+        return company.aftersales_dealer_pricelist_id
+
     def _compute_proposal(self):
         self.ensure_one()
         company = self.company_id
         company._aftersales_ensure_pricelists()
         dealer_list = company.aftersales_dealer_pricelist_id
         market_list = company.aftersales_market_pricelist_id
+        solved_list = self._get_solved_pricelist()
+        market_level = self.mode == "market_level"
         zero_profit = company._get_aftersales_zero_profit_classes()
+        uplift_classes = company._get_aftersales_market_uplift_classes()
 
         boms = self.env["aftersales.service.bom"].search([("company_id", "=", company.id)])
         bom_parts = boms._get_part_quantities()
         finished = self.env["product.product"].concat(*bom_parts)
-        dealer_prices = dealer_list._get_aftersales_prices(finished)
-        unpriced = finished.filtered(lambda p: dealer_prices.get(p.id, 0.0) <= 0.0)
+        reference_prices = solved_list._get_aftersales_prices(finished)
+        unpriced = finished.filtered(lambda p: reference_prices.get(p.id, 0.0) <= 0.0)
         if unpriced:
             raise UserError(
                 _(
-                    "These finished products have no dealer settlement price, so the double rule "
-                    "has no target for them. Give each a price in %(pricelist)s (or a sales price):\n%(products)s",
-                    pricelist=dealer_list.display_name,
+                    "These finished products have no price in %(pricelist)s, so the double rule "
+                    "has no target for them. Give each a price there (or a sales price):\n%(products)s",
+                    pricelist=solved_list.display_name,
                     products="\n".join(f"- {name}" for name in unpriced.mapped("display_name")),
                 )
             )
@@ -217,14 +240,14 @@ class AftersalesPricingRun(models.Model):
                     Q[i, col[part.id]] += qty
                 elif part.id in costs and is_zero[part.id]:
                     zero_cost += qty * costs[part.id]
-            b[i] = self.target_ratio * dealer_prices[product.id] - zero_cost
+            b[i] = self.target_ratio * reference_prices[product.id] - zero_cost
         c = np.array([costs[pid] for pid in marked])
         markups = self._solve_markups(Q, c, b)
         markup_of = dict(zip(marked, markups[0])) if marked else {}
         self.base_markup = markups[1]
 
-        current_dealer = dealer_list._get_aftersales_prices(parts)
-        current_market = market_list._get_aftersales_prices(parts)
+        current_prices = (dealer_list | market_list)._get_aftersales_prices_by_list(parts)
+        current_dealer, current_market = current_prices[dealer_list.id], current_prices[market_list.id]
         uplift = 1.0 + self.market_uplift / 100.0
         line_vals = []
         proposed = {}
@@ -236,8 +259,14 @@ class AftersalesPricingRun(models.Model):
                 method, markup = "no_cost", 0.0
             else:
                 method, markup = "formula", markup_of[part.id]
-            dealer_price = self._round(cost * markup)
-            proposed[part.id] = dealer_price
+            price = self._round(cost * markup)
+            proposed[part.id] = price
+            if market_level:  # the solved price is the market guide price; no dealer list is kept
+                dealer_price, market_price = 0.0, price
+            elif class_of[part.id] in uplift_classes and not is_zero[part.id]:
+                dealer_price, market_price = price, self._round(price * uplift)
+            else:  # zero profit, or a class the uplift does not apply to
+                dealer_price, market_price = price, price
             line_vals.append({
                 "run_id": self.id,
                 "product_id": part.id,
@@ -245,27 +274,28 @@ class AftersalesPricingRun(models.Model):
                 "method": method,
                 "cost": cost,
                 "markup": markup,
-                "current_dealer_price": current_dealer.get(part.id, 0.0),
+                "current_dealer_price": 0.0 if market_level else current_dealer.get(part.id, 0.0),
                 "proposed_dealer_price": dealer_price,
                 "current_market_price": current_market.get(part.id, 0.0),
-                "proposed_market_price": self._round(dealer_price * uplift),
+                "proposed_market_price": market_price,
             })
 
+        current_solved = current_market if market_level else current_dealer
         Bom = self.env["aftersales.service.bom"]
         product_vals = []
         for product in finished:
-            dealer_price = dealer_prices[product.id]
+            reference_price = reference_prices[product.id]
             current = Bom._get_double_rule_check(
-                bom_parts[product], current_dealer, dealer_price, self.target_ratio, self.tolerance
+                bom_parts[product], current_solved, reference_price, self.target_ratio, self.tolerance
             )
             check = Bom._get_double_rule_check(
-                bom_parts[product], proposed, dealer_price, self.target_ratio, self.tolerance
+                bom_parts[product], proposed, reference_price, self.target_ratio, self.tolerance
             )
             product_vals.append({
                 "run_id": self.id,
                 "product_id": product.id,
-                "dealer_price": dealer_price,
-                "target_amount": self.target_ratio * dealer_price,
+                "dealer_price": reference_price,
+                "target_amount": self.target_ratio * reference_price,
                 "current_parts_total": current["parts_total"],
                 "proposed_parts_total": check["parts_total"],
                 "current_ratio": current["ratio"],
@@ -323,26 +353,31 @@ class AftersalesPricingRun(models.Model):
         return np.maximum(markups, 1.0), base
 
     def _apply_prices(self):
-        """Write the proposal into the real price lists; only changed prices are written."""
+        """Write the proposal into the real price lists; only changed prices are written.
+
+        Formula mode: the dealer settlement and market guide lists. Level-discount mode: the
+        market guide list, the list the double rule was solved on; then the levels' lists are
+        brought in line (the market list less the level's discount, the zero-profit parts at
+        the market list's price, i.e. at cost, see ``aftersales.dealer.level._sync_pricelist``).
+        """
         self.ensure_one()
         company = self.company_id
         lines = self.env["aftersales.pricing.run.line"].search_fetch(
-            [("run_id", "=", self.id), ("proposed_dealer_price", ">", 0)],
-            ["product_id", "proposed_dealer_price", "proposed_market_price"],
+            [("run_id", "=", self.id)], ["product_id", "proposed_dealer_price", "proposed_market_price"],
         )
-        # The dealer settlement list stays the reference of the double rule in both modes; in the
-        # market-list mode dealers buy at their level's list derived from the market guide list.
-        self._write_fixed_prices(
-            company.aftersales_dealer_pricelist_id,
-            {line.product_id.id: line.proposed_dealer_price for line in lines},
-        )
+        if self.mode != "market_level":
+            self._write_fixed_prices(
+                company.aftersales_dealer_pricelist_id,
+                {line.product_id.id: line.proposed_dealer_price
+                 for line in lines if line.proposed_dealer_price > 0},
+            )
         self._write_fixed_prices(
             company.aftersales_market_pricelist_id,
-            {line.product_id.id: line.proposed_market_price for line in lines},
+            {line.product_id.id: line.proposed_market_price for line in lines if line.proposed_market_price > 0},
         )
         if self.mode == "market_level":
             # Creates the lists levels lack and repairs rules changed by hand; lists already
-            # right are not written (their rule follows the market list by formula).
+            # right are not written (their rules follow the market list by formula).
             self.env["aftersales.dealer.level"].with_company(company).search(
                 [("company_id", "in", [False, company.id])]
             )._sync_pricelist()

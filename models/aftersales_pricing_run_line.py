@@ -25,12 +25,15 @@ class AftersalesPricingRunLine(models.Model):
     current_market_price = fields.Monetary(string="Current Market Price")
     proposed_market_price = fields.Monetary(string="Proposed Market Price")
     dealer_price_change = fields.Float(
-        string="Dealer Change (%)", compute="_compute_change", digits=(12, 2)
+        string="Change (%)", compute="_compute_change", digits=(12, 2),
+        help="Change of the price the double rule is solved on: the dealer settlement price, or the "
+        "market guide price in the level-discount mode.",
     )
 
     def _compute_change(self):
         for line in self:
-            current = line.current_dealer_price
-            line.dealer_price_change = (
-                (line.proposed_dealer_price - current) / current * 100.0 if current else 0.0
-            )
+            if line.run_id.mode == "market_level":
+                current, proposed = line.current_market_price, line.proposed_market_price
+            else:
+                current, proposed = line.current_dealer_price, line.proposed_dealer_price
+            line.dealer_price_change = (proposed - current) / current * 100.0 if current else 0.0

@@ -10,7 +10,11 @@ class AftersalesPricingRunProduct(models.Model):
     company_id = fields.Many2one(related="run_id.company_id", store=True)
     currency_id = fields.Many2one(related="run_id.currency_id")
     product_id = fields.Many2one("product.product", string="Finished Product", required=True)
-    dealer_price = fields.Monetary()
+    dealer_price = fields.Monetary(
+        string="Reference Price",
+        help="The finished product's price in the list the double rule is solved on: its dealer "
+        "settlement price, or its market guide price in the level-discount mode.",
+    )
     target_amount = fields.Monetary(string="Target Parts Total")
     current_parts_total = fields.Monetary()
     proposed_parts_total = fields.Monetary()

@@ -107,11 +107,12 @@ class AftersalesServiceBom(models.Model):
     @api.model
     def _get_double_rule_check(self, part_quantities, prices, dealer_price, ratio, tolerance):
         """The double rule on one finished product: its service parts, added up at ``prices``,
-        should cost ``ratio`` x its ``dealer_price``, within ``tolerance`` per cent. The one
-        test of the rule, used by the pricing run (on the prices it proposes and on today's) and
-        by the price check (on the price lists as they are); the ratio and tolerance are the
-        company's settings (``aftersales_double_rule_ratio``, ``_tolerance``), which a pricing
-        run copies and may override for itself.
+        should cost ``ratio`` x its ``dealer_price`` (its price in the same list), within
+        ``tolerance`` per cent. The one test of the rule, used by the pricing run (on the prices
+        it proposes and on today's) and by the price check (on each list dealers buy at, per
+        level in the level-discount mode); the ratio is the handbook's fixed 2
+        (``DOUBLE_RULE_RATIO``), the tolerance the company's setting
+        (``aftersales_double_rule_tolerance``), which a pricing run copies and may override.
 
         :param part_quantities: {part product.product: quantity} (see ``_get_part_quantities``)
         :param prices: {product id: price}

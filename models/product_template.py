@@ -27,9 +27,13 @@ PART_CLASSES = [
 SPARE_PART_CLASSES = ("module", "standard", "wear", "core_ip")
 # Spare parts that may be priced and sold: never a core IP part.
 SALEABLE_PART_CLASSES = ("module", "standard", "wear")
-# Parts a company may sell at zero profit (each by its own setting,
-# ``res.company.aftersales_zero_profit_<class>``): users can buy them anywhere, or they wear out.
+# Parts sold at zero profit, a fixed principle of the handbook (shown in Settings, not a setting):
+# users can buy standard parts anywhere, and a wear part that wears out is the company's problem.
+# Every price list carries them at cost: never marked up, never discounted.
 ZERO_PROFIT_PART_CLASSES = ("standard", "wear")
+# Parts the market guide price may add the market uplift to, each by its own setting
+# (``res.company.aftersales_market_uplift_<class>``): never a zero-profit or core IP part.
+MARKET_UPLIFT_PART_CLASSES = ("module",)
 # Claimed parts the dealer sends back by default (a claim line's Return Required): modules, and
 # core IP parts, which never stay outside the company.
 RETURN_REQUIRED_PART_CLASSES = ("module", "core_ip")

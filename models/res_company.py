@@ -1,7 +1,11 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .product_template import ZERO_PROFIT_PART_CLASSES
+from .product_template import MARKET_UPLIFT_PART_CLASSES, ZERO_PROFIT_PART_CLASSES
+
+# The double rule of the handbook, a fixed principle (shown in Settings, not a setting): the service
+# parts of one finished product, added up, cost twice its dealer settlement price.
+DOUBLE_RULE_RATIO = 2.0
 
 PRICELIST_MODES = [
     ("formula", "Formula: the pricing run writes both price lists"),
@@ -31,10 +35,17 @@ class ResCompany(models.Model):
     )
     aftersales_double_rule_ratio = fields.Float(
         string="Double-Rule Ratio",
-        default=2.0,
         digits=(4, 2),
-        help="The service parts of one finished product, added up at dealer settlement prices, "
-        "should cost this many times the finished product's dealer settlement price.",
+        compute="_compute_aftersales_pricing_principles",
+        help="A principle of the handbook, not a setting: the service parts of one finished "
+        "product, added up at its dealers' prices, cost this many times the finished product's "
+        "price to the same dealers.",
+    )
+    aftersales_zero_profit_classes = fields.Char(
+        string="Zero-Profit Part Classes",
+        compute="_compute_aftersales_pricing_principles",
+        help="A principle of the handbook, not a setting: these parts are priced at cost in every "
+        "price list (the market guide list and the dealers' lists), never marked up nor discounted.",
     )
     aftersales_double_rule_tolerance = fields.Float(
         string="Double-Rule Tolerance (%)", default=5.0, digits=(5, 2)
@@ -43,16 +54,20 @@ class ResCompany(models.Model):
         string="Market Uplift (%)",
         default=30.0,
         digits=(5, 2),
-        help="Market guide price = dealer settlement price x (1 + uplift).",
+        help="Market guide price = dealer settlement price x (1 + uplift), for the part classes "
+        "the uplift applies to; standard and wear parts stay at cost. Not used in the level-discount "
+        "mode, where the market guide list is the list the double rule is solved on.",
+    )
+    aftersales_market_uplift_module = fields.Boolean(
+        string="Uplift on Modules",
+        default=True,
+        help="Modules and assemblies get the market uplift on their market guide price; untick to "
+        "quote them to end users at the dealer settlement price.",
     )
     aftersales_price_rounding = fields.Float(
         string="Price Rounding", default=0.01, digits=(12, 4),
         help="Part prices are rounded to a multiple of this amount.",
     )
-    aftersales_zero_profit_standard = fields.Boolean(
-        string="Standard Parts at Zero Profit", default=True
-    )
-    aftersales_zero_profit_wear = fields.Boolean(string="Wear Parts at Zero Profit", default=True)
     aftersales_dealer_pricelist_id = fields.Many2one(
         "product.pricelist", string="Dealer Settlement Price List", check_company=True
     )
@@ -277,13 +292,28 @@ class ResCompany(models.Model):
             self.env.add_to_compute(field, shared)
             shared.flush_recordset(["service_cost_factor"])
 
+    @api.depends_context("lang")
+    def _compute_aftersales_pricing_principles(self):
+        part_class = self.env["product.template"]._fields["aftersales_part_class"]
+        labels = dict(part_class._description_selection(self.env))
+        classes = ", ".join(labels[code] for code in ZERO_PROFIT_PART_CLASSES)
+        for company in self:
+            company.aftersales_double_rule_ratio = DOUBLE_RULE_RATIO
+            company.aftersales_zero_profit_classes = classes
+
     def _get_aftersales_zero_profit_classes(self):
-        """The part classes this company sells at zero profit: each of
-        ``ZERO_PROFIT_PART_CLASSES`` whose setting ``aftersales_zero_profit_<class>`` is ticked."""
+        """The part classes sold at zero profit: ``ZERO_PROFIT_PART_CLASSES``, a fixed principle
+        of the handbook, the same for every company."""
+        return set(ZERO_PROFIT_PART_CLASSES)
+
+    def _get_aftersales_market_uplift_classes(self):
+        """The part classes whose market guide price adds the market uplift: each of
+        ``MARKET_UPLIFT_PART_CLASSES`` whose setting ``aftersales_market_uplift_<class>`` is ticked
+        (never a zero-profit or core IP part)."""
         self.ensure_one()
         return {
-            part_class for part_class in ZERO_PROFIT_PART_CLASSES
-            if self[f"aftersales_zero_profit_{part_class}"]
+            part_class for part_class in MARKET_UPLIFT_PART_CLASSES
+            if self[f"aftersales_market_uplift_{part_class}"]
         }
 
     def _get_aftersales_pricelists(self):

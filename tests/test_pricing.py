@@ -11,13 +11,14 @@ from .common import AftersalesCommon, explain_with_indexes
 class PricingCommon(AftersalesCommon):
     """Two finished products, a part shared by both BOMs, zero-profit parts and a core IP part.
 
-    Hand-checked figures (ratio 2, rounding 0.01, uplift 30 %):
+    Hand-checked figures (ratio 2, rounding 0.01, uplift 30 % on modules only):
       F1 dealer price 100 -> target 200: M1 (cost 20) x1, M2 (cost 30) x1, W1 (wear, cost 10) x2, IP x1
       F2 dealer price 200 -> target 400: M2 x2, M3 (cost 50) x1, S1 (standard, cost 5) x4
       equations: 20 m1 + 30 m2 = 200 - 20 = 180 ; 60 m2 + 50 m3 = 400 - 20 = 380
       uniform markup m0 = (50*180 + 110*380) / (50^2 + 110^2) = 50800 / 14600 = 3.4795
       closest markups: m1 = 3.7221, m2 = 3.5186, m3 = 3.3777
       prices: M1 74.44, M2 105.56, M3 168.88, W1 10.00, S1 5.00; F1 parts = 200.00, F2 parts = 400.00
+      market guide: M1 96.77, M2 137.23, M3 219.54 (x 1.3); W1 10.00, S1 5.00 (at cost, no uplift)
     """
 
     @classmethod
@@ -26,7 +27,6 @@ class PricingCommon(AftersalesCommon):
         cls.company = cls.env.company
         cls.company.write({
             "aftersales_pricelist_mode": "formula",
-            "aftersales_double_rule_ratio": 2.0,
             "aftersales_double_rule_tolerance": 5.0,
             "aftersales_market_uplift": 30.0,
             "aftersales_price_rounding": 0.01,
@@ -92,7 +92,8 @@ class TestDoubleRule(PricingCommon):
         for part, price in expected.items():
             line = self._line(run, part)
             self.assertAlmostEqual(line.proposed_dealer_price, price, places=2, msg=part.name)
-            self.assertAlmostEqual(line.proposed_market_price, round(price * 1.3, 2), places=2)
+            uplift = 1.3 if part.aftersales_part_class == "module" else 1.0  # zero profit: at cost
+            self.assertAlmostEqual(line.proposed_market_price, round(price * uplift, 2), places=2)
         self.assertAlmostEqual(self._line(run, self.m1).markup, 3.7221, places=4)
         self.assertEqual(self._line(run, self.w1).method, "zero_profit")
         f1, f2 = (run.product_line_ids.filtered(lambda line, p=p: line.product_id == p) for p in (self.f1, self.f2))
@@ -166,7 +167,8 @@ class TestDoubleRule(PricingCommon):
         """What dealers are charged after the apply, read through Odoo's own price-list engine:
         the parts of each finished product add up to 2 x its dealer price (F1: 74.44 + 105.56 +
         2 x 10 = 200 = 2 x 100; F2: 2 x 105.56 + 168.88 + 4 x 5 = 400 = 2 x 200), standard and
-        wear parts at their cost, the core IP part in no list."""
+        wear parts at their cost in both lists (W1 10.00, S1 5.00: no market uplift), the core IP
+        part in no list."""
         self._run().action_apply()
 
         def dealer_price(product):
@@ -186,24 +188,11 @@ class TestDoubleRule(PricingCommon):
         self.assertAlmostEqual(dealer_price(self.m3), 168.88, places=2)
         for part in (self.w1, self.s1):  # zero profit: the dealer pays the cost, to the cent
             self.assertEqual(dealer_price(part), part.standard_price, part.name)
-            self.assertEqual(self.market_list._get_product_price(part, 1.0), round(part.standard_price * 1.3, 2))
+            self.assertEqual(self.market_list._get_product_price(part, 1.0), part.standard_price)
         self.assertFalse(self.env["product.pricelist.item"].search([
             ("pricelist_id", "in", (self.dealer_list | self.market_list).ids),
             "|", ("product_id", "=", self.ip.id), ("product_tmpl_id", "=", self.ip.product_tmpl_id.id),
         ]))
-
-    def test_zero_profit_follows_the_company_setting(self):
-        """Wear parts priced with a markup once the company no longer sells them at zero
-        profit; standard parts stay at cost."""
-        self.company.aftersales_zero_profit_wear = False
-        self.assertEqual(self.company._get_aftersales_zero_profit_classes(), {"standard"})
-        run = self._run()
-        w1, s1 = self._line(run, self.w1), self._line(run, self.s1)
-        self.assertEqual((w1.method, s1.method), ("formula", "zero_profit"))
-        self.assertGreater(w1.markup, 1.0)
-        self.assertAlmostEqual(s1.proposed_dealer_price, 5.0, places=2)
-        self.assertTrue(all(run.product_line_ids.mapped("is_within_tolerance")))
-
 
 @tagged("post_install", "-at_install")
 class TestPriceListModes(PricingCommon):
@@ -395,14 +384,14 @@ class TestPriceListModes(PricingCommon):
         self.assertEqual(self.dealer_a.property_product_pricelist, level_list)
         run = self._run()
         run.action_apply()
-        # market 96.77 less the level's 10 % settlement discount
-        self.assertAlmostEqual(level_list._get_product_price(self.m1, 1.0), 87.09, places=2)
+        # the double rule solved on the market list: M1 74.44 there, less the level's 10 %
+        self.assertAlmostEqual(level_list._get_product_price(self.m1, 1.0), 67.00, places=2)
         self.level.settlement_discount = 20.0
-        self.assertAlmostEqual(level_list._get_product_price(self.m1, 1.0), 77.42, places=2)
+        self.assertAlmostEqual(level_list._get_product_price(self.m1, 1.0), 59.55, places=2)
         other = self.env["aftersales.dealer.level"].create({"name": "Entry", "settlement_discount": 0})
         self.dealer_b.dealer_level_id = other
         self.assertEqual(self.dealer_b.property_product_pricelist, other.pricelist_id)
-        self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 96.77, places=2)
+        self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 74.44, places=2)
 
 
     def _level_items(self, levels):
@@ -440,16 +429,17 @@ class TestPriceListModes(PricingCommon):
         self.assertEqual(len(lists), len(levels))
         self._backdate(lists)
         before = self._level_items(levels)
-        self.assertEqual(len(before), len(levels))  # one rule per level
+        # per level: its rule, and W1 and S1 (zero profit) at the market price undiscounted
+        self.assertEqual(len(before), 3 * len(levels))
 
         self._run().action_apply()
         self.assertEqual(self._level_items(levels), before)
         self.assertEqual(set(lists.mapped("write_date")), {datetime(2020, 1, 1)})
-        self.assertAlmostEqual(self.level.pricelist_id._get_product_price(self.m1, 1.0), 87.09, places=2)
+        self.assertAlmostEqual(self.level.pricelist_id._get_product_price(self.m1, 1.0), 67.00, places=2)
 
         # The rule of one level edited by hand, and a second rule added to it: the next run puts
         # that rule back in place and drops the extra one; the other levels' rules are untouched.
-        rule = self.level.pricelist_id.item_ids
+        rule = self.level.pricelist_id.item_ids.filtered(lambda item: item.applied_on == "3_global")
         rule.price_discount = 15.0
         extra = self.env["product.pricelist.item"].create({
             "pricelist_id": self.level.pricelist_id.id, "applied_on": "0_product_variant",
@@ -464,7 +454,7 @@ class TestPriceListModes(PricingCommon):
         restored = next(item for item in after if item[0] == rule.id)  # same rule, written
         self.assertEqual(restored[2:4], (10.0, self.market_list.id))
         self.assertGreater(restored[4], datetime(2020, 1, 1))
-        self.assertAlmostEqual(self.level.pricelist_id._get_product_price(self.m1, 1.0), 87.09, places=2)
+        self.assertAlmostEqual(self.level.pricelist_id._get_product_price(self.m1, 1.0), 67.00, places=2)
 
         # A new discount on one level: its rule is updated in place, the others stay as they are.
         self._backdate(lists)
@@ -473,16 +463,18 @@ class TestPriceListModes(PricingCommon):
         after = self._level_items(levels)
         self.assertEqual([item[0] for item in after], [item[0] for item in before])
         changed = [item for item in after if item not in before]
-        self.assertEqual([item[:3] for item in changed], [(other.pricelist_id.item_ids.id, other.pricelist_id.id, 20.0)])
-        self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 77.42, places=2)
+        other_rule = other.pricelist_id.item_ids.filtered(lambda item: item.applied_on == "3_global")
+        self.assertEqual([item[:3] for item in changed], [(other_rule.id, other.pricelist_id.id, 20.0)])
+        self.assertAlmostEqual(other.pricelist_id._get_product_price(self.m1, 1.0), 59.55, places=2)
         self.assertEqual(set(lists.mapped("write_date")), {datetime(2020, 1, 1)})
 
 @tagged("post_install", "-at_install")
 class TestPriceCheck(PricingCommon):
-    def _checks(self):
+    def _checks(self, pricelist=None):
+        """The checks of ``pricelist`` (the dealer settlement list by default), by product."""
         checks = self.env["aftersales.price.check"]._refresh(self.company)
-        by_product = {check.product_id: check for check in checks}
-        return by_product
+        pricelist = pricelist or self.dealer_list
+        return {check.product_id: check for check in checks if check.pricelist_id == pricelist}
 
     def test_check_after_apply(self):
         self._run().action_apply()
