@@ -229,7 +229,24 @@ class AftersalesKpiScheme(models.Model):
         employees accepted). An employee who has not is named; who joined the department since
         the discussion started gets their line now."""
         self._check_can("can_be_approved", _("approved"))
-        self._add_missing_agreements()
+        added = self._add_missing_agreements()
+        if added:
+            # kept (no error, which would undo them): the newcomers can now agree
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": _("Not approved"),
+                    "message": _(
+                        "%(employees)s joined since the discussion started and must agree with "
+                        "the scheme first.",
+                        employees=", ".join(added.sudo().employee_id.mapped("name")),
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         for scheme in self:
             scheme._check_ready()
             waiting = scheme.agreement_ids.filtered(lambda a: a.state != "agreed")
@@ -307,7 +324,7 @@ class AftersalesKpiScheme(models.Model):
         return self.agreement_ids.filtered(lambda a: a.user_id == self.env.user)
 
     def _add_missing_agreements(self):
-        """One agreement line per employee the scheme appraises."""
+        """One agreement line per employee the scheme appraises; returns the lines added."""
         vals_list = []
         for scheme in self:
             known = scheme.agreement_ids.sudo().employee_id
@@ -315,7 +332,7 @@ class AftersalesKpiScheme(models.Model):
                 {"scheme_id": scheme.id, "employee_id": employee.id}
                 for employee in scheme._get_employees() - known
             ]
-        self.env["aftersales.kpi.scheme.agreement"].create(vals_list)
+        return self.env["aftersales.kpi.scheme.agreement"].create(vals_list)
 
     def _get_employees(self):
         """The employees the scheme appraises: those listed, else the department's."""
