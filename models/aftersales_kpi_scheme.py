@@ -364,6 +364,12 @@ class AftersalesKpiScheme(models.Model):
     def _check_can_appraise(self):
         """Only an approved scheme, not waiting for its revision, computes a period."""
         self.ensure_one()
+        if self.state == "revised":
+            raise UserError(_(
+                "KPI scheme %(scheme)s was revised by %(version)s: reset the period to draft and "
+                "compute it on the new version once it is approved.",
+                scheme=self.display_name, version=self.next_version_id.display_name,
+            ))
         if self.state != "approved":
             raise UserError(_(
                 "KPI scheme %(scheme)s is %(state)s: only an approved scheme appraises a period. "

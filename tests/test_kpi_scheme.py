@@ -238,6 +238,8 @@ class TestKpiSchemeAgreement(KpiMixin, TransactionCase):
             old.item_ids.target = 3.0
         with self.assertRaises(UserError):
             old.action_start_discussion()
+        with self.assertRaisesMessage(UserError, r"was revised by Test Scheme \(v2\): reset the period"):
+            april.action_compute()
         # history: both versions, from either
         self.assertEqual((old.version_count, version_2.version_count), (2, 2))
         versions = version_2.action_view_versions()
