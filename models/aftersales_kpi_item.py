@@ -1,8 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
-
-from dateutil.relativedelta import relativedelta
 
 from .aftersales_claim import DECIDED_STATES, ONCE_APPROVED_STATES, WITHDRAWN_STATES
 
@@ -267,7 +267,7 @@ class AftersalesKpiItem(models.Model):
         fewer). The department's result: every employee gets the same value; no data when the
         previous period had none."""
         previous = self._previous_period(date_from, date_to)
-        counts = [self._count_complaints(start, stop) for start, stop in (previous, (date_from, date_to))]
+        counts = [self._count_complaints(*dates) for dates in (previous, (date_from, date_to))]
         if not counts[0]:
             return {}
         return dict.fromkeys(employees.ids, 100.0 * counts[1] / counts[0])
