@@ -123,6 +123,10 @@ def build(env, args):
     scheme = env["aftersales.kpi.scheme"].create({
         "name": "Bench Scheme", "employee_ids": [Command.set(employees.ids)], "item_ids": items,
     })
+    # only an approved scheme appraises: discussed, agreed by everybody (recorded), approved
+    scheme.action_start_discussion()
+    scheme.agreement_ids.action_record_agreement()
+    scheme.action_approve()
     env.cr.commit()
     return env, scheme, employees
 

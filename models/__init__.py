@@ -29,6 +29,7 @@ from . import aftersales_callback
 from . import aftersales_service_cost
 from . import hr_employee
 from . import aftersales_kpi_scheme
+from . import aftersales_kpi_scheme_agreement
 from . import aftersales_kpi_item
 from . import aftersales_kpi_period
 from . import aftersales_kpi_sheet

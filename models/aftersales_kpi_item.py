@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -13,16 +15,18 @@ KPI_CLASSES = [
 # The measures an item can use. Each code ``x`` but ``manual`` is read by ``_measure_x`` below.
 # To add one: append its code here and write ``_measure_<code>(employees, date_from, date_to)``
 # returning {employee id: value}; the appraisal engine needs no change.
-# Not shipped yet, because the data does not exist in the add-on:
-# - effectiveness "complaints against the employee's work": waits for a complaint record;
-# - standardisation "satisfaction call-backs done on time": waits for the satisfaction issue
-#   (call-backs); add ``_measure_callback_on_time`` reading them when it lands.
+# Domain, section 5: a working scheme shows fewer service complaints, lower controllable cost,
+# complete service data and reports on time; the last four measures read them.
 MEASURES = [
     ("manual", "Entered by hand"),
     ("review_on_time", "Claim reviews done by the deadline (%)"),
     ("decision_hours", "Average hours from submission to decision"),
     ("first_time_fix", "First-time fix rate (%)"),
     ("complete_first_submission", "Claims complete on first submission (%)"),
+    ("complaint_volume", "Complaints received, % of the previous period"),
+    ("cost_per_claim", "Service cost per claim, % of the previous period"),
+    ("data_complete", "Dealers' claims complete at first submission (%)"),
+    ("request_on_time", "Requests closed within their SLA (%)"),
 ]
 
 SCORING_RULES = [
@@ -53,7 +57,10 @@ class AftersalesKpiItem(models.Model):
     measure = fields.Selection(
         MEASURES, required=True, default="manual",
         help="Where the measured value comes from: entered per employee on the appraisal sheets, "
-        "or computed from the warranty claims the employee reviewed in the period.",
+        "or computed from the service data of the period: the warranty claims the employee "
+        "reviewed, the claims of the dealers the employee looks after (the dealer's "
+        "salesperson), the service requests the employee owns, and the company's complaints "
+        "and claim costs against the previous period.",
     )
     window_days = fields.Integer(
         string="Repeat Window (days)", default=30,
@@ -106,6 +113,23 @@ class AftersalesKpiItem(models.Model):
                     item=item.name,
                 ))
 
+    # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        schemes = self.env["aftersales.kpi.scheme"].browse(
+            [vals["scheme_id"] for vals in vals_list if vals.get("scheme_id")]
+        )
+        schemes._check_terms_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.scheme_id._check_terms_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_agreed(self):
+        self.scheme_id._check_terms_editable()
+
     # -------------------------------------------------------- business methods
     def _score(self, value):
         """Item score of a measured ``value``, between 0 and the item's maximum score."""
@@ -125,33 +149,53 @@ class AftersalesKpiItem(models.Model):
         if self.measure == "manual":
             return {}
         self.env["aftersales.claim"].flush_model()
+        self.env["aftersales.request"].flush_model()
+        self.env["res.partner"].flush_model(["user_id"])
         return getattr(self, f"_measure_{self.measure}")(employees, date_from, date_to)
 
-    def _reviewed_claims_query(self, employees, date_from, date_to, select, extra=SQL(), join=SQL()):
-        """One query over the claims ``c`` decided in the period by ``employees`` (their users are
-        the reviewers), grouped per employee: ``select`` is the aggregate returned, ``extra`` more
-        conditions on ``c``, ``join`` tables joined to ``c``."""
+    @api.model
+    def _previous_period(self, date_from, date_to):
+        """The period before ``date_from`` - ``date_to``: the previous calendar month for a
+        calendar month, else as many days just before."""
+        if date_from.day == 1 and date_to == date_from + relativedelta(months=1, days=-1):
+            start = date_from - relativedelta(months=1)
+            return start, date_from - relativedelta(days=1)
+        days = (date_to - date_from).days + 1
+        return date_from - relativedelta(days=days), date_from - relativedelta(days=1)
+
+    @api.model
+    def _employee_users(self, employees):
+        """{user id: employee id} of the employees who have a user."""
         # one read for all (hr.employee's own fetch would otherwise go record by record)
-        users = {
+        return {
             row["user_id"]: row["id"]
             for row in employees.sudo().read(["user_id"], load=None)
             if row["user_id"]
         }
+
+    def _reviewed_claims_query(self, employees, date_from, date_to, select, extra=SQL(), join=SQL(),
+                               credited=SQL("c.reviewer_id")):
+        """One query over the claims ``c`` decided in the period and credited to ``employees``
+        (``credited``: the column holding the employee's user, by default the reviewer),
+        grouped per employee: ``select`` is the aggregate returned, ``extra`` more conditions
+        on ``c``, ``join`` tables joined to ``c``."""
+        users = self._employee_users(employees)
         if not users:
             return {}
         self.env.cr.execute(SQL(
             """
-            SELECT c.reviewer_id, %(select)s
+            SELECT %(credited)s, %(select)s
               FROM aftersales_claim c
                    %(join)s
-             WHERE c.reviewer_id IN %(users)s
+             WHERE %(credited)s IN %(users)s
                AND c.company_id = %(company)s
                AND c.state IN %(states)s
                AND c.review_date >= %(start)s
                AND c.review_date < %(stop)s + INTERVAL '1 day'
                %(extra)s
-          GROUP BY c.reviewer_id
+          GROUP BY %(credited)s
             """,
+            credited=credited,
             select=select,
             users=tuple(users),
             company=self.company_id.id,
@@ -216,3 +260,74 @@ class AftersalesKpiItem(models.Model):
                 AND (COALESCE(c.end_user_phone, '') != '' OR COALESCE(c.end_user_email, '') != '')
             ) / COUNT(*)"""
         ))
+
+    def _measure_complaint_volume(self, employees, date_from, date_to):
+        """Effectiveness: the complaints (service requests of type complaint, not cancelled)
+        the company received in the period, as a % of those of the previous period (below 100:
+        fewer). The department's result: every employee gets the same value; no data when the
+        previous period had none."""
+        previous = self._previous_period(date_from, date_to)
+        counts = [self._count_complaints(*dates) for dates in (previous, (date_from, date_to))]
+        if not counts[0]:
+            return {}
+        return dict.fromkeys(employees.ids, 100.0 * counts[1] / counts[0])
+
+    def _count_complaints(self, date_from, date_to):
+        return self.env["aftersales.request"].sudo().search_count([
+            ("company_id", "=", self.company_id.id),
+            ("request_type", "=", "complaint"),
+            ("state", "!=", "cancelled"),
+            ("request_date", ">=", fields.Datetime.to_datetime(date_from)),
+            ("request_date", "<", fields.Datetime.to_datetime(date_to + relativedelta(days=1))),
+        ])
+
+    def _measure_cost_per_claim(self, employees, date_from, date_to):
+        """Effectiveness: the average approved amount (the service cost) of the claims the
+        employee approved in the period, as a % of their average of the previous period
+        (below 100: cheaper). No data without approved claims in both periods."""
+        def average(start, stop):
+            return self._reviewed_claims_query(
+                employees, start, stop, SQL("AVG(c.amount_approved)"),
+                SQL("AND c.state IN %s", ONCE_APPROVED_STATES),
+            )
+        before = average(*self._previous_period(date_from, date_to))
+        now = average(date_from, date_to)
+        return {
+            employee_id: 100.0 * value / before[employee_id]
+            for employee_id, value in now.items()
+            if before.get(employee_id)
+        }
+
+    def _measure_data_complete(self, employees, date_from, date_to):
+        """Standardisation: % of the claims decided in the period that were never sent back to
+        the dealer (complete at first submission), credited to the dealer-facing employee: the
+        salesperson of the claim's dealer."""
+        return self._reviewed_claims_query(
+            employees, date_from, date_to,
+            SQL("100.0 * COUNT(*) FILTER (WHERE c.sent_back_count = 0) / COUNT(*)"),
+            join=SQL("JOIN res_partner dealer ON dealer.id = c.dealer_id"),
+            credited=SQL("dealer.user_id"),
+        )
+
+    def _measure_request_on_time(self, employees, date_from, date_to):
+        """Timeliness: % of the service requests the employee owns, closed (done) in the
+        period, that were closed by their SLA deadline (models/aftersales_sla.py)."""
+        users = self._employee_users(employees)
+        if not users:
+            return {}
+        self.env.cr.execute(SQL(
+            """
+            SELECT r.user_id,
+                   100.0 * COUNT(*) FILTER (WHERE r.sla_deadline IS NULL
+                                             OR r.close_date <= r.sla_deadline) / COUNT(*)
+              FROM aftersales_request r
+             WHERE r.user_id IN %(users)s
+               AND r.company_id = %(company)s
+               AND r.state = 'done'
+               AND r.close_date >= %(start)s
+               AND r.close_date < %(stop)s + INTERVAL '1 day'
+          GROUP BY r.user_id
+            """,
+            users=tuple(users), company=self.company_id.id, start=date_from, stop=date_to,
+        ))
+        return {users[user_id]: float(value) for user_id, value in self.env.cr.fetchall()}

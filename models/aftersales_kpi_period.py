@@ -14,18 +14,9 @@ PERIOD_STATES = [
     ("confirmed", "Confirmed"),
 ]
 
-# Domain, section 5: when 80 % of the staff score a KPI value below 1, the items or weights are
-# unreasonable and must be revised.
-REVISION_SHARE = 80.0
-
 # Reads the figures summed over all the sheets of a period (the aftersales.kpi.sheet record rules
 # give this group every sheet).
 KPI_MANAGER_GROUP = "aftersales.group_aftersales_manager"
-
-REVISION_DECISIONS = [
-    ("revise", "Revise the items or weights for the next period"),
-    ("keep", "Keep the scheme: the low scores are justified"),
-]
 
 
 def _default_date_from(model):
@@ -45,7 +36,8 @@ class AftersalesKpiPeriod(models.Model):
                        precompute=True)
     scheme_id = fields.Many2one(
         "aftersales.kpi.scheme", required=True, index=True, tracking=True, check_company=True,
-        readonly=False,
+        readonly=False, domain="[('state', '=', 'approved'), ('revision_required', '=', False)]",
+        help="An approved scheme (agreed by its employees) that is not waiting for a revision.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -65,13 +57,14 @@ class AftersalesKpiPeriod(models.Model):
     # The figures summed over everybody's sheets are for appraisal managers only: an employee
     # reads their own sheet, and in a period of two the total minus their own is the colleague's.
     below_one_count = fields.Integer(
-        string="KPI below 1", compute="_compute_kpi_stats", store=True, aggregator="sum",
+        string="Below Threshold", compute="_compute_kpi_stats", store=True, aggregator="sum",
         groups=KPI_MANAGER_GROUP,
     )
     share_below_one = fields.Float(
-        string="Share below 1 (%)", compute="_compute_kpi_stats", store=True, digits=(5, 1),
-        aggregator="avg", groups=KPI_MANAGER_GROUP,
-        help="Share of the appraised employees whose KPI value is below 1.",
+        string="Share below Threshold (%)", compute="_compute_kpi_stats", store=True,
+        digits=(5, 1), aggregator="avg", groups=KPI_MANAGER_GROUP,
+        help="Share of the appraised employees whose KPI value is below the revision threshold "
+        "(Settings; handbook: 1).",
     )
     average_kpi = fields.Float(
         string="Average KPI", compute="_compute_kpi_stats", store=True, digits=(5, 2),
@@ -85,20 +78,22 @@ class AftersalesKpiPeriod(models.Model):
     )
     needs_revision = fields.Boolean(
         compute="_compute_kpi_stats", store=True,
-        help="80 % or more of the appraised employees score below 1: the items or weights are "
-        "unreasonable and must be revised.",
+        help="The revision share of the appraised employees or more (Settings; handbook: 80 %) "
+        "score below the revision threshold (handbook: 1): the items or weights are "
+        "unreasonable and the scheme must be revised before it appraises another period.",
     )
-    revision_decision = fields.Selection(REVISION_DECISIONS, tracking=True, copy=False)
-    revision_reason = fields.Text(copy=False)
+    revision_reason = fields.Text(
+        copy=False, help="Why the scores are low and what the revision of the scheme will change: "
+        "required to confirm a period that meets the revision rule.",
+    )
     revision_decided_by_id = fields.Many2one("res.users", readonly=True, copy=False,
-                                             string="Decided by")
-    revision_decided_on = fields.Datetime(readonly=True, copy=False, string="Decided on")
+                                             string="Recorded by")
+    revision_decided_on = fields.Datetime(readonly=True, copy=False, string="Recorded on")
 
     can_be_computed = fields.Boolean(compute="_compute_can_be")
     can_be_discussed = fields.Boolean(compute="_compute_can_be")
     can_be_confirmed = fields.Boolean(compute="_compute_can_be")
     can_be_reset = fields.Boolean(compute="_compute_can_be")
-    can_be_revision_decided = fields.Boolean(compute="_compute_can_be")
 
     _sql_constraints = [
         ("scheme_date_uniq", "unique(scheme_id, date_from)",
@@ -135,9 +130,9 @@ class AftersalesKpiPeriod(models.Model):
             period.average_kpi = sum(sheets.mapped("kpi_value")) / len(sheets) if sheets else 0.0
             period.agreed_count = len(sheets.filtered("employee_agreed"))
             period.amount_actual_wage = sum(sheets.mapped("actual_wage"))
-            period.needs_revision = self._is_revision_needed(below, len(sheets))
+            period.needs_revision = period.company_id._is_kpi_revision_needed(below, len(sheets))
 
-    @api.depends("state", "needs_revision", "revision_decided_on")
+    @api.depends("state")
     @api.depends_context("uid")
     def _compute_can_be(self):
         is_manager = self.env.user.has_group(KPI_MANAGER_GROUP)
@@ -145,15 +140,8 @@ class AftersalesKpiPeriod(models.Model):
             state = period.state
             period.can_be_computed = is_manager and state in ("draft", "computed")
             period.can_be_discussed = is_manager and state == "computed"
-            period.can_be_confirmed = (
-                is_manager
-                and state in ("computed", "discussion")
-                and (not period.needs_revision or bool(period.revision_decided_on))
-            )
+            period.can_be_confirmed = is_manager and state in ("computed", "discussion")
             period.can_be_reset = is_manager and state in ("computed", "discussion")
-            period.can_be_revision_decided = (
-                is_manager and period.needs_revision and state in ("computed", "discussion")
-            )
 
     # ------------------------------------------------------------- constraints
     @api.constrains("date_from", "date_to")
@@ -216,53 +204,41 @@ class AftersalesKpiPeriod(models.Model):
         return True
 
     def action_confirm(self):
-        for period in self:
-            if period.state not in ("computed", "discussion"):
-                raise UserError(_(
-                    "Appraisal period %(period)s is %(state)s and cannot be confirmed.",
-                    period=period.name, state=period._get_state_label(),
-                ))
-            if period.needs_revision and not period.revision_decided_on:
+        """Confirm the results. A period that meets the revision rule is confirmed with its
+        reason recorded, and its scheme then appraises no other period until it is revised."""
+        self._check_can("can_be_confirmed", _("confirmed"))
+        to_revise = self.filtered("needs_revision")
+        for period in to_revise:
+            if not (period.revision_reason or "").strip():
                 raise UserError(_(
                     "Appraisal period %(period)s: %(share)s %% of the employees score a KPI value "
-                    "below 1. The items or weights of scheme %(scheme)s are unreasonable and must "
-                    "be revised: a manager must record the decision and its reason before the "
-                    "period can be confirmed.",
+                    "below %(threshold)s. The items or weights of scheme %(scheme)s are "
+                    "unreasonable: write the reason (why the scores are low, what the revision "
+                    "will change) on the Revision tab, then confirm. The scheme must then be "
+                    "revised before it appraises another period.",
                     period=period.name, share=round(period.share_below_one, 1),
-                    scheme=period.scheme_id.name,
+                    threshold=period.company_id.aftersales_kpi_revision_threshold,
+                    scheme=period.scheme_id.display_name,
                 ))
-        self._check_can("can_be_confirmed", _("confirmed"))
         self.write({"state": "confirmed"})
+        to_revise.write({
+            "revision_decided_by_id": self.env.uid,
+            "revision_decided_on": fields.Datetime.now(),
+        })
+        for period in to_revise:
+            # no share in the chatter: every employee of the period may read it
+            period.message_post(
+                body=_("Confirmed under the revision rule: scheme %(scheme)s must be revised "
+                       "before it appraises another period. Reason: %(reason)s",
+                       scheme=period.scheme_id.display_name, reason=period.revision_reason),
+                subtype_xmlid="mail.mt_note",
+            )
+            period.scheme_id._require_revision(period)
         return True
 
     def action_reset_to_draft(self):
         self._check_can("can_be_reset", _("reset to draft"))
         self.write({"state": "draft"})
-        return True
-
-    def action_record_revision_decision(self):
-        """Record the manager's decision on a period flagged by the 80 % rule, in the chatter."""
-        self._check_can("can_be_revision_decided", _("given a revision decision"))
-        for period in self:
-            if not period.revision_decision or not (period.revision_reason or "").strip():
-                raise UserError(_(
-                    "Appraisal period %(period)s: choose the decision and write its reason first.",
-                    period=period.name,
-                ))
-            period.write({
-                "revision_decided_by_id": self.env.uid,
-                "revision_decided_on": fields.Datetime.now(),
-            })
-            # no share in the chatter: every employee of the period may read it
-            period.message_post(
-                body=_(
-                    "Revision rule: 80 %% or more of the employees score below 1. Decision: "
-                    "%(decision)s. Reason: %(reason)s",
-                    decision=dict(REVISION_DECISIONS)[period.revision_decision],
-                    reason=period.revision_reason,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
         return True
 
     def action_view_sheets(self):
@@ -273,16 +249,12 @@ class AftersalesKpiPeriod(models.Model):
         return action
 
     # -------------------------------------------------------- business methods
-    @api.model
-    def _is_revision_needed(self, below_count, total):
-        return bool(total) and 100.0 * below_count / total >= REVISION_SHARE - 1e-9
-
     def _compute_sheets(self):
         """(Re)build the period's sheets: one per employee, one line per item, every measure
         computed for all the employees at once (a few queries per item, none per employee)."""
         self.ensure_one()
         scheme = self.scheme_id
-        scheme._check_ready()
+        scheme._check_can_appraise()
         employees = scheme._get_employees()
         items = scheme.item_ids
         Sheet = self.env["aftersales.kpi.sheet"]
@@ -337,10 +309,4 @@ class AftersalesKpiPeriod(models.Model):
                     "no_data": value is None,
                 })
         self.env["aftersales.kpi.sheet.line"].create(line_vals)
-        self.write({
-            "state": "computed",
-            "revision_decision": False,
-            "revision_reason": False,
-            "revision_decided_by_id": False,
-            "revision_decided_on": False,
-        })
+        self.write({"state": "computed"})

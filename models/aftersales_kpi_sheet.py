@@ -2,9 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
-KPI_MIN = 0.5
-KPI_MAX = 5.0
-
 
 class AftersalesKpiSheet(models.Model):
     _name = "aftersales.kpi.sheet"
@@ -41,9 +38,13 @@ class AftersalesKpiSheet(models.Model):
     )
     kpi_value = fields.Float(
         string="KPI Value", compute="_compute_kpi", store=True, digits=(6, 3), aggregator="avg",
-        help="The weighted score bounded to 0.5 - 5.",
+        help="The weighted score bounded to the company's KPI value range (Settings; handbook: "
+        "0.5 - 5).",
     )
-    is_below_one = fields.Boolean(string="KPI below 1", compute="_compute_kpi", store=True)
+    is_below_one = fields.Boolean(
+        string="Below Threshold", compute="_compute_kpi", store=True,
+        help="The KPI value is below the revision threshold (Settings; handbook: 1).",
+    )
     average_wage = fields.Monetary(
         string="Average Monthly Wage", readonly=True, aggregator="sum",
         help="Last year's average monthly wage of the employee, taken from the employee when "
@@ -78,8 +79,9 @@ class AftersalesKpiSheet(models.Model):
         for sheet in self:
             score = sum(sheet.line_ids.mapped("weighted_score"))
             sheet.kpi_score = score
-            sheet.kpi_value = self._bound_kpi(score)
-            sheet.is_below_one = sheet.kpi_value < 1.0
+            company = sheet.company_id or self.env.company
+            sheet.kpi_value = company._bound_kpi(score)
+            sheet.is_below_one = sheet.kpi_value < company.aftersales_kpi_revision_threshold
 
     @api.depends("average_wage", "base_coefficient", "kpi_value")
     def _compute_wages(self):
@@ -127,11 +129,6 @@ class AftersalesKpiSheet(models.Model):
         return True
 
     # -------------------------------------------------------- business methods
-    @api.model
-    def _bound_kpi(self, score):
-        """Domain, section 5: the KPI value lies between 0.5 and 5."""
-        return min(max(score, KPI_MIN), KPI_MAX)
-
     @api.model
     def _get_wages(self, average_wage, base_coefficient, kpi_value, currency):
         """The wage formulas of the appraisal (domain, section 5), as the sheet prints them:

@@ -189,6 +189,34 @@ class ResCompany(models.Model):
         string="Weight of Size and Weight", default=0.3, digits=(3, 2),
         help="Weight of a product's size-and-weight score in its amplification factor.",
     )
+    # KPI appraisal (domain, section 5): the handbook's values as defaults
+    aftersales_kpi_min = fields.Float(
+        string="Lowest KPI Value", default=0.5, digits=(4, 2),
+        help="An appraisal sheet's KPI value is its weighted score, never below this "
+        "(handbook: 0.5).",
+    )
+    aftersales_kpi_max = fields.Float(
+        string="Highest KPI Value", default=5.0, digits=(4, 2),
+        help="An appraisal sheet's KPI value never exceeds this (handbook: 5).",
+    )
+    aftersales_kpi_base_min = fields.Float(
+        string="Suggested Base Coefficient From", default=0.5, digits=(3, 2),
+        help="A KPI scheme whose base coefficient lies outside the suggested range shows a "
+        "warning (handbook, where the market is unknown: 0.5 - 0.8).",
+    )
+    aftersales_kpi_base_max = fields.Float(
+        string="Suggested Base Coefficient To", default=0.8, digits=(3, 2)
+    )
+    aftersales_kpi_revision_share = fields.Float(
+        string="Revision Share (%)", default=80.0, digits=(5, 1),
+        help="When this share of the appraised employees or more score a KPI value below the "
+        "revision threshold, the scheme's items and weights are unreasonable and it must be "
+        "revised before it appraises another period (handbook: 80 %).",
+    )
+    aftersales_kpi_revision_threshold = fields.Float(
+        string="Revision Threshold (KPI)", default=1.0, digits=(4, 2),
+        help="A KPI value below this counts towards the revision share (handbook: 1).",
+    )
 
     @api.constrains("claim_review_days", "claim_return_days", "claim_repeat_part_days")
     def _check_claim_settings(self):
@@ -251,6 +279,34 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("aftersales_kpi_min", "aftersales_kpi_max", "aftersales_kpi_base_min",
+                    "aftersales_kpi_base_max", "aftersales_kpi_revision_share",
+                    "aftersales_kpi_revision_threshold")
+    def _check_kpi_settings(self):
+        for company in self:
+            if not 0.0 <= company.aftersales_kpi_min < company.aftersales_kpi_max:
+                raise ValidationError(_(
+                    "%(company)s: the KPI value range %(low)s - %(high)s is empty or negative. "
+                    "Enter a lowest value below the highest (handbook: 0.5 - 5).",
+                    company=company.display_name, low=company.aftersales_kpi_min,
+                    high=company.aftersales_kpi_max,
+                ))
+            if not 0.0 <= company.aftersales_kpi_base_min <= company.aftersales_kpi_base_max <= 1.0:
+                raise ValidationError(_(
+                    "%(company)s: the suggested base coefficient range %(low)s - %(high)s must "
+                    "lie between 0 and 1, its start before its end (handbook: 0.5 - 0.8).",
+                    company=company.display_name, low=company.aftersales_kpi_base_min,
+                    high=company.aftersales_kpi_base_max,
+                ))
+            if not 0.0 < company.aftersales_kpi_revision_share <= 100.0 or (
+                company.aftersales_kpi_revision_threshold <= 0.0
+            ):
+                raise ValidationError(_(
+                    "%(company)s: the revision share must lie above 0 and up to 100 %% and the "
+                    "revision threshold must be positive (handbook: 80 %% below 1).",
+                    company=company.display_name,
+                ))
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -300,6 +356,17 @@ class ResCompany(models.Model):
         for company in self:
             company.aftersales_double_rule_ratio = DOUBLE_RULE_RATIO
             company.aftersales_zero_profit_classes = classes
+
+    def _bound_kpi(self, score):
+        """The KPI value of a weighted score: bounded to the company's range (handbook: 0.5 - 5)."""
+        self.ensure_one()
+        return min(max(score, self.aftersales_kpi_min), self.aftersales_kpi_max)
+
+    def _is_kpi_revision_needed(self, below_count, total):
+        """The revision rule: ``below_count`` of ``total`` employees below the threshold reach
+        the revision share (handbook: 80 %)."""
+        self.ensure_one()
+        return bool(total) and 100.0 * below_count / total >= self.aftersales_kpi_revision_share - 1e-9
 
     def _get_aftersales_zero_profit_classes(self):
         """The part classes sold at zero profit: ``ZERO_PROFIT_PART_CLASSES``, a fixed principle

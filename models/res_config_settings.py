@@ -85,6 +85,21 @@ class ResConfigSettings(models.TransientModel):
                     )
                 )
 
+    aftersales_kpi_min = fields.Float(related="company_id.aftersales_kpi_min", readonly=False)
+    aftersales_kpi_max = fields.Float(related="company_id.aftersales_kpi_max", readonly=False)
+    aftersales_kpi_base_min = fields.Float(
+        related="company_id.aftersales_kpi_base_min", readonly=False
+    )
+    aftersales_kpi_base_max = fields.Float(
+        related="company_id.aftersales_kpi_base_max", readonly=False
+    )
+    aftersales_kpi_revision_share = fields.Float(
+        related="company_id.aftersales_kpi_revision_share", readonly=False
+    )
+    aftersales_kpi_revision_threshold = fields.Float(
+        related="company_id.aftersales_kpi_revision_threshold", readonly=False
+    )
+
     def set_values(self):
         self._aftersales_check_pricelist_option()
         return super().set_values()

@@ -6,9 +6,19 @@ from odoo.tests import new_test_user
 from .common import AftersalesCommon, use_one_time_zone
 
 
+def approve_scheme(scheme):
+    """Take a draft scheme through its discussion to approval in one go, every agreement
+    recorded by the system (tests/test_kpi_scheme.py goes through it as the employees do)."""
+    scheme.action_start_discussion()
+    scheme.agreement_ids.action_record_agreement()
+    scheme.action_approve()
+    return scheme
+
+
 class KpiMixin:
     """A one-item manual scheme (score = value / 4, capped at 5) appraising two employees with
-    users (Erin, Frank) and one without (Gina), and an appraisal manager."""
+    users (Erin, Frank) and one without (Gina), and an appraisal manager. The scheme is a draft
+    until the first period is created (_new_period approves it)."""
 
     assertRaisesMessage = AftersalesCommon.assertRaisesMessage
 
@@ -45,8 +55,11 @@ class KpiMixin:
 
     @classmethod
     def _new_period(cls, scheme=None, date_from=date(2025, 3, 1)):
+        scheme = scheme or cls.scheme
+        if scheme.state == "draft":
+            approve_scheme(scheme)
         return cls.env["aftersales.kpi.period"].create({
-            "scheme_id": (scheme or cls.scheme).id, "date_from": date_from,
+            "scheme_id": scheme.id, "date_from": date_from,
         })
 
     @staticmethod

@@ -5,7 +5,7 @@ from lxml import html as lxml_html
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from .common_kpi import KpiMixin
 
@@ -82,10 +82,10 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
         self.assertAlmostEqual(frank.line_ids.score, 5.0)  # 25 capped at the maximum score
         self.assertAlmostEqual(frank.kpi_value, 5.0)
         self.assertAlmostEqual(frank.actual_wage, 3000.0 + 2000.0 * 5)
-        Sheet = self.env["aftersales.kpi.sheet"]
-        self.assertEqual(Sheet._bound_kpi(0.49), 0.5)
-        self.assertEqual(Sheet._bound_kpi(7.0), 5.0)
-        self.assertEqual(Sheet._bound_kpi(2.5), 2.5)
+        company = self.env.company
+        self.assertEqual(company._bound_kpi(0.49), 0.5)
+        self.assertEqual(company._bound_kpi(7.0), 5.0)
+        self.assertEqual(company._bound_kpi(2.5), 2.5)
 
     def test_scoring_rules(self):
         item = self.item
@@ -111,8 +111,10 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
                     Command.create({"name": "B", "weight": 40.0, "target": 1.0}),
                 ],
             })
-        for coefficient in (0.4, 0.85):
-            with self.assertRaisesMessage(ValidationError, r"base coefficient must lie between 0.5 and 0.8"):
+        # outside the suggested 0.5 - 0.8 only warns (tests/test_kpi_scheme.py); below 0 or
+        # above 1 the performance coefficient would be negative
+        for coefficient in (-0.1, 1.2):
+            with self.assertRaisesMessage(ValidationError, r"base coefficient must lie between 0 and 1"):
                 Scheme.create({"name": "Bad Base", "base_coefficient": coefficient})
         self.assertEqual(Scheme.search_count([]), count)
         with self.assertRaisesMessage(ValidationError, r"Reports on time: a target of 0"):
@@ -124,13 +126,12 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
         with self.assertRaisesMessage(ValidationError, r"Erin: the average monthly wage cannot be negative"):
             self.emp_erin.aftersales_average_wage = -1.0
         self.assertEqual(self.emp_erin.aftersales_average_wage, 6000.0)
-        # a scheme whose weights were broken through its items alone is refused at compute
+        # a scheme whose weights were broken through its items alone is not discussed
         self.item.weight = 60.0
-        period = self._new_period()
         with self.assertRaisesMessage(ValidationError, r"add up to 60.0 %"):
-            period.action_compute()
-        self.assertFalse(period.sheet_ids)
-        self.assertEqual(period.state, "draft")
+            self.scheme.action_start_discussion()
+        self.assertEqual(self.scheme.state, "draft")
+        self.assertFalse(self.scheme.agreement_ids)
 
     def test_state_flow(self):
         period = self._new_period()
@@ -164,15 +165,17 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
         self.assertAlmostEqual(erin_sheet.kpi_value, 1.5)
         with self.assertRaisesMessage(UserError, r"confirmed and kept for the record"):
             period.unlink()
-        # an employee who leaves the scheme loses their sheet at the next compute
+        # an employee who leaves the scheme's department loses their sheet at the next compute
         period2 = self._new_period(date_from=date(2025, 4, 1))
         period2.action_compute()
-        self.scheme.employee_ids = self.emp_erin | self.emp_frank
+        self.emp_gina.department_id = False
         period2.action_compute()
         self.assertEqual(period2.sheet_ids.employee_id, self.emp_erin | self.emp_frank)
 
     def test_revision_rule_79_and_80_percent(self):
-        """100 employees: 79 below 1 may be confirmed; 80 below 1 must be decided on first."""
+        """100 employees, revision rule of the settings at the handbook's 80 % below 1:
+        79 below 1 is 79 %, confirmed as usual; 80 below 1 is 80 %: confirmed only with its
+        reason, and the scheme then computes no other period until revised (item 10)."""
         employees = self.env["hr.employee"].create([
             {"name": f"Staff {i:03d}", "aftersales_average_wage": 3000.0} for i in range(100)
         ])
@@ -184,25 +187,29 @@ class TestKpiAppraisal(KpiMixin, TransactionCase):
         lines[79:].value = 4.0  # score 1
         self.assertAlmostEqual(period.share_below_one, 79.0)
         self.assertFalse(period.needs_revision)
-        self.assertTrue(period.can_be_confirmed)
-        lines[79].value = 3.0
+        lines[79].value = 3.0  # 0.75
         self.assertAlmostEqual(period.share_below_one, 80.0)
         self.assertTrue(period.needs_revision)
-        self.assertFalse(period.can_be_confirmed)
-        with self.assertRaisesMessage(UserError, r"80.0 % of the employees score a KPI value below 1"):
+        self.assertTrue(period.can_be_confirmed)
+        with self.assertRaisesMessage(UserError, r"80.0 % of the employees score a KPI value below 1.0"):
             period.action_confirm()
         self.assertEqual(period.state, "computed")
-        period.revision_decision = "revise"
-        with self.assertRaisesMessage(UserError, r"write its reason"):
-            period.action_record_revision_decision()
         with self.assertRaises(UserError):
-            period.with_user(self.user_erin).action_record_revision_decision()
-        period.revision_reason = "Target of 4 reports a month is out of reach; lower it to 3."
-        period.with_context(tracking_disable=False).action_record_revision_decision()
+            period.with_user(self.user_erin).action_confirm()
+        with Form(period) as form:
+            form.revision_reason = "Target of 4 reports a month is out of reach; lower it to 3."
+        period.with_context(tracking_disable=False).action_confirm()
+        self.assertEqual(period.state, "confirmed")
         self.assertEqual(period.revision_decided_by_id, self.env.user)
         self.assertIn("lower it to 3", period.message_ids[0].body)
-        period.action_confirm()
-        self.assertEqual(period.state, "confirmed")
+        self.assertTrue(self.scheme.revision_required)
+        self.assertEqual(self.scheme.revision_period_id, period)
+        april = self.env["aftersales.kpi.period"].create(
+            {"scheme_id": self.scheme.id, "date_from": date(2025, 4, 1)}
+        )
+        with self.assertRaisesMessage(UserError, r"must be revised before it appraises another period"):
+            april.action_compute()
+        self.assertFalse(april.sheet_ids)
 
     def test_trend_read_group(self):
         """The trend view reads the share below 1 per period."""

@@ -178,7 +178,7 @@ class TestKpiAccess(KpiMixin, TransactionCase):
     def test_wage_tracking_stays_on_the_sheet(self):
         """A change of Frank's actual wage is tracked in his sheet's chatter, which Erin cannot
         read; nothing of it reaches the period's chatter, which she can: no tracked wage, no
-        figure in the manager's revision decision."""
+        figure in the reason recorded when the manager confirms it under the revision rule."""
         # as if the period had been computed in an earlier transaction: Odoo tracks no change of
         # a record in the transaction that created it
         self.env.cr.flush()
@@ -187,9 +187,9 @@ class TestKpiAccess(KpiMixin, TransactionCase):
         self.period.sheet_ids.with_env(env).line_ids.value = 2.0  # KPI 0.5 for all three
         period = self.period.with_env(env)
         self.assertTrue(period.needs_revision)
-        period.write({"revision_decision": "keep", "revision_reason": "A month of holidays."})
-        period.action_record_revision_decision()
+        period.write({"revision_reason": "A month of holidays."})
         period.action_start_discussion()
+        period.action_confirm()
         env.flush_all()
         env.cr.flush()  # the tracking values are written at the end of the transaction
         Message = self.env["mail.message"]

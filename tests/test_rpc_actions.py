@@ -1,7 +1,6 @@
 import ast
 from collections import namedtuple
 from contextlib import closing
-from datetime import date
 from pathlib import Path
 from xmlrpc.client import Fault
 
@@ -182,23 +181,20 @@ class TestRpcActions(HttpCase):
         def draft_statement():
             return Statement.search([("dealer_id", "=", south.id), ("state", "=", "draft")])
 
-        def period_needing_revision():
-            scheme = env["aftersales.kpi.scheme"].create({
-                "name": "RPC Scheme",
-                "department_id": ref("hr_department_aftersales_demo").id,
-                "base_coefficient": 0.6,
-                "item_ids": [Command.create({
-                    "name": "Reports", "kpi_class": "standardisation", "weight": 100.0,
-                    "measure": "manual", "scoring_rule": "ratio_up", "target": 4.0,
-                })],
-            })
-            period = env["aftersales.kpi.period"].create(
-                {"scheme_id": scheme.id, "date_from": date(2020, 1, 1)}
-            )
-            period.action_compute()
-            period.sheet_ids.line_ids.value = 1.0  # every employee scores below 1
-            period.write({"revision_decision": "revise", "revision_reason": "Target out of reach."})
-            return Call(period)
+        def scheme_in_discussion():
+            # the demo scheme (approved) revised: its version 2 discussed with Sam, Lin, Maria
+            this_month.scheme_id.action_revise()
+            version = this_month.scheme_id.next_version_id
+            version.action_start_discussion()
+            return version
+
+        def approvable_scheme():
+            version = scheme_in_discussion()
+            version.agreement_ids.action_record_agreement()
+            return Call(version)
+
+        def agreement_without_user():
+            return Call(scheme_in_discussion().agreement_ids.filtered(lambda a: not a.user_id)[:1])
 
         def sheet_under_discussion():
             this_month.action_start_discussion()
@@ -283,9 +279,20 @@ class TestRpcActions(HttpCase):
             ("aftersales.kpi.period", "action_start_discussion"): on(this_month),
             ("aftersales.kpi.period", "action_confirm"): on(this_month),
             ("aftersales.kpi.period", "action_reset_to_draft"): on(this_month),
-            ("aftersales.kpi.period", "action_record_revision_decision"): period_needing_revision,
             ("aftersales.kpi.period", "action_view_sheets"): on(this_month),
             ("aftersales.kpi.scheme", "action_view_periods"): on(this_month.scheme_id),
+            ("aftersales.kpi.scheme", "action_view_versions"): on(this_month.scheme_id),
+            ("aftersales.kpi.scheme", "action_revise"): on(this_month.scheme_id),
+            ("aftersales.kpi.scheme", "action_start_discussion"): on(
+                lambda: env["aftersales.kpi.scheme"].create({
+                    "name": "RPC Scheme", "department_id": ref("hr_department_aftersales_demo").id,
+                    "item_ids": [Command.create({"name": "Reports", "weight": 100.0, "target": 4.0})],
+                })
+            ),
+            ("aftersales.kpi.scheme", "action_agree"): on(scheme_in_discussion, login="service"),
+            ("aftersales.kpi.scheme", "action_approve"): approvable_scheme,
+            ("aftersales.kpi.scheme", "action_reset_to_draft"): on(scheme_in_discussion),
+            ("aftersales.kpi.scheme.agreement", "action_record_agreement"): agreement_without_user,
             ("aftersales.kpi.sheet", "action_agree"): sheet_under_discussion,
             # pricing and reserve planning
             ("aftersales.pricing.run", "action_compute"): new("aftersales.pricing.run"),
