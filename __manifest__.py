@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "After-Sales Service",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/After-Sales",
     "summary": "Machine archive by serial number, end users, dealers, warranty, the service fee "
     "schedule and spare-parts stock for a manufacturer's after-sales service",
@@ -62,6 +62,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "wizard/stock_lot_register_views.xml",
         "views/account_move_line_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
         "views/aftersales_callback_views.xml",
         "views/aftersales_claim_line_views.xml",
         "views/aftersales_claim_views.xml",
