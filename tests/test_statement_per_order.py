@@ -4,6 +4,7 @@ from odoo import Command, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
+from .common import BrowserCase
 from .test_statement import AftersalesStatementCommon
 
 
@@ -190,3 +191,43 @@ class TestPerOrderSettlement(HttpCase, AftersalesStatementCommon):
         order.invalidate_recordset()
         with self.assertRaises(UserError):
             order.action_aftersales_register_payment()
+
+
+@tagged("post_install", "-at_install")
+class TestPerOrderPortalPhone(BrowserCase, AftersalesStatementCommon):
+    """The dealer confirms its month on a phone."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_confirm_on_a_phone(self):
+        """Orders 400 and 600, 400 paid on the first: the dealer's phone shows order 2 due 600,
+        the Confirm button draws one invoice of 1,000 with 600 left to pay."""
+        self.part.write({"lst_price": 100.0, "taxes_id": [Command.clear()]})
+        orders = self.env["sale.order"].create([
+            {"name": name, "partner_id": self.dealer_a.id, "order_line": [Command.create(
+                {"product_id": self.part.id, "product_uom_qty": qty, "price_unit": 100.0}
+            )]}
+            for name, qty in (("TOUR-ORDER-1", 4), ("TOUR-ORDER-2", 6))
+        ])
+        orders.action_confirm()
+        for picking in orders.picking_ids:
+            picking.move_ids.quantity = picking.move_ids.product_uom_qty
+            picking.move_ids.picked = True
+            picking.button_validate()
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.dealer_a.id,
+            "amount": 400.0, "aftersales_sale_order_id": orders[0].id,
+        })
+        payment.action_post()
+        first = self.today.replace(day=1)
+        statement = self._generate(
+            self.dealer_a, first, first + relativedelta(months=1, days=-1)
+        )
+        statement.name = "TOUR-STATEMENT"
+        statement.with_user(self.accountant).action_send()
+        self.start_tour("/my/statements", "aftersales_portal_statement_tour", login="portal_a")
+        self.assertEqual(statement.state, "confirmed")
+        self.assertRecordValues(statement.invoice_move_id, [
+            {"amount_total": 1000.0, "amount_residual": 600.0}
+        ])
