@@ -169,18 +169,27 @@ class AftersalesStatement(models.Model):
 
     @api.depends("invoice_move_id", "dealer_id", "state")
     def _compute_sale_order_ids(self):
+        """The orders of the month's invoice once drawn; before, the orders waiting for it (one
+        search per company for all the statements)."""
+        waiting = {}
+        open_statements = self.filtered(
+            lambda s: not s.invoice_move_id
+            and s.settlement_mode == PER_ORDER_MODE
+            and s.state not in FROZEN_STATES
+        )
+        for company, statements in open_statements.grouped("company_id").items():
+            orders = self.with_company(company)._get_orders_to_invoice(statements.dealer_id)
+            for dealer, dealer_orders in orders.grouped(
+                lambda o: o.partner_invoice_id.commercial_partner_id
+            ).items():
+                waiting[company, dealer] = dealer_orders
         for statement in self:
-            if statement.invoice_move_id:
-                orders = statement.invoice_move_id.sudo().line_ids.sale_line_ids.order_id
-                waiting = orders.browse()
-            elif statement.settlement_mode == PER_ORDER_MODE and statement.state not in FROZEN_STATES:
-                orders = waiting = statement.with_company(
-                    statement.company_id
-                )._get_orders_to_invoice(statement.dealer_id)
-            else:
-                orders = waiting = self.env["sale.order"]
-            statement.sale_order_ids = orders.ids
-            statement.orders_amount = sum(waiting.mapped("amount_to_invoice"))
+            to_invoice = waiting.get(
+                (statement.company_id, statement.dealer_id), self.env["sale.order"]
+            )
+            invoiced = statement.invoice_move_id.sudo().line_ids.sale_line_ids.order_id
+            statement.sale_order_ids = (invoiced | to_invoice).ids
+            statement.orders_amount = sum(to_invoice.mapped("amount_to_invoice"))
 
     @api.depends("date_to", "dealer_id", "closing_balance", "line_ids.balance")
     def _compute_ledger_check(self):
