@@ -108,10 +108,12 @@ class AftersalesStatementPortal(CustomerPortal):
         # the chatter message name the dealer's user
         statement = statement.with_user(request.env.user).sudo()
         try:
-            if answer == "confirm":
-                statement.action_confirm()
-            else:
-                statement.action_dispute(message)
+            # a refused answer leaves nothing half-written (confirming may invoice the month)
+            with request.env.cr.savepoint():
+                if answer == "confirm":
+                    statement.action_confirm()
+                else:
+                    statement.action_dispute(message)
         except UserError as error:
             return request.redirect(f"/my/statements/{statement.id}?message={quote(error.args[0])}")
         message = (_("Thank you: the statement is confirmed.") if answer == "confirm"
