@@ -62,6 +62,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "wizard/stock_lot_register_views.xml",
         "views/account_move_line_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
         "views/aftersales_callback_views.xml",
         "views/aftersales_claim_line_views.xml",
         "views/aftersales_claim_views.xml",

@@ -103,12 +103,17 @@ class AftersalesStatementPortal(CustomerPortal):
         partner = request.env.user.partner_id.commercial_partner_id
         if statement.dealer_id != partner:
             return request.redirect("/my")
-        # the dealer's portal user answers its own statement: checked above, then done as sudo
+        # the dealer's portal user answers its own statement: checked above, then done as sudo,
+        # as that user (the access check returns the statement as superuser), so the answer and
+        # the chatter message name the dealer's user
+        statement = statement.with_user(request.env.user).sudo()
         try:
-            if answer == "confirm":
-                statement.sudo().action_confirm()
-            else:
-                statement.sudo().action_dispute(message)
+            # a refused answer leaves nothing half-written (confirming may invoice the month)
+            with request.env.cr.savepoint():
+                if answer == "confirm":
+                    statement.action_confirm()
+                else:
+                    statement.action_dispute(message)
         except UserError as error:
             return request.redirect(f"/my/statements/{statement.id}?message={quote(error.args[0])}")
         message = (_("Thank you: the statement is confirmed.") if answer == "confirm"

@@ -18,6 +18,7 @@ from . import stock_warehouse
 from . import aftersales_claim
 from . import aftersales_claim_line
 from . import account_move
+from . import account_payment
 from . import aftersales_request
 from . import aftersales_request_part
 from . import aftersales_sla

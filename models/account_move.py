@@ -36,3 +36,24 @@ class AccountMove(models.Model):
         return self.env["aftersales.claim"]._action_view_claims(
             [("refund_move_id", "=", self.id)], {"create": False}
         )
+
+    def _aftersales_reconcile_outstanding(self, moves):
+        """Reconcile the open receivable items of ``moves`` (payments, credit notes) with these
+        posted invoices, as the invoice's Outstanding Credits widget does, while an invoice has
+        something left to pay."""
+        lines = moves.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        for invoice in self:
+            receivable = invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            ).account_id
+            for line in lines:
+                if invoice.currency_id.is_zero(invoice.amount_residual):
+                    break
+                if (
+                    not line.reconciled
+                    and line.account_id in receivable
+                    and line.partner_id.commercial_partner_id == invoice.commercial_partner_id
+                ):
+                    invoice.js_assign_outstanding_line(line.id)

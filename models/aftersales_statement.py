@@ -10,6 +10,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyTranslate
 
 from .aftersales_claim import APPROVED_UNSETTLED_STATES, STATEMENT_SETTLEMENT_MODES
+from .res_partner import PER_ORDER_MODE
 
 _lt = LazyTranslate(__name__)
 
@@ -110,6 +111,20 @@ class AftersalesStatement(models.Model):
     )
     dispute_message = fields.Text(readonly=True, copy=False, tracking=True)
     confirm_date = fields.Datetime(readonly=True, copy=False)
+    confirm_user_id = fields.Many2one(
+        "res.users", string="Confirmed By", readonly=True, copy=False,
+        help="The dealer's portal user (or the office user) who confirmed the statement.",
+    )
+    sale_order_ids = fields.Many2many(
+        "sale.order", string="Orders of the Month", compute="_compute_sale_order_ids",
+        help="Dealers settled per order: the delivered orders the month's invoice covers (before "
+        "it is drawn: the orders waiting for it), each with its payments matched so far.",
+    )
+    orders_amount = fields.Monetary(
+        string="Orders to Invoice", compute="_compute_sale_order_ids",
+        help="Dealers settled per order: what the month's invoice will charge for the orders "
+        "still waiting for it.",
+    )
     close_date = fields.Datetime(readonly=True, copy=False)
     can_be_regenerated = fields.Boolean(compute="_compute_can_be")
     can_be_sent = fields.Boolean(compute="_compute_can_be")
@@ -117,6 +132,7 @@ class AftersalesStatement(models.Model):
     can_be_disputed = fields.Boolean(compute="_compute_can_be")
     can_be_closed = fields.Boolean(compute="_compute_can_be")
     can_be_reset = fields.Boolean(compute="_compute_can_be")
+    can_be_invoiced = fields.Boolean(compute="_compute_can_be")
 
     _sql_constraints = [
         ("period_check", "CHECK (date_from <= date_to)", "A statement period ends after it starts."),
@@ -128,7 +144,7 @@ class AftersalesStatement(models.Model):
     ]
 
     # ----------------------------------------------------------------- computes
-    @api.depends("state")
+    @api.depends("state", "invoice_move_id", "dealer_id.claim_settlement_mode")
     @api.depends_context("uid")
     def _compute_can_be(self):
         user = self.env.user
@@ -143,6 +159,37 @@ class AftersalesStatement(models.Model):
             statement.can_be_disputed = state == "sent"
             statement.can_be_closed = is_accountant and state in ("sent", "confirmed", "disputed")
             statement.can_be_reset = is_accountant and state in ("sent", "disputed")
+            # the office invoices the month of a dealer that does not confirm its statement
+            statement.can_be_invoiced = (
+                is_accountant
+                and state not in FROZEN_STATES
+                and statement.settlement_mode == PER_ORDER_MODE
+                and not statement.invoice_move_id
+            )
+
+    @api.depends("invoice_move_id", "dealer_id", "state")
+    def _compute_sale_order_ids(self):
+        """The orders of the month's invoice once drawn; before, the orders waiting for it (one
+        search per company for all the statements)."""
+        waiting = {}
+        open_statements = self.filtered(
+            lambda s: not s.invoice_move_id
+            and s.settlement_mode == PER_ORDER_MODE
+            and s.state not in FROZEN_STATES
+        )
+        for company, statements in open_statements.grouped("company_id").items():
+            orders = self.with_company(company)._get_orders_to_invoice(statements.dealer_id)
+            for dealer, dealer_orders in orders.grouped(
+                lambda o: o.partner_invoice_id.commercial_partner_id
+            ).items():
+                waiting[company, dealer] = dealer_orders
+        for statement in self:
+            to_invoice = waiting.get(
+                (statement.company_id, statement.dealer_id), self.env["sale.order"]
+            )
+            invoiced = statement.invoice_move_id.sudo().line_ids.sale_line_ids.order_id
+            statement.sale_order_ids = (invoiced | to_invoice).ids
+            statement.orders_amount = sum(to_invoice.mapped("amount_to_invoice"))
 
     @api.depends("date_to", "dealer_id", "closing_balance", "line_ids.balance")
     def _compute_ledger_check(self):
@@ -437,26 +484,9 @@ class AftersalesStatement(models.Model):
         if not dealers:
             return result
         company = self.env.company
-        orders = self.env["sale.order"].sudo().search([
-            ("company_id", "=", company.id),
-            ("partner_invoice_id.commercial_partner_id", "in", dealers.ids),
-            ("state", "=", "sale"),
-            ("invoice_status", "=", "to invoice"),
-        ])
-        # Odoo's invoicing rule of each part decides what is due: delivered quantities for
-        # parts invoiced on delivery (the after-sales setting), ordered ones otherwise
-        orders = orders.filtered(lambda o: any(
-            line.qty_to_invoice > 0 for line in o.order_line
-        ))
-        invoices = self.env["account.move"].sudo()
-        if orders:
-            invoices = orders.with_context(
-                default_invoice_date=date_to
-            )._create_invoices(grouped=False, date=date_to)
-            invoices.write({"invoice_date": date_to})
-            invoices.action_post()
-            for invoice in invoices:
-                result[invoice.partner_id.commercial_partner_id]["invoice_move_id"] = invoice.id
+        invoices = self._create_period_invoices(self._get_orders_to_invoice(dealers), date_to)
+        for invoice in invoices:
+            result[invoice.partner_id.commercial_partner_id]["invoice_move_id"] = invoice.id
         claims = self.env["aftersales.claim"].sudo().search([
             ("company_id", "=", company.id),
             ("dealer_id", "in", dealers.ids),
@@ -469,6 +499,62 @@ class AftersalesStatement(models.Model):
             if refund:
                 result[dealer]["refund_move_id"] = refund.id
         return result
+
+    @api.model
+    def _get_orders_to_invoice(self, dealers):
+        """The dealers' confirmed orders with something to invoice, in the current company (as
+        superuser: whoever settles need not read sales)."""
+        orders = self.env["sale.order"].sudo().search([
+            ("company_id", "=", self.env.company.id),
+            ("partner_invoice_id.commercial_partner_id", "in", dealers.ids),
+            ("state", "=", "sale"),
+            ("invoice_status", "=", "to invoice"),
+        ])
+        # Odoo's invoicing rule of each part decides what is due: delivered quantities for
+        # parts invoiced on delivery (the after-sales setting), ordered ones otherwise
+        return orders.filtered(lambda o: any(line.qty_to_invoice > 0 for line in o.order_line))
+
+    @api.model
+    def _create_period_invoices(self, orders, date):
+        """Invoice ``orders`` as Odoo invoices several orders at once (one invoice per invoice
+        address and currency), dated ``date``, and post the invoices."""
+        invoices = self.env["account.move"].sudo()
+        if orders:
+            invoices = orders.sudo().with_context(
+                default_invoice_date=date
+            )._create_invoices(grouped=False, date=date)
+            invoices.write({"invoice_date": date})
+            invoices.action_post()
+        return invoices
+
+    def _invoice_month_orders(self):
+        """Dealers settled per order, at the month's end: one invoice for the delivered orders,
+        dated the statement's end, on which the payments matched to those orders and the
+        dealer's open claim credit notes are reconciled; then the statement is drawn again so
+        it shows the invoice."""
+        for company, statements in self.grouped("company_id").items():
+            statements = statements.with_company(company)
+            for statement in statements:
+                orders = statement._get_orders_to_invoice(statement.dealer_id)
+                invoices = statement._create_period_invoices(orders, statement.date_to)
+                if not invoices:
+                    continue
+                payments = self.env["account.payment"].sudo().search([
+                    ("aftersales_sale_order_id", "in", orders.ids),
+                    ("state", "in", ("in_process", "paid")),
+                ])
+                credit_notes = invoices.search([
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_refund"),
+                    ("state", "=", "posted"),
+                    ("commercial_partner_id", "=", statement.dealer_id.id),
+                    ("aftersales_claim_ids", "!=", False),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date", "<=", statement.date_to),
+                ])
+                invoices._aftersales_reconcile_outstanding(payments.move_id | credit_notes)
+                statement.invoice_move_id = invoices[:1].id
+            statements._draw_from_ledger()
 
     def _get_gift_program(self):
         company = self.company_id[:1] or self.env.company
@@ -810,9 +896,41 @@ class AftersalesStatement(models.Model):
         return True
 
     def action_confirm(self):
-        """The dealer agrees with the statement: it is frozen."""
+        """The dealer agrees with the statement: it is frozen. A dealer settled per order gets
+        the month's invoice for its delivered orders at once."""
         self._check_can("can_be_confirmed", _("confirmed"))
-        self.write({"state": "confirmed", "confirm_date": fields.Datetime.now()})
+        self.filtered(
+            lambda s: s.settlement_mode == PER_ORDER_MODE and not s.invoice_move_id
+        )._invoice_month_orders()
+        self.write({
+            "state": "confirmed",
+            "confirm_date": fields.Datetime.now(),
+            "confirm_user_id": self.env.uid,
+        })
+        for statement in self:
+            statement.message_post(
+                body=_("Confirmed by %(user)s.", user=self.env.user.name)
+                + (_(" Invoice %(invoice)s drawn.", invoice=statement.invoice_move_id.sudo().name)
+                   if statement.invoice_move_id else ""),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_invoice_orders(self):
+        """The office draws the month's invoice of a dealer settled per order that has not
+        confirmed its statement."""
+        self._check_can("can_be_invoiced", _("invoiced"))
+        self._invoice_month_orders()
+        for statement in self:
+            statement.message_post(
+                body=_(
+                    "The month's orders invoiced by %(user)s without the dealer's confirmation: "
+                    "%(invoice)s.",
+                    user=self.env.user.name,
+                    invoice=statement.invoice_move_id.sudo().name or _("nothing to invoice"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_dispute(self, message):

@@ -164,11 +164,6 @@ class ResCompany(models.Model):
         string="Send Statements Automatically",
         help="The monthly run e-mails the statements it draws to the dealers at once.",
     )
-    aftersales_invoice_on_delivery = fields.Boolean(
-        string="Invoice Dealers on Delivery",
-        default=True,
-        help="Dealers settled per order get the invoice of a parts order when it is delivered.",
-    )
     aftersales_gift_program_id = fields.Many2one(
         "loyalty.program",
         string="Gift Credit eWallet",

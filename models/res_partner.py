@@ -5,8 +5,11 @@ from odoo.exceptions import AccessError, ValidationError
 # customer archives
 DEALER_TERMS_FIELDS = ("dealer_level_id", "property_product_pricelist", "specific_property_product_pricelist")
 
+# settled per order (单单结): each order paid on its own, invoiced with the month's other orders
+# once the dealer confirms the month's statement; each claim credited on its own
+PER_ORDER_MODE = "per_claim"
 CLAIM_SETTLEMENT_MODES = [
-    ("per_claim", "Per claim"),
+    (PER_ORDER_MODE, "Per order"),
     ("monthly", "Monthly statement"),
     ("quarterly", "Quarterly statement"),
 ]
@@ -54,17 +57,18 @@ class ResPartner(models.Model):
     owned_machine_count = fields.Integer(compute="_compute_aftersales_counts")
     served_end_user_count = fields.Integer(compute="_compute_aftersales_counts")
 
-    # per claim = per order: each parts order invoiced on delivery, each claim credited alone
     claim_settlement_mode = fields.Selection(
         CLAIM_SETTLEMENT_MODES,
         string="Settlement",
-        default="per_claim",
+        default=PER_ORDER_MODE,
         required=True,
         tracking=True,
-        help="Per claim / per order: every delivered parts order is invoiced on delivery and "
-        "every approved warranty claim credited at once. Monthly or quarterly statement: the "
-        "period's delivered parts become one invoice and its approved claims one credit note, "
-        "created by the statement run.",
+        help="Per order: each order's payment is matched to the order as it comes and every "
+        "approved warranty claim is credited at once; the dealer confirms the month's "
+        "statement, then the month's delivered orders become one invoice, reconciled with "
+        "those payments and credit notes. Monthly or quarterly statement: the period's "
+        "delivered parts become one invoice and its approved claims one credit note, created "
+        "by the statement run.",
     )
     claim_ids = fields.One2many("aftersales.claim", "dealer_id", string="Warranty Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")

@@ -1,9 +1,10 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .product_template import SPARE_PART_CLASSES
+from .res_partner import PER_ORDER_MODE
 
 
 class SaleOrder(models.Model):
@@ -31,6 +32,61 @@ class SaleOrder(models.Model):
         help="Spare parts are quoted to dealers only. A manager may tick this to quote an end user "
         "directly anyway.",
     )
+
+    # dealers settled per order: the order's own payments, before the month's invoice exists
+    is_aftersales_per_order = fields.Boolean(
+        compute="_compute_is_aftersales_per_order", string="Settled per Order",
+    )
+    aftersales_payment_ids = fields.One2many(
+        "account.payment", "aftersales_sale_order_id", string="Order Payments", readonly=True
+    )
+    aftersales_amount_paid = fields.Monetary(
+        compute="_compute_aftersales_payment", string="Paid",
+        help="Payments received for this order (posted payments matched to it).",
+    )
+    aftersales_amount_due = fields.Monetary(
+        compute="_compute_aftersales_payment", string="Outstanding",
+        help="The order's total less the payments matched to it.",
+    )
+    aftersales_payment_state = fields.Selection(
+        [("not_paid", "Not Paid"), ("partial", "Partially Paid"), ("paid", "Paid")],
+        compute="_compute_aftersales_payment", string="Order Payment",
+    )
+
+    @api.depends("partner_invoice_id.commercial_partner_id.claim_settlement_mode")
+    def _compute_is_aftersales_per_order(self):
+        for order in self:
+            dealer = order.partner_invoice_id.commercial_partner_id
+            order.is_aftersales_per_order = (
+                dealer.is_dealer and dealer.claim_settlement_mode == PER_ORDER_MODE
+            )
+
+    @api.depends(
+        "amount_total", "aftersales_payment_ids.state", "aftersales_payment_ids.amount",
+        "aftersales_payment_ids.currency_id", "aftersales_payment_ids.date",
+    )
+    def _compute_aftersales_payment(self):
+        # dealers read their orders' payment state on the portal without reading payments
+        payments = self.env["account.payment"].sudo().search([
+            ("aftersales_sale_order_id", "in", self.ids),
+            ("state", "in", ("in_process", "paid")),
+        ])
+        paid = defaultdict(float)
+        for payment in payments:
+            order = payment.aftersales_sale_order_id
+            paid[order.id] += payment.currency_id._convert(
+                payment.amount, order.currency_id, order.company_id, payment.date
+            )
+        for order in self:
+            currency = order.currency_id
+            order.aftersales_amount_paid = currency.round(paid[order.id])
+            order.aftersales_amount_due = currency.round(order.amount_total - paid[order.id])
+            if currency.is_zero(order.aftersales_amount_paid):
+                order.aftersales_payment_state = "not_paid"
+            elif currency.compare_amounts(order.aftersales_amount_due, 0.0) > 0:
+                order.aftersales_payment_state = "partial"
+            else:
+                order.aftersales_payment_state = "paid"
 
     @api.depends(
         "order_line.product_id", "order_line.price_subtotal", "order_line.price_total",
@@ -83,6 +139,47 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         self._check_aftersales_gift_credit()
         return super().action_confirm()
+
+    def action_aftersales_register_payment(self):
+        """Record the dealer's payment of this order (dealers settled per order): a customer
+        payment matched to the order, waiting for the month's invoice."""
+        self.ensure_one()
+        if not self.is_aftersales_per_order or self.state != "sale":
+            raise UserError(_(
+                "%(order)s: only confirmed orders of dealers settled per order take a payment "
+                "before their invoice. Invoice the order, then register the payment on the "
+                "invoice.",
+                order=self.name,
+            ))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_account_payments"
+        )
+        action.update({
+            "views": [(False, "form")],
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_payment_type": "inbound",
+                "default_partner_type": "customer",
+                "default_partner_id": self.partner_invoice_id.commercial_partner_id.id,
+                "default_amount": max(self.aftersales_amount_due, 0.0),
+                "default_currency_id": self.currency_id.id,
+                "default_memo": self.name,
+                "default_aftersales_sale_order_id": self.id,
+            },
+        })
+        return action
+
+    def action_view_aftersales_payments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_account_payments"
+        )
+        action.update({
+            "domain": [("aftersales_sale_order_id", "=", self.id)],
+            "context": {"create": False},
+        })
+        return action
 
     def _check_aftersales_gift_credit(self):
         """A dealer never spends more gift credit than the balance of its eWallet."""

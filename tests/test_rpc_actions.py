@@ -196,6 +196,12 @@ class TestRpcActions(HttpCase):
         def agreement_without_user():
             return Call(scheme_in_discussion().agreement_ids.filtered(lambda a: not a.user_id)[:1])
 
+        def confirmed_parts_order():
+            # a parts order of the northern dealer, settled per order, confirmed
+            order = ref("sale_order_parts_quote_demo")
+            order.action_confirm()
+            return Call(order)
+
         def sheet_under_discussion():
             this_month.action_start_discussion()
             sheet = this_month.sheet_ids.filtered(lambda s: s.user_id == self.service)
@@ -326,6 +332,7 @@ class TestRpcActions(HttpCase):
             ("aftersales.statement", "action_close"): on(sent_statement),
             ("aftersales.statement", "action_reset_to_draft"): on(sent_statement),
             ("aftersales.statement", "action_view_moves"): on(sent_statement),
+            ("aftersales.statement", "action_invoice_orders"): on(sent_statement),
             ("aftersales.statement.generate", "action_generate"): new(
                 "aftersales.statement.generate", dealer_ids=[Command.set(south.ids)]
             ),
@@ -344,6 +351,8 @@ class TestRpcActions(HttpCase):
             ("res.partner", "action_view_owned_machines"): on(lot.end_user_id),
             ("res.partner", "action_view_served_end_users"): on(dealer),
             ("sale.order", "action_confirm"): on(ref("sale_order_parts_quote_demo")),
+            ("sale.order", "action_aftersales_register_payment"): confirmed_parts_order,
+            ("sale.order", "action_view_aftersales_payments"): on(ref("sale_order_parts_quote_demo")),
             ("stock.lot", "action_open_register"): on(lot),
             ("stock.lot", "action_view_claims"): on(lot),
             ("stock.lot", "action_view_repairs"): on(lot),

@@ -288,8 +288,9 @@ class TestStatement(AftersalesStatementCommon):
         statement.with_user(self.as_user).read(["closing_balance"])
 
     def test_monthly_and_per_order_dealers(self):
-        """Per order: invoiced on delivery, credited per claim. Monthly: one invoice and one
-        credit note for the period, made by the statement run."""
+        """Per order: not invoiced on delivery (the month's orders wait for the dealer's
+        confirmation), credited per claim. Monthly: one invoice and one credit note for the
+        period, made by the statement run."""
         self.dealer_b.claim_settlement_mode = "monthly"
         orders = self.env["sale.order"].create([
             {"partner_id": dealer.id, "order_line": [Command.create({"product_id": self.part.id, "product_uom_qty": 2})]}
@@ -300,8 +301,7 @@ class TestStatement(AftersalesStatementCommon):
             picking.move_ids.quantity = 2
             picking.move_ids.picked = True
             picking.button_validate()
-        self.assertEqual(orders[0].invoice_ids.state, "posted")
-        self.assertFalse(orders[1:].invoice_ids)
+        self.assertFalse(orders.invoice_ids)
         claims = self.env["aftersales.claim"]
         for days in (10, 5):
             claim = self._create_claim(dealer=self.dealer_b, lot=self.lot_b,
@@ -325,7 +325,9 @@ class TestStatement(AftersalesStatementCommon):
         self.assertIn(claims[0].name, stm_b.line_ids.filtered(lambda l: l.line_type == "refund").claim_names)
         stm_a = statements - stm_b
         self.assertFalse(stm_a.invoice_move_id)
-        self.assertEqual(stm_a.invoiced_amount, 200.0)
+        self.assertEqual(stm_a.invoiced_amount, 0.0)
+        self.assertEqual(stm_a.sale_order_ids, orders[0])
+        self.assertEqual(stm_a.orders_amount, 200.0)
 
     def test_quarterly_dealer(self):
         self.dealer_a.claim_settlement_mode = "quarterly"
