@@ -13,7 +13,8 @@ After-sales service for a manufacturer that sells machines through dealers.
 * Customer archives: dealers with a dealer level and code, end users served by a dealer.
 * Part classes on products (finished product, module, standard part, wear part,
   core IP part), serviceable-part flag, warranty months, service cost amplification.
-* Service charge standard: the printable fee schedule (labour, travel, inspection...).
+* Service charge standard: the fee schedule (labour, travel, inspection...) in dated versions,
+  claims and visits priced at the version of their date, printable for any day.
 * Spare-parts stock: core IP parts never leave the company nor get a price, only serviceable
   parts are sold to dealers, a claimed-parts room per warehouse, the purchase-to-consumption
   chain of every part with the open-loop exceptions, reserve plans that set the reordering
