@@ -13,7 +13,8 @@ After-sales service for a manufacturer that sells machines through dealers.
 * Customer archives: dealers with a dealer level and code, end users served by a dealer.
 * Part classes on products (finished product, module, standard part, wear part,
   core IP part), serviceable-part flag, warranty months, service cost amplification.
-* Service charge standard: the printable fee schedule (labour, travel, inspection...).
+* Service charge standard: the fee schedule (labour, travel, inspection...) in dated versions,
+  claims and visits priced at the version of their date, printable for any day.
 * Spare-parts stock: core IP parts never leave the company nor get a price, only serviceable
   parts are sold to dealers, a claimed-parts room per warehouse, the purchase-to-consumption
   chain of every part with the open-loop exceptions, reserve plans that set the reordering
@@ -60,6 +61,8 @@ After-sales service for a manufacturer that sells machines through dealers.
         "wizard/aftersales_statement_generate_views.xml",
         "wizard/aftersales_stock_aging_overview_views.xml",
         "wizard/stock_lot_register_views.xml",
+        "wizard/product_template_fee_print_views.xml",
+        "wizard/product_template_fee_version_views.xml",
         "views/account_move_line_views.xml",
         "views/account_move_views.xml",
         "views/account_payment_views.xml",
@@ -82,6 +85,7 @@ After-sales service for a manufacturer that sells machines through dealers.
         "views/aftersales_team_views.xml",
         "views/hr_employee_views.xml",
         "views/product_category_views.xml",
+        "views/product_pricelist_item_views.xml",
         "views/product_template_views.xml",
         "views/repair_order_views.xml",
         "views/res_config_settings_views.xml",
@@ -106,6 +110,7 @@ After-sales service for a manufacturer that sells machines through dealers.
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_pricing_demo.xml",
+        "demo/aftersales_fee_demo.xml",
         "demo/aftersales_claim_demo.xml",
         "demo/aftersales_request_demo.xml",
         "demo/aftersales_satisfaction_demo.xml",

@@ -517,7 +517,7 @@ class AftersalesPortal(CustomerPortal):
 
     def _aftersales_claim_form_values(self, dealer, serial, post=None):
         """Values of the new-claim form: the machine's service BOM parts at the dealer's price,
-        and the fees of the service charge standard at their published rate."""
+        and the fees at the rates of the service charge standard valid today."""
         lot, level, message = self._aftersales_check_serial(dealer, serial) if serial else (
             request.env["stock.lot"].sudo(), None, None)
         machine = lot if level in ("success", "warning") else lot.browse()
@@ -527,6 +527,7 @@ class AftersalesPortal(CustomerPortal):
         company = machine.company_id or request.env.company
         part_prices = self._aftersales_prices(dealer, parts, company) if parts else {}
         fees = Product.search([("aftersales_fee_type", "!=", False)], order="aftersales_fee_type, name")
+        today = fields.Date.context_today(request.env.user)
         values = self._prepare_portal_layout_values()
         values.update({
             "page_name": "aftersales_claim_new",
@@ -538,7 +539,9 @@ class AftersalesPortal(CustomerPortal):
             "part_prices": part_prices,
             "currency": company.currency_id,
             "fees": fees,
-            "today": fields.Date.context_today(request.env.user),
+            # the rates of the service charge standard's version valid today (the claim date)
+            "fee_prices": company.sudo()._get_aftersales_fee_prices(fees, today) if fees else {},
+            "today": today,
             "form": post or {},
         })
         return values

@@ -300,10 +300,14 @@ class AftersalesCallback(models.Model):
         return category._get_satisfaction_weight(company) if category else company.satisfaction_weight
 
     def _get_call_cost(self):
-        """Routine service cost of one call: hotline time at the published labour rate."""
+        """Routine service cost of one call: hotline time at the labour rate of the service
+        charge standard valid on the call date."""
         self.ensure_one()
         labour = self.env.ref("aftersales.product_fee_labour", raise_if_not_found=False)
-        rate = labour.sudo().lst_price if labour else 0.0
+        if not labour:
+            return 0.0
+        company = self.company_id or self.env.company
+        rate = company._get_aftersales_fee_prices(labour, self.call_date or fields.Datetime.now())[labour]
         return self.currency_id.round(self.duration * rate)
 
     def _schedule_activities(self):

@@ -101,7 +101,8 @@ class AftersalesClaim(models.Model):
         index=True,
         default=fields.Date.context_today,
         help="Date the dealer files the claim: the parts are priced at the dealer settlement "
-        "price list of this day.",
+        "price list of this day, the labour and fees at the service charge standard's version "
+        "valid that day.",
     )
     claim_type = fields.Selection(
         CLAIM_TYPES,

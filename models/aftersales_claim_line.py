@@ -70,7 +70,8 @@ class AftersalesClaimLine(models.Model):
         store=True,
         precompute=True,
         help="Parts: the dealer settlement price at the claim date (core IP parts carry no "
-        "price). Labour, travel and fees: the rate of the service charge standard.",
+        "price). Labour, travel and fees: the rate of the service charge standard's version valid "
+        "on the claim date.",
     )
     amount_claimed = fields.Monetary(
         string="Claimed", compute="_compute_amount_claimed", store=True, precompute=True
@@ -131,7 +132,7 @@ class AftersalesClaimLine(models.Model):
 
     @api.depends(
         "line_type", "product_id.aftersales_part_class", "quantity", "claim_id.date",
-        "claim_id.dealer_id",
+        "claim_id.dealer_id", "claim_id.company_id",
     )
     def _compute_price_unit(self):
         parts = self.filtered(
@@ -140,13 +141,16 @@ class AftersalesClaimLine(models.Model):
             and line.product_id.aftersales_part_class != "core_ip"
         )
         part_prices = parts._get_part_unit_prices()
+        fee_prices = self.filtered(
+            lambda line: line.product_id and line.line_type != "part"
+        )._get_fee_unit_prices()
         for line in self:
             if not line.product_id:
                 line.price_unit = 0.0
             elif line.line_type == "part":
                 line.price_unit = part_prices.get(line, 0.0)  # core IP parts carry no price
             else:
-                line.price_unit = line._get_fee_unit_price()
+                line.price_unit = fee_prices[line]
 
     @api.depends("quantity", "price_unit")
     def _compute_amount_claimed(self):
@@ -317,10 +321,21 @@ class AftersalesClaimLine(models.Model):
                 )
         return prices
 
-    def _get_fee_unit_price(self):
-        """Rate of a labour, travel or other fee: the published service charge standard."""
-        self.ensure_one()
-        return self.product_id.lst_price
+    def _get_fee_unit_prices(self):
+        """{line: rate} of these labour, travel and other fee lines: the version of the claim
+        company's service charge standard valid on the claim date
+        (``res.company._get_aftersales_fee_prices``), one reading per company and date."""
+        today = fields.Date.context_today(self)
+        groups = defaultdict(list)
+        for line in self:
+            claim = line.claim_id
+            groups[claim.company_id or self.env.company, claim.date or today].append(line)
+        prices = {}
+        for (company, day), lines in groups.items():
+            lines = self.browse().concat(*lines)
+            rates = company._get_aftersales_fee_prices(lines.product_id, day)
+            prices.update({line: rates[line.product_id] for line in lines})
+        return prices
 
     def _flag_repeat_parts(self):
         """Flag the part lines whose part was already claimed on the same machine within the

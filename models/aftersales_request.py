@@ -568,7 +568,8 @@ class AftersalesRequest(models.Model):
     def action_settle(self):
         """Book the parts the engineer used out of the van and charge the visit: a warranty
         claim when the machine was under warranty on the visit day, otherwise an invoice to
-        the dealer at the fee schedule."""
+        the dealer. Both dated and priced as the request: its fees at the version of the
+        service charge standard valid on the request date."""
         self._check_can("can_be_settled", _("be settled"))
         for request in self:
             request._check_settlement()
@@ -680,6 +681,8 @@ class AftersalesRequest(models.Model):
                                          "quantity": 1.0}))
         claim = self.env["aftersales.claim"].create({
             "company_id": self.company_id.id,
+            # dated as the request: priced, like its invoice, at the standard of that day
+            "date": fields.Date.context_today(self, self.request_date),
             "dealer_id": self.dealer_id.id,
             "lot_id": self.lot_id.id,
             "failure_date": fields.Date.context_today(self, self.visit_start),
@@ -706,15 +709,19 @@ class AftersalesRequest(models.Model):
             lines.append(Command.create({
                 "product_id": line.product_id.id, "quantity": line.quantity, "price_unit": price,
             }))
+        # the fees at the version of the service charge standard valid on the request date
+        rates = self.company_id._get_aftersales_fee_prices(
+            self.labour_product_id | self.callout_product_id, self.request_date
+        )
         if self.hours_spent and self.labour_product_id:
             lines.append(Command.create({
                 "product_id": self.labour_product_id.id, "quantity": self.hours_spent,
-                "price_unit": self.labour_product_id.lst_price,
+                "price_unit": rates[self.labour_product_id],
             }))
         if self.callout_product_id:
             lines.append(Command.create({
                 "product_id": self.callout_product_id.id, "quantity": 1.0,
-                "price_unit": self.callout_product_id.lst_price,
+                "price_unit": rates[self.callout_product_id],
             }))
         # service desk staff need no invoicing rights: the accountant checks and posts it
         invoice = self.env["account.move"].sudo().with_company(self.company_id).create({

@@ -108,6 +108,14 @@ class ProductTemplate(models.Model):
         "(fee schedule).",
     )
 
+    aftersales_fee_rate = fields.Float(
+        string="Current Rate",
+        digits="Product Price",
+        compute="_compute_aftersales_fee_rate",
+        help="Rate of the fee in the version of the service charge standard valid today (its "
+        "sales price when no version covers today). New rates: New Version.",
+    )
+
     service_bom_ids = fields.One2many("aftersales.service.bom", "product_tmpl_id", string="Service BOMs")
     service_bom_count = fields.Integer(compute="_compute_service_bom_count")
     used_in_product_ids = fields.Many2many(
@@ -214,6 +222,14 @@ class ProductTemplate(models.Model):
     )
 
     # ---------------------------------------------------------------- computes
+    def _compute_aftersales_fee_rate(self):
+        fees = self.filtered("aftersales_fee_type")
+        rates = self.env.company._get_aftersales_fee_prices(
+            fees.product_variant_id, fields.Date.context_today(self)
+        ) if fees else {}
+        for template in self:
+            template.aftersales_fee_rate = rates.get(template.product_variant_id, template.list_price)
+
     def _compute_service_bom_count(self):
         counts = dict(
             self.env["aftersales.service.bom"]._read_group(
@@ -494,9 +510,33 @@ class ProductTemplate(models.Model):
         action["domain"] = self._aftersales_variant_domain()
         return action
 
-    def action_print_fee_schedule(self):
+    def action_print_fee_schedule(self, date=None):
+        """The fee schedule PDF of these fees (all fees when none is selected) as the version of
+        the service charge standard valid on ``date`` (today by default) sets them."""
         fees = self or self.search([("aftersales_fee_type", "!=", False)])
-        return self.env.ref("aftersales.action_report_fee_schedule").report_action(fees, data={})
+        day = fields.Date.to_string(date or fields.Date.context_today(self))
+        return self.env.ref("aftersales.action_report_fee_schedule").report_action(
+            fees, data={"fee_date": day}
+        )
+
+    def action_open_fee_print(self):
+        """Choose the date whose version of the service charge standard is printed."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_template_fee_print_action")
+        action["context"] = {"default_product_tmpl_ids": self.ids}
+        return action
+
+    def action_open_fee_version(self):
+        """Start a new version of the service charge standard (managers)."""
+        return self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_template_fee_version_action")
+
+    def action_view_fee_versions(self):
+        """The versions of the company's service charge standard: its dated items, history
+        included."""
+        self.env.company._aftersales_ensure_pricelists()
+        pricelist = self.env.company.aftersales_fee_pricelist_id
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.product_pricelist_item_fee_action")
+        action["domain"] = [("pricelist_id", "=", pricelist.id)]
+        return action
 
     # -------------------------------------------------------- business methods
     @api.model
@@ -526,6 +566,31 @@ class ProductTemplate(models.Model):
                  "id", "company_id"],
                 where=where,
             )
+
+    def _get_fee_schedule_data(self, day=None):
+        """What the fee schedule PDF prints for these fees on ``day`` (a date or its string,
+        today by default): each fee with its rate, and the validity of the version of the
+        service charge standard valid that day (the days all printed rates hold: from the
+        latest start to the earliest end of their items; open when a rate has no end)."""
+        company = self.env.company
+        day = fields.Date.to_date(day) if day else fields.Date.context_today(self)
+        fees = self.filtered("aftersales_fee_type").sorted(lambda p: (p.aftersales_fee_type, p.name))
+        rates = company._get_aftersales_fee_rates(fees.product_variant_id, day) if fees else {}
+        lines, starts, ends = [], [], []
+        for fee in fees:
+            rate, item = rates[fee.product_variant_id]
+            lines.append({"fee": fee, "rate": rate})
+            if item.date_start:
+                starts.append(company._aftersales_fee_day(item.date_start))
+            if item.date_end:
+                ends.append(company._aftersales_fee_day(item.date_end))
+        return {
+            "date": day,
+            "lines": lines,
+            "valid_from": max(starts) if starts else False,
+            "valid_until": min(ends) if ends else False,
+            "currency": company.currency_id,
+        }
 
     def _get_service_bom_parts(self):
         """Parts of the active service BOMs of these finished products: a warranty claim for a part

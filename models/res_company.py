@@ -1,5 +1,9 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .product_template import MARKET_UPLIFT_PART_CLASSES, ZERO_PROFIT_PART_CLASSES
 
@@ -73,6 +77,14 @@ class ResCompany(models.Model):
     )
     aftersales_market_pricelist_id = fields.Many2one(
         "product.pricelist", string="Market Guide Price List", check_company=True
+    )
+
+    # The service charge standard: its versions are the dated items of this price list.
+    aftersales_fee_pricelist_id = fields.Many2one(
+        "product.pricelist", string="Service Charge Standard", check_company=True,
+        help="Price list of the service charge standard: each version of the fee schedule is a "
+        "set of items valid from a date until the day before the next version. Fees without an "
+        "item on a day are charged at their sales price.",
     )
 
     aftersales_default_lead_days = fields.Integer(
@@ -415,6 +427,11 @@ class ResCompany(models.Model):
                     {"name": _("Market guide price list"), "company_id": company.id,
                      "currency_id": company.currency_id.id, "sequence": 91}
                 ).id
+            if not company.aftersales_fee_pricelist_id:
+                vals["aftersales_fee_pricelist_id"] = Pricelist.create(
+                    {"name": _("Service Charge Standard"), "company_id": company.id,
+                     "currency_id": company.currency_id.id, "sequence": 92}
+                ).id
             if vals:
                 company.write(vals)
 
@@ -446,3 +463,97 @@ class ResCompany(models.Model):
         })
         self.aftersales_gift_program_id = program
         return program
+
+    # ------------------------------------------------- service charge standard
+    def _aftersales_fee_tz(self):
+        self.ensure_one()
+        return pytz.timezone(self.resource_calendar_id.tz or "UTC")
+
+    def _aftersales_fee_moment(self, when):
+        """The moment (naive UTC datetime) at which the service charge standard is read for
+        ``when``: a datetime as it is, a date at the start of that day in the company's time
+        zone (its working schedule's), where the versions start and end."""
+        self.ensure_one()
+        when = when or fields.Date.context_today(self)
+        if isinstance(when, str):
+            when = fields.Datetime.to_datetime(when) if len(when) > 10 else fields.Date.to_date(when)
+        if isinstance(when, datetime):
+            return when
+        local = self._aftersales_fee_tz().localize(datetime.combine(when, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _aftersales_fee_day(self, moment):
+        """The company's calendar day of a moment (naive UTC) of the service charge standard."""
+        self.ensure_one()
+        if not moment:
+            return False
+        return pytz.utc.localize(moment).astimezone(self._aftersales_fee_tz()).date()
+
+    def _get_aftersales_fee_rates(self, products, when):
+        """{product: (rate, pricelist item or empty)} of these fee products (product.product)
+        under the version of the service charge standard valid on ``when`` (a date or a
+        datetime): the item of the company's standard valid that day, or the product's sales
+        price when no item covers it. The one place fees are priced: claims, requests and
+        call-backs at their own date, the fee schedule PDF and the portal at theirs."""
+        self.ensure_one()
+        pricelist = self.sudo().aftersales_fee_pricelist_id
+        products = products.sudo().with_company(self)
+        if not pricelist:
+            return {product: (product.lst_price, self.env["product.pricelist.item"]) for product in products}
+        moment = self._aftersales_fee_moment(when)
+        rules = pricelist._compute_price_rule(products, 1.0, date=moment)
+        Item = self.env["product.pricelist.item"].sudo()
+        return {product: (rules[product.id][0], Item.browse(rules[product.id][1])) for product in products}
+
+    def _get_aftersales_fee_prices(self, products, when):
+        """{product: rate} of these fee products on ``when`` (see ``_get_aftersales_fee_rates``)."""
+        return {product: rate for product, (rate, _item) in self._get_aftersales_fee_rates(products, when).items()}
+
+    def _aftersales_create_fee_version(self, date_from, prices):
+        """A new version of the company's service charge standard from ``date_from`` at
+        ``prices`` ({product.template: rate}): the items of these fees still valid on that day
+        end the day before, and a new item per fee starts that day. Earlier versions are kept.
+        Returns the new items."""
+        self.ensure_one()
+        if not date_from:
+            raise UserError(_("%(company)s: enter the date the new version of the service charge "
+                              "standard starts.", company=self.display_name))
+        self._aftersales_ensure_pricelists()
+        pricelist = self.sudo().aftersales_fee_pricelist_id
+        not_fees = [tmpl for tmpl in prices if not tmpl.aftersales_fee_type]
+        if not_fees:
+            raise UserError(_("%(product)s is not a fee of the service charge standard: set its "
+                              "Service Fee Type first.", product=not_fees[0].display_name))
+        negative = [tmpl for tmpl, price in prices.items() if price < 0]
+        if negative:
+            raise UserError(_("%(product)s: a rate of the service charge standard cannot be "
+                              "negative.", product=negative[0].display_name))
+        start = self._aftersales_fee_moment(date_from)
+        Item = self.env["product.pricelist.item"].sudo()
+        items = Item.search([("pricelist_id", "=", pricelist.id),
+                             ("product_tmpl_id", "in", [tmpl.id for tmpl in prices])])
+        latest = max((item.date_start for item in items if item.date_start), default=None)
+        if latest and latest >= start:
+            raise UserError(
+                _(
+                    "%(company)s: the service charge standard already has a version from "
+                    "%(latest)s. A new version starts after the latest one (history is kept, "
+                    "not rewritten): choose a later date.",
+                    company=self.display_name,
+                    latest=fields.Date.to_string(self._aftersales_fee_day(latest)),
+                )
+            )
+        items.filtered(lambda item: not item.date_end or item.date_end >= start).write(
+            {"date_end": start - timedelta(seconds=1)}
+        )
+        return Item.create([
+            {
+                "pricelist_id": pricelist.id,
+                "applied_on": "1_product",
+                "product_tmpl_id": tmpl.id,
+                "compute_price": "fixed",
+                "fixed_price": price,
+                "date_start": start,
+            }
+            for tmpl, price in prices.items()
+        ])

@@ -338,6 +338,13 @@ class TestRpcActions(HttpCase):
             ),
             # parts, machines, dealers
             ("product.template", "action_print_fee_schedule"): on(fee),
+            ("product.template", "action_open_fee_print"): on(fee),
+            ("product.template", "action_open_fee_version"): on(fee),
+            ("product.template", "action_view_fee_versions"): on(fee),
+            ("product.template.fee.print", "action_print"): new("product.template.fee.print"),
+            ("product.template.fee.version", "action_apply"): new(
+                "product.template.fee.version", date_from=date(2027, 1, 1),  # after the demo's
+            ),
             ("product.template", "action_view_aftersales_claimed_parts"): on(part),
             ("product.template", "action_view_aftersales_consumption"): on(part),
             ("product.template", "action_view_aftersales_exceptions"): on(part),

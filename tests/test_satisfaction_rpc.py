@@ -27,6 +27,8 @@ class TestSatisfactionRpc(HttpCase):
             "aftersales_part_class": "finished", "categ_id": category.id,
             "service_cost_factor": 1.5,
         })
+        # the labour rate: no version of the service charge standard, the fee's price 40
+        cls.env.company.aftersales_fee_pricelist_id.item_ids.unlink()
         cls.env.ref("aftersales.product_fee_labour").lst_price = 40.0
         end_user = cls.env["res.partner"].create({"name": "RPC End User", "is_end_user": True, "phone": "+1 555 0199"})
         today = fields.Date.today()  # the month of the call dates (UTC)

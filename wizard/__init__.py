@@ -5,3 +5,5 @@ from . import aftersales_claim_partial_approve
 from . import aftersales_cost_report_print
 from . import aftersales_statement_generate
 from . import aftersales_stock_aging_overview
+from . import product_template_fee_print
+from . import product_template_fee_version
