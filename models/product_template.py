@@ -368,9 +368,9 @@ class ProductTemplate(models.Model):
     @api.model
     def _aftersales_clear_core_ip_price(self, vals):
         """``vals`` where a product made a core IP part (created as one, or its class set)
-        loses its sales price: core IP parts are never priced. A price given with it is kept for
-        ``_check_core_ip_not_priced`` to refuse."""
-        if vals.get("aftersales_part_class") == "core_ip" and "list_price" not in vals:
+        loses its sales price, Odoo's default one or any given with the class: core IP parts
+        are never priced. A price written later is refused (``_check_core_ip_not_priced``)."""
+        if vals.get("aftersales_part_class") == "core_ip":
             return dict(vals, list_price=0.0)
         return vals
 
