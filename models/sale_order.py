@@ -94,10 +94,6 @@ class SaleOrder(models.Model):
         self._check_aftersales_parts_channel()
         return super().action_quotation_send()
 
-    def action_quotation_sent(self):
-        self._check_aftersales_parts_channel()
-        return super().action_quotation_sent()
-
     def _check_aftersales_gift_credit(self):
         """A dealer never spends more gift credit than the balance of its eWallet."""
         programs = self.company_id.sudo().aftersales_gift_program_id

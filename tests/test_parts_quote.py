@@ -139,16 +139,14 @@ class TestPartsQuote(AftersalesCommon):
 
     def test_former_dealer_quote_goes_no_further(self):
         """A quote of 2 modules to Dealer B (200 + 30 tax + 20 logistics = 250), after which
-        Dealer B stops being a dealer: it can no longer be sent, marked sent, confirmed or
-        printed; it stays a draft of 250."""
+        Dealer B stops being a dealer: it can no longer be sent, confirmed or printed; it stays
+        a draft of 250."""
         order = self._quote(self.contact_b, self.tax_excluded)
         self.assertAlmostEqual(order.amount_total, 250.0)
         self.dealer_b.is_dealer = False
         message = "never directly to Dealer B, which is not a dealer"
         with self.assertRaisesMessage(ValidationError, message):
             order.action_quotation_send()
-        with self.assertRaisesMessage(ValidationError, message):
-            order.action_quotation_sent()
         with self.assertRaisesMessage(ValidationError, message):
             order.action_confirm()
         with self.assertRaisesMessage(ValidationError, message):

@@ -337,6 +337,7 @@ class TestRpcActions(HttpCase):
             ("res.partner", "action_view_owned_machines"): on(lot.end_user_id),
             ("res.partner", "action_view_served_end_users"): on(dealer),
             ("sale.order", "action_confirm"): on(ref("sale_order_parts_quote_demo")),
+            ("sale.order", "action_quotation_send"): on(ref("sale_order_parts_quote_demo")),
             ("stock.lot", "action_open_register"): on(lot),
             ("stock.lot", "action_view_claims"): on(lot),
             ("stock.lot", "action_view_repairs"): on(lot),
