@@ -119,6 +119,15 @@ class TestPartsQuote(AftersalesCommon):
             order.partner_id = self.end_user_a
         self.env.invalidate_all()
         self.assertEqual(order.partner_id, self.contact_a)
+        # a module line added on its own to End User of A's order of a labour fee
+        fee_order = self.env["sale.order"].create({
+            "partner_id": self.end_user_a.id,
+            "order_line": [Command.create({"product_id": self.env.ref("aftersales.product_fee_labour").id})],
+        })
+        with self.assertRaisesMessage(ValidationError, "End User of A"):
+            self.env["sale.order.line"].create({"order_id": fee_order.id, "product_id": self.module.id})
+        self.env.invalidate_all()
+        self.assertEqual(len(fee_order.order_line), 1)
 
     def test_quote_form_to_end_user_refused(self):
         """Through the quotation form: End User of A, one module line (100): saving is refused;
