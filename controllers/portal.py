@@ -522,7 +522,10 @@ class AftersalesPortal(CustomerPortal):
             request.env["stock.lot"].sudo(), None, None)
         machine = lot if level in ("success", "warning") else lot.browse()
         Product = request.env["product.product"].sudo()
-        parts = machine.product_id.product_tmpl_id._get_service_bom_parts().filtered("active")
+        # never a core IP part: the dealer claims the module that holds it
+        parts = machine.product_id.product_tmpl_id._get_service_bom_parts().filtered(
+            lambda part: part.active and part.aftersales_part_class != "core_ip"
+        )
         # at the dealer's prices in the company the claim will be filed in
         company = machine.company_id or request.env.company
         part_prices = self._aftersales_prices(dealer, parts, company) if parts else {}

@@ -1330,7 +1330,8 @@ class AftersalesClaim(models.Model):
 
     def _create_return_pickings(self):
         """One receipt per claim, from the dealer into the Claimed Parts location, for the part
-        lines that must be returned (core IP parts included, though never credited)."""
+        lines that must be returned (on claims filed before core IP parts were refused, their
+        core IP lines too, though never credited)."""
         today = fields.Date.context_today(self)
         warehouses = {}
         vals_list = []

@@ -49,7 +49,7 @@ class AftersalesClaimLine(models.Model):
         index=True,
         check_company=True,
         domain="[('aftersales_fee_type', '=', False), ('type', '!=', 'service'), "
-        "('aftersales_part_class', '!=', 'finished')] if line_type == 'part' else "
+        "('aftersales_part_class', 'not in', ['finished', 'core_ip'])] if line_type == 'part' else "
         "[('aftersales_fee_type', 'in', ['labour'] if line_type == 'labour' else "
         "(['travel'] if line_type == 'travel' else ['inspection', 'other']))]",
     )
@@ -69,9 +69,8 @@ class AftersalesClaimLine(models.Model):
         compute="_compute_price_unit",
         store=True,
         precompute=True,
-        help="Parts: the dealer settlement price at the claim date (core IP parts carry no "
-        "price). Labour, travel and fees: the rate of the service charge standard's version valid "
-        "on the claim date.",
+        help="Parts: the dealer settlement price at the claim date. Labour, travel and fees: the "
+        "rate of the service charge standard's version valid on the claim date.",
     )
     amount_claimed = fields.Monetary(
         string="Claimed", compute="_compute_amount_claimed", store=True, precompute=True
@@ -81,7 +80,8 @@ class AftersalesClaimLine(models.Model):
         string="Core IP Part",
         compute="_compute_is_core_ip",
         store=True,
-        help="Core IP parts may be claimed, but carry no price and are never credited.",
+        help="A core IP part on a line filed before core IP parts were refused on claims: it "
+        "carries no price and is never credited.",
     )
     is_in_service_bom = fields.Boolean(
         string="In Service BOM",
@@ -109,7 +109,7 @@ class AftersalesClaimLine(models.Model):
         readonly=False,
         precompute=True,
         help="The dealer must send the replaced part back to the Claimed Parts location. "
-        "Set by default for modules and core IP parts.",
+        "Set by default for modules.",
     )
     return_deadline = fields.Date(readonly=True, copy=False)
 
@@ -148,7 +148,7 @@ class AftersalesClaimLine(models.Model):
             if not line.product_id:
                 line.price_unit = 0.0
             elif line.line_type == "part":
-                line.price_unit = part_prices.get(line, 0.0)  # core IP parts carry no price
+                line.price_unit = part_prices.get(line, 0.0)  # an old core IP line: no price
             else:
                 line.price_unit = fee_prices[line]
 
@@ -230,6 +230,16 @@ class AftersalesClaimLine(models.Model):
     def _check_product_type(self):
         for line in self:
             product = line.product_id
+            if product.aftersales_part_class == "core_ip":
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: %(part)s is a core IP part. Core IP parts are never "
+                        "priced nor circulated, so no dealer holds one to claim: claim the module "
+                        "that holds it instead, which is returned whole.",
+                        claim=line.claim_id.display_name,
+                        part=product.display_name,
+                    )
+                )
             if line.line_type == "part":
                 wrong = product.aftersales_fee_type or product.type == "service" or (
                     product.aftersales_part_class == "finished"

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from .product_template import SALEABLE_PART_CLASSES
@@ -6,6 +6,16 @@ from .product_template import SALEABLE_PART_CLASSES
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the template's rule, applied to the variant's values too (its cache holds them)
+        Template = self.env["product.template"]
+        return super().create([Template._aftersales_clear_core_ip_price(vals) for vals in vals_list])
+
+    def write(self, vals):
+        # the variant writes the template's fields one by one: the class's price is cleared here
+        return super().write(self.env["product.template"]._aftersales_clear_core_ip_price(vals))
 
     def _aftersales_catalogue_domain(self, company):
         """The parts a dealer may see in the portal's parts catalogue of ``company``: serviceable,

@@ -411,6 +411,20 @@ class ProductTemplate(models.Model):
                     )
                 )
 
+    @api.constrains("aftersales_part_class", "list_price")
+    def _check_core_ip_not_priced(self):
+        for product in self:
+            if product.aftersales_part_class == "core_ip" and product.list_price:
+                raise ValidationError(
+                    _(
+                        "%(product)s is a core IP part: it is never priced, so its sales price "
+                        "stays 0 (not %(price)s). Leave the sales price empty or change its part "
+                        "class.",
+                        product=product.display_name,
+                        price=product.list_price,
+                    )
+                )
+
     @api.constrains("aftersales_fee_type", "type")
     def _check_fee_is_service(self):
         for product in self:
@@ -444,11 +458,28 @@ class ProductTemplate(models.Model):
             self.is_serviceable_part = False
         elif self.aftersales_part_class == "core_ip":
             self.is_serviceable_part = False
+            self.list_price = 0.0
 
     # --------------------------------------------------------------------- ORM
     def init(self):
         super().init()
         self._aftersales_create_catalogue_indexes(self.env["res.lang"].search([]).mapped("code"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._aftersales_clear_core_ip_price(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._aftersales_clear_core_ip_price(vals))
+
+    @api.model
+    def _aftersales_clear_core_ip_price(self, vals):
+        """``vals`` where a product made a core IP part (created as one, or its class set)
+        loses its sales price, Odoo's default one or any given with the class: core IP parts
+        are never priced. A price written later is refused (``_check_core_ip_not_priced``)."""
+        if vals.get("aftersales_part_class") == "core_ip":
+            return dict(vals, list_price=0.0)
+        return vals
 
     # ----------------------------------------------------------------- actions
     def action_view_service_bom(self):

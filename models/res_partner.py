@@ -283,6 +283,21 @@ class ResPartner(models.Model):
             dealer=dealer_name,
         ))
 
+    def _get_aftersales_serving_dealers(self):
+        """The dealers that serve this customer (its commercial partner), as far as the archives
+        know them: the serving dealer of the end-user archive, else the dealers that sold the
+        machines it owns (product archive). Read as superuser: the channel rule names them to
+        whoever quotes. Empty for a dealer itself and for a customer no archive knows."""
+        self.ensure_one()
+        customer = self.commercial_partner_id.sudo()
+        if customer.is_dealer:
+            return customer.browse()
+        dealers = customer.aftersales_dealer_id.commercial_partner_id
+        if not dealers:
+            machines = self.env["stock.lot"].sudo().search([("end_user_id", "=", customer.id)])
+            dealers = machines.dealer_id.commercial_partner_id
+        return dealers
+
     def _get_aftersales_pricelist(self, company=None):
         """The price list this dealer buys at in ``company`` (by default the environment's): the
         one answer for every document priced at the dealer's terms (claims, the portal's prices

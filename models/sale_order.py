@@ -24,15 +24,6 @@ class SaleOrder(models.Model):
         compute="_compute_parts_quote", store=True, string="Logistics",
         help="Delivery lines (shipping method) of the quotation.",
     )
-    aftersales_channel_override = fields.Boolean(
-        string="Quote End User (Manager Override)",
-        tracking=True,
-        copy=False,
-        groups="aftersales.group_aftersales_manager",
-        help="Spare parts are quoted to dealers only. A manager may tick this to quote an end user "
-        "directly anyway.",
-    )
-
     # dealers settled per order: the order's own payments, before the month's invoice exists
     is_aftersales_per_order = fields.Boolean(
         compute="_compute_is_aftersales_per_order", string="Settled per Order",
@@ -118,25 +109,40 @@ class SaleOrder(models.Model):
         # non-serviceable parts to a dealer is refused like adding the parts would be.
         self.order_line._check_aftersales_parts()
 
-    @api.constrains("partner_id", "order_line", "aftersales_channel_override")
+    @api.constrains("partner_id", "order_line")
     def _check_parts_channel(self):
+        self._check_aftersales_parts_channel()
+
+    def _check_aftersales_parts_channel(self):
+        """The one home of the channel rule (handbook 4.3): spare parts are quoted to dealers
+        only, never to an end user nor to any other customer, and no one may override it.
+        Called when a quote is written, sent, confirmed or printed (also from the portal), so a
+        quote whose customer is no longer a dealer goes no further either."""
         for order in self.sudo():
-            if not order.is_parts_quote or order.aftersales_channel_override:
+            if not order.is_parts_quote:
                 continue
             customer = order.partner_id.commercial_partner_id
-            if customer.is_end_user:
-                raise ValidationError(
-                    _(
-                        "%(order)s: spare parts are quoted to dealers only, never directly to end "
-                        "user %(customer)s. Quote the serving dealer %(dealer)s instead, or ask an "
-                        "After-Sales manager to override.",
-                        order=order.name,
-                        customer=customer.display_name,
-                        dealer=customer.aftersales_dealer_id.display_name or _("(none set)"),
-                    )
-                )
+            if customer.is_dealer:
+                continue
+            dealers = customer._get_aftersales_serving_dealers()
+            if dealers:
+                raise ValidationError(_(
+                    "%(order)s: spare parts are quoted to dealers only, never directly to "
+                    "%(customer)s. Quote the serving dealer %(dealer)s instead.",
+                    order=order.name,
+                    customer=customer.display_name,
+                    dealer=", ".join(dealers.mapped("display_name")),
+                ))
+            raise ValidationError(_(
+                "%(order)s: spare parts are quoted to dealers only, never directly to "
+                "%(customer)s, which is not a dealer. Quote the dealer that serves this customer "
+                "instead.",
+                order=order.name,
+                customer=customer.display_name,
+            ))
 
     def action_confirm(self):
+        self._check_aftersales_parts_channel()
         self._check_aftersales_gift_credit()
         return super().action_confirm()
 
@@ -180,6 +186,10 @@ class SaleOrder(models.Model):
             "context": {"create": False},
         })
         return action
+
+    def action_quotation_send(self):
+        self._check_aftersales_parts_channel()
+        return super().action_quotation_send()
 
     def _check_aftersales_gift_credit(self):
         """A dealer never spends more gift credit than the balance of its eWallet."""

@@ -11,3 +11,5 @@ class SaleOrderLine(models.Model):
             where = _("Sales order %(order)s", order=order.display_name)
             products._check_aftersales_core_ip(where)
             products._check_aftersales_dealer_sale(order.partner_id, where)
+        # a line added on its own, not through the order, meets the channel rule too
+        self.order_id._check_aftersales_parts_channel()

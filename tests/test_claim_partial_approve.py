@@ -7,15 +7,14 @@ from .common_claim import AftersalesClaimCommon
 
 class PartialApproveCommon(AftersalesClaimCommon):
     """A submitted claim of dealer A with a part of the service BOM (2 x 20), an off-BOM part
-    (a fuse, 2.50, not confirmed), a core IP part (claimed, no price) and 2 hours of labour
-    (2 x 45): 132.50 claimed."""
+    (a fuse, 2.50, not confirmed) and 2 hours of labour (2 x 45): 132.50 claimed."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.claim = cls._create_claim(
             reviewer_id=cls.as_user.id,
-            line_ids=cls._lines([(cls.part, 2.0), (cls.off_bom_part, 1.0), (cls.core_ip, 1.0)]),
+            line_ids=cls._lines([(cls.part, 2.0), (cls.off_bom_part, 1.0)]),
         )
         cls.claim.action_submit()
         lines = cls.claim.line_ids
@@ -51,13 +50,12 @@ class TestClaimPartialApproveForm(PartialApproveCommon):
     def test_partial_approval_through_the_form(self):
         self.assertEqual(
             [(line.product_id, line.amount_claimed) for line in self.claim.line_ids],
-            [(self.part, 40.0), (self.off_bom_part, 2.5), (self.core_ip, 0.0),
-             (self.fee_labour, 90.0)],
+            [(self.part, 40.0), (self.off_bom_part, 2.5), (self.fee_labour, 90.0)],
         )
         form = self._form()
         self.assertEqual(
             [form.line_ids.edit(index).amount_approved for index in range(len(form.line_ids))],
-            [40.0, 2.5, 0.0, 90.0],
+            [40.0, 2.5, 90.0],
             "every line proposed at its claimed amount",
         )
         with form.line_ids.edit(self._row(form, self.labour_line)) as row:
@@ -73,7 +71,7 @@ class TestClaimPartialApproveForm(PartialApproveCommon):
 
         self.assertEqual(self.claim.state, "settled", "per-claim dealer, credited on approval")
         self.assertEqual(
-            self.claim.line_ids.mapped("amount_approved"), [40.0, 0.0, 0.0, 60.0]
+            self.claim.line_ids.mapped("amount_approved"), [40.0, 0.0, 60.0]
         )
         self.assertEqual(self.claim.amount_approved, 100.0)
         self.assertEqual(self.claim.reviewer_id, self.as_user)
@@ -110,7 +108,7 @@ class TestClaimPartialApproveForm(PartialApproveCommon):
             self.assertEqual(self.claim.state, "submitted")
             self.assertEqual(
                 [approved for _product, _claimed, approved in self._claimed_and_approved()],
-                [0.0, 0.0, 0.0, 0.0],
+                [0.0, 0.0, 0.0],
                 "nothing approved, not even the lines before the wrong one",
             )
 
@@ -137,8 +135,7 @@ class TestClaimPartialApproveUi(PartialApproveCommon, BrowserCase):
         self.assertEqual(self.claim.state, "partially_approved")
         self.assertEqual(
             self._claimed_and_approved(),
-            [(self.part, 40.0, 40.0), (self.off_bom_part, 2.5, 0.0), (self.core_ip, 0.0, 0.0),
-             (self.fee_labour, 90.0, 60.0)],
+            [(self.part, 40.0, 40.0), (self.off_bom_part, 2.5, 0.0), (self.fee_labour, 90.0, 60.0)],
         )
         self.assertEqual(self.claim.amount_approved, 100.0)
         self.assertEqual(self.claim.reviewer_id, self.as_user)

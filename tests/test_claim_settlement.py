@@ -42,7 +42,7 @@ class TestClaimSettlement(AftersalesClaimCommon):
 
     def test_credit_note_on_approval(self):
         claim = self._approve(self._create_claim(
-            line_ids=self._lines([(self.part, 2.0), (self.core_ip, 1.0)], hours=2.0, km=50.0)))
+            line_ids=self._lines([(self.part, 2.0)], hours=2.0, km=50.0)))
         self.assertEqual(claim.state, "settled")
         self.assertTrue(claim.settle_date)
         move = claim.refund_move_id
@@ -51,12 +51,11 @@ class TestClaimSettlement(AftersalesClaimCommon):
             "state": "posted",
             "partner_id": self.dealer_a.id,
             "invoice_origin": claim.name,
-            "amount_untaxed": 160.0,  # 2 x 20 + 2 h x 45 + 50 km x 0.60; the core IP part: nothing
+            "amount_untaxed": 160.0,  # 2 x 20 + 2 h x 45 + 50 km x 0.60
         }])
         self.assertEqual(move.aftersales_claim_ids, claim, "linked both ways")
         self.assertEqual(move.aftersales_claim_count, 1)
         self.assertEqual(sorted(move.invoice_line_ids.mapped("price_subtotal")), [30.0, 40.0, 90.0])
-        self.assertNotIn(self.core_ip, move.invoice_line_ids.product_id)
         self.assertEqual(move.action_view_aftersales_claims()["domain"],
                          [("refund_move_id", "=", move.id)])
         self.assertEqual(claim.action_view_refund()["res_id"], move.id)
@@ -211,7 +210,7 @@ class TestClaimSettlement(AftersalesClaimCommon):
 
     def test_return_receipt_into_claimed_parts(self):
         claim = self._approve(self._create_claim(
-            line_ids=self._lines([(self.module, 1.0), (self.core_ip, 1.0), (self.part, 1.0)])))
+            line_ids=self._lines([(self.module, 1.0), (self.part, 1.0)])))
         picking = claim.return_picking_ids
         deadline = self.today + timedelta(days=30)
         self.assertEqual(len(picking), 1)
@@ -224,10 +223,10 @@ class TestClaimSettlement(AftersalesClaimCommon):
             "state": "assigned",
             "scheduled_date": datetime.combine(deadline, time(12)),
         }])
-        self.assertEqual(picking.move_ids.product_id, self.module | self.core_ip,
+        self.assertEqual(picking.move_ids.product_id, self.module,
                          "the wear part need not come back")
         returned = claim.line_ids.filtered("return_required")
-        self.assertEqual(returned.mapped("return_deadline"), [deadline, deadline])
+        self.assertEqual(returned.mapped("return_deadline"), [deadline])
         self.assertEqual(claim.return_state, "waiting")
         self.assertEqual(claim.return_picking_count, 1)
         self.assertEqual(claim.state, "settled", "credited on approval (company default)")
@@ -235,7 +234,6 @@ class TestClaimSettlement(AftersalesClaimCommon):
         self.assertEqual(claim.return_state, "received")
         Quant = self.env["stock.quant"]
         self.assertEqual(Quant._get_available_quantity(self.module, self.claimed_parts), 1.0)
-        self.assertEqual(Quant._get_available_quantity(self.core_ip, self.claimed_parts), 1.0)
 
     def test_credit_on_receipt_of_the_returned_parts(self):
         self.company.claim_credit_trigger = "receipt"
@@ -314,8 +312,10 @@ class TestClaimSettlement(AftersalesClaimCommon):
                 self.assertIn(f"The approved amount is credited on your {mode} statement.", html)
 
     def test_nothing_to_credit(self):
+        """One filter given free of charge (price 0), no labour: 1 x 0 = 0 to credit."""
+        self.part.lst_price = 0.0
         claim = self._approve(self._create_claim(
-            line_ids=self._lines([(self.core_ip, 1.0)], hours=0)))
+            line_ids=self._lines([(self.part, 1.0)], hours=0)))
         self.assertEqual(claim.state, "settled")
         self.assertFalse(claim.refund_move_id)
         self.assertIn("nothing to credit", claim.message_ids[0].body)

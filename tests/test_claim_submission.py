@@ -264,13 +264,11 @@ class TestClaimSubmission(AftersalesClaimCommon):
         self.dealer_a.property_product_pricelist = pricelist
         claim = self._create_claim(
             date=date(2024, 6, 1),
-            line_ids=self._lines([(self.part, 2.0), (self.core_ip, 1.0)], hours=1.5, km=100),
+            line_ids=self._lines([(self.part, 2.0)], hours=1.5, km=100),
         )
-        part, core_ip, labour, travel = claim.line_ids
+        part, labour, travel = claim.line_ids
         self.assertEqual(part.price_unit, 15.0, "the 2024 dealer price")
         self.assertEqual(part.amount_claimed, 30.0)
-        self.assertEqual(core_ip.price_unit, 0.0, "core IP parts carry no price")
-        self.assertTrue(core_ip.is_core_ip)
         self.assertEqual(labour.amount_claimed, 67.5, "1.5 h x 45")
         self.assertEqual(travel.amount_claimed, 60.0, "100 km x 0.60")
         claim.date = date(2025, 3, 1)
@@ -356,12 +354,11 @@ class TestClaimSubmission(AftersalesClaimCommon):
 
     def test_return_required_defaults(self):
         claim = self._create_claim(line_ids=self._lines(
-            [(self.part, 1.0), (self.module, 1.0), (self.core_ip, 1.0)]))
-        wear, module, core_ip, labour = claim.line_ids
+            [(self.part, 1.0), (self.module, 1.0)]))
+        wear, module, labour = claim.line_ids
         self.assertEqual(
-            (wear.return_required, module.return_required, core_ip.return_required,
-             labour.return_required),
-            (False, True, True, False),
+            (wear.return_required, module.return_required, labour.return_required),
+            (False, True, False),
         )
         self.assertEqual((wear.is_in_service_bom, labour.is_in_service_bom), (True, False))
 

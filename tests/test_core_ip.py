@@ -1,7 +1,11 @@
-from odoo import Command, fields
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+import importlib.util
+from pathlib import Path
 
+from odoo import Command, fields, http
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
+
+from .common_claim import AftersalesClaimCommon
 from .stock_common import AftersalesStockCommon
 
 
@@ -141,9 +145,9 @@ class TestCoreIpDocuments(AftersalesStockCommon):
     def test_sale_line_refused(self):
         Order = self.env["sale.order"]
         with self.assertRaisesMessage(UserError, r"Sales order .*Test ECU"):
-            self._order(self.customer, self.core_ip_part)
-        self.assertFalse(Order.search([("partner_id", "=", self.customer.id)]))
-        order = self._order(self.customer, self.wear_part)
+            self._order(self.contact_a, self.core_ip_part)
+        self.assertFalse(Order.search([("partner_id", "=", self.contact_a.id)]))
+        order = self._order(self.contact_a, self.wear_part)
         with self.assertRaisesMessage(UserError, "Test ECU"):
             order.write({"order_line": [Command.create({"product_id": self.core_ip_part.id})]})
         with self.assertRaisesMessage(UserError, "Test ECU"):
@@ -162,15 +166,19 @@ class TestCoreIpDocuments(AftersalesStockCommon):
         order = self._order(self.contact_a, self.wear_part, self.module_part, self.standard_part,
                             self.machine, self.no_class_product)
         self.assertEqual(len(order.order_line), 5)
-        # Non-dealers may buy a non-serviceable module (e.g. a replacement assembly).
-        self.assertTrue(self._order(self.customer, self.internal_module))
+        # Non-dealers are quoted no parts at all (the channel rule), serviceable or not.
+        with self.assertRaisesMessage(ValidationError, "quoted to dealers only"):
+            self._order(self.customer, self.internal_module)
 
     def test_order_moved_to_dealer_refused(self):
-        order = self._order(self.customer, self.internal_module)
-        with self.assertRaisesMessage(UserError, "Test Frame Weldment"):
+        """A dealer's order of a module that is no longer serviceable cannot be moved to
+        another dealer: the dealer rule reads the new customer too."""
+        order = self._order(self.contact_a, self.module_part)
+        self.module_part.is_serviceable_part = False
+        with self.assertRaisesMessage(UserError, "Test Engine Module"):
             order.partner_id = self.dealer_b
         self.env.invalidate_all()
-        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.partner_id, self.contact_a)
 
     def _invoice(self, move_type, partner, product):
         return self.env["account.move"].create({
@@ -255,3 +263,145 @@ class TestCoreIpDocuments(AftersalesStockCommon):
             {"applied_on": "2_product_category", "product_id": False, "product_tmpl_id": False},
             {"applied_on": "3_global", "product_id": False, "product_tmpl_id": False},
         ])
+
+
+@tagged("post_install", "-at_install")
+class TestCoreIpPrice(AftersalesStockCommon):
+    """A core IP part has no sales price: 0 when created or made core IP, read-only in the
+    form, a price refused."""
+
+    def test_created_without_price(self):
+        """Odoo gives a new product a sales price of 1.00; the ECU, created as a core IP part
+        without one, has 0. A module created the same way keeps Odoo's 1.00."""
+        self.assertEqual(self.core_ip_part.list_price, 0.0)
+        self.assertEqual(self.core_ip_part.lst_price, 0.0)
+        self.assertEqual(self.module_part.list_price, 1.0)
+
+    def test_product_form(self):
+        """In the product form: a new part priced 120, then classed core IP, is saved at 0 and
+        its price cannot be typed; a module priced 150 made core IP is saved at 0."""
+        form = Form(self.env["product.template"])
+        form.name = "Test Inverter Board"
+        form.list_price = 120.0
+        form.aftersales_part_class = "core_ip"
+        self.assertEqual(form.list_price, 0.0)
+        with self.assertRaises(AssertionError):  # read-only: Form refuses to type into it
+            form.list_price = 5.0
+        inverter = form.save()
+        self.assertRecordValues(inverter, [{"list_price": 0.0, "is_serviceable_part": False}])
+
+        self.module_part.list_price = 150.0
+        form = Form(self.module_part.product_tmpl_id)
+        self.assertEqual(form.list_price, 150.0)
+        form.aftersales_part_class = "core_ip"
+        form.save()
+        self.assertRecordValues(self.module_part.product_tmpl_id, [
+            {"aftersales_part_class": "core_ip", "list_price": 0.0, "is_serviceable_part": False},
+        ])
+
+    def test_price_write_refused(self):
+        """A price of 25 written on the ECU (template or variant) is refused naming the part;
+        it stays at 0. A price of 25 given with the core IP class is cleared to 0; a part taken
+        out of the core IP class may be priced again (25)."""
+        for record, fname in ((self.core_ip_part.product_tmpl_id, "list_price"), (self.core_ip_part, "lst_price")):
+            with self.subTest(fname=fname), self.assertRaisesMessage(
+                ValidationError, r"\[T-IP-ECU\] Test ECU is a core IP part: it is never priced"
+            ):
+                record[fname] = 25.0
+        self.env.invalidate_all()
+        self.assertEqual(self.core_ip_part.list_price, 0.0)
+        self.internal_module.write({"aftersales_part_class": "core_ip", "list_price": 25.0})
+        self.assertEqual(self.internal_module.list_price, 0.0)
+        self.core_ip_part.write({"aftersales_part_class": "module", "list_price": 25.0})
+        self.assertEqual(self.core_ip_part.list_price, 25.0)
+
+    def test_migration_clears_prices(self):
+        """Before 18.0.1.5.0 a core IP part could keep a price: the ECU at 80 (as an older
+        database holds it, written below the ORM's check) is cleared to 0 by the migration; the
+        module at 150 keeps its price."""
+        self.module_part.list_price = 150.0
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE product_template SET list_price = 80 WHERE id = %s",
+            [self.core_ip_part.product_tmpl_id.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.core_ip_part.list_price, 80.0)
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.5.0" / "post-migration.py"
+        spec = importlib.util.spec_from_file_location("aftersales_post_migrate_1_5", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.core_ip_part.list_price, 0.0)
+        self.assertEqual(self.module_part.list_price, 150.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCoreIpClaims(AftersalesClaimCommon):
+    """A claim line never carries a core IP part: the dealer claims the module holding it."""
+
+    def test_claim_line_refused(self):
+        """On the claim form, Test Controller (core IP, in the machine's service BOM) is
+        refused naming it and the module to claim; Test Engine Module, 1 x 300, and 2 hours of
+        labour, 2 x 45, are claimed instead: 390."""
+        form = Form(self.env["aftersales.claim"].with_user(self.as_user))
+        form.dealer_id = self.dealer_a
+        form.lot_id = self.lot_a
+        form.failure_date = self.failure_date
+        with form.line_ids.new() as line:
+            line.product_id = self.core_ip
+        message = r"Test Controller is a core IP part\..*claim the module that holds it"
+        with self.assertRaisesMessage(ValidationError, message):
+            form.save()
+        form.line_ids.remove(0)
+        with form.line_ids.new() as line:
+            line.product_id = self.module
+        with form.line_ids.new() as line:
+            line.line_type = "labour"
+            line.product_id = self.fee_labour
+            line.quantity = 2
+        claim = form.save()
+        self.assertEqual(claim.line_ids.product_id, self.module | self.fee_labour)
+        self.assertEqual(claim.amount_claimed, 300.0 + 2 * 45.0)
+        # nor added later, through the API
+        with self.assertRaisesMessage(ValidationError, message):
+            claim.write({"line_ids": [Command.create({"product_id": self.core_ip.id})]})
+        with self.assertRaisesMessage(ValidationError, message):
+            claim.line_ids.filtered(lambda l: l.product_id == self.module).product_id = self.core_ip
+        self.env.invalidate_all()
+        self.assertEqual(claim.line_ids.product_id, self.module | self.fee_labour)
+
+
+@tagged("post_install", "-at_install")
+class TestCoreIpPortalClaim(HttpCase, AftersalesClaimCommon):
+    """The portal's claim form offers the service BOM's parts, never a core IP part."""
+
+    def test_claim_form_offers_no_core_ip_part(self):
+        """SN-A-1's service BOM holds Test Filter, Test Engine Module and Test Controller (core
+        IP): the form lists the first two only; a posted quantity for the controller is not
+        claimed: the draft has the module (1) and 2 hours of labour (2 x 45 = 90)."""
+        self.authenticate("portal_a", "portal_a")
+        response = self.url_open("/my/claims/new?serial=SN-A-1")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Test Engine Module", response.text)
+        self.assertIn("Test Filter", response.text)
+        self.assertNotIn("Test Controller", response.text)
+        self.assertNotIn(f"part_qty_{self.core_ip.id}", response.text)
+        response = self.url_open("/my/claims/new", data={
+            "csrf_token": http.Request.csrf_token(self),
+            "serial": "SN-A-1", "failure_date": str(self.failure_date), "usage": "120",
+            "usage_unit": "hours", "claim_type": "warranty", "symptom": "No start",
+            f"part_qty_{self.core_ip.id}": "1", f"part_qty_{self.module.id}": "1",
+            f"fee_qty_{self.fee_labour.id}": "2",
+        })
+        self.assertEqual(response.status_code, 200)
+        claim = self.env["aftersales.claim"].search(
+            [("dealer_id", "=", self.dealer_a.id), ("symptom", "=", "No start")]
+        )
+        self.assertEqual(len(claim), 1, response.text[-2000:])
+        self.assertEqual(
+            [(line.product_id, line.quantity) for line in claim.line_ids],
+            [(self.module, 1.0), (self.fee_labour, 2.0)],
+        )
+        self.assertEqual(claim.line_ids.filtered(lambda l: l.line_type == "labour").amount_claimed, 90.0)

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
+from lxml import html
+
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import AftersalesCommon
 
@@ -65,25 +69,141 @@ class TestPartsQuote(AftersalesCommon):
         self.assertIn("Logistics", html)
 
     def test_quote_to_end_user_refused(self):
+        """End User of A (served by Dealer A) asks for 2 modules at 100: refused, the message
+        names the end user and Dealer A; no order is written."""
         count = self.env["sale.order"].search_count([])
-        with self.assertRaisesMessage(ValidationError, "quoted to dealers only[\\s\\S]*Dealer A"):
+        with self.assertRaisesMessage(
+            ValidationError, "quoted to dealers only, never directly to End User of A. Quote the "
+            "serving dealer Dealer A instead"
+        ):
             self._quote(self.end_user_a, self.tax_excluded)
         self.assertEqual(self.env["sale.order"].search_count([]), count)
 
-    def test_end_user_quote_needs_manager_override(self):
-        order = self.env["sale.order"].create({"partner_id": self.end_user_a.id})
-        with self.assertRaises(ValidationError):
-            order.order_line = [Command.create({"product_id": self.module.id, "product_uom_qty": 1})]
-        with self.assertRaises(AccessError):
-            order.with_user(self.as_user).write({"aftersales_channel_override": True})
-        order.aftersales_channel_override = True
-        order.order_line = [Command.create({"product_id": self.module.id, "product_uom_qty": 1})]
+    def test_quote_to_any_non_dealer_refused(self):
+        """A workshop that is neither a dealer nor an end user, and a contact of it, asking for
+        2 modules at 100 (250 with tax and logistics): both refused, naming the workshop; the
+        archives know no dealer for it."""
+        workshop = self.env["res.partner"].create({"name": "Walk-in Workshop", "is_company": True})
+        mechanic = self.env["res.partner"].create({"name": "Mechanic", "parent_id": workshop.id})
+        count = self.env["sale.order"].search_count([])
+        for partner in (workshop, mechanic):
+            with self.subTest(partner=partner.name), self.assertRaisesMessage(
+                ValidationError, "never directly to Walk-in Workshop, which is not a dealer. Quote "
+                "the dealer that serves this customer instead"
+            ):
+                self._quote(partner, self.tax_excluded)
+        self.assertEqual(self.env["sale.order"].search_count([]), count)
+
+    def test_serving_dealer_from_the_machines(self):
+        """An end user with no serving dealer set owns SN-B-1, sold by Dealer B: the refusal
+        names Dealer B (the product archive's dealer of its machine)."""
+        owner = self.env["res.partner"].create(
+            {"name": "Farm Owner", "is_end_user": True, "phone": "+1 555 0199"}
+        )
+        self.lot_b.write({"end_user_id": owner.id, "registration_date": self.today - timedelta(days=10)})
+        self.assertFalse(owner.aftersales_dealer_id)
+        self.assertEqual(owner._get_aftersales_serving_dealers(), self.dealer_b)
+        with self.assertRaisesMessage(ValidationError, "Farm Owner. Quote the serving dealer Dealer B instead"):
+            self._quote(owner, self.tax_excluded)
+
+    def test_no_override(self):
+        """The manager override is gone: no such field on the order nor in its form, and even
+        the superuser cannot quote a module to End User of A, nor move a dealer's quote to it."""
+        self.assertNotIn("aftersales_channel_override", self.env["sale.order"]._fields)
+        arch = self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("override", arch.lower())
+        with self.assertRaisesMessage(ValidationError, "End User of A"):
+            self._quote(self.end_user_a.sudo(), self.tax_excluded)
+        order = self._quote(self.contact_a, self.tax_excluded)
+        with self.assertRaisesMessage(ValidationError, "End User of A"):
+            order.partner_id = self.end_user_a
+        self.env.invalidate_all()
+        self.assertEqual(order.partner_id, self.contact_a)
+        # a module line added on its own to End User of A's order of a labour fee
+        fee_order = self.env["sale.order"].create({
+            "partner_id": self.end_user_a.id,
+            "order_line": [Command.create({"product_id": self.env.ref("aftersales.product_fee_labour").id})],
+        })
+        with self.assertRaisesMessage(ValidationError, "End User of A"):
+            self.env["sale.order.line"].create({"order_id": fee_order.id, "product_id": self.module.id})
+        self.env.invalidate_all()
+        self.assertEqual(len(fee_order.order_line), 1)
+
+    def test_quote_form_to_end_user_refused(self):
+        """Through the quotation form: End User of A, one module line (100): saving is refused;
+        the same lines for Alice of Dealer A save as a parts quote of 100."""
+        form = Form(self.env["sale.order"])
+        form.partner_id = self.end_user_a
+        with form.order_line.new() as line:
+            line.product_id = self.module
+            line.product_uom_qty = 1
+            line.price_unit = 100.0
+            line.tax_id.clear()
+        with self.assertRaisesMessage(ValidationError, "Dealer A"):
+            form.save()
+        form.partner_id = self.contact_a
+        order = form.save()
         self.assertTrue(order.is_parts_quote)
+        self.assertAlmostEqual(order.amount_total, 100.0)
+
+    def test_former_dealer_quote_goes_no_further(self):
+        """A quote of 2 modules to Dealer B (200 + 30 tax + 20 logistics = 250), after which
+        Dealer B stops being a dealer: it can no longer be sent, confirmed or printed; it stays
+        a draft of 250."""
+        order = self._quote(self.contact_b, self.tax_excluded)
+        self.assertAlmostEqual(order.amount_total, 250.0)
+        self.dealer_b.is_dealer = False
+        message = "never directly to Dealer B, which is not a dealer"
+        with self.assertRaisesMessage(ValidationError, message):
+            order.action_quotation_send()
+        with self.assertRaisesMessage(ValidationError, message):
+            order.action_confirm()
+        with self.assertRaisesMessage(ValidationError, message):
+            self.env["ir.actions.report"]._render_qweb_html("aftersales.report_parts_quote", order.ids)
+        self.assertEqual(order.state, "draft")
+        self.assertAlmostEqual(order.amount_total, 250.0)
 
     def test_non_parts_order_to_end_user_allowed(self):
+        """Ordinary sales without spare parts are untouched: a labour fee to End User of A and a
+        machine to a walk-in customer are confirmed."""
         fee = self.env.ref("aftersales.product_fee_labour")
         order = self.env["sale.order"].create({
             "partner_id": self.end_user_a.id,
             "order_line": [Command.create({"product_id": fee.id, "product_uom_qty": 1})],
         })
         self.assertFalse(order.is_parts_quote)
+        walk_in = self.env["res.partner"].create({"name": "Walk-in Buyer"})
+        machine_order = self.env["sale.order"].create({
+            "partner_id": walk_in.id,
+            "order_line": [Command.create({"product_id": self.machine.id, "product_uom_qty": 1})],
+        })
+        (order | machine_order).action_confirm()
+        self.assertEqual((order | machine_order).mapped("state"), ["sale", "sale"])
+
+
+@tagged("post_install", "-at_install")
+class TestPartsQuotePortal(HttpCase, AftersalesCommon):
+    """The quote's PDF on the portal is the channel's: refused once its customer is no dealer."""
+
+    def test_portal_quote_pdf_only_for_a_dealer(self):
+        """Bob of Dealer B downloads his quote of 1 filter while Dealer B is a dealer; once it
+        is not, the download is refused with the channel message and no quote is shown."""
+        order = self.env["sale.order"].create({
+            "partner_id": self.contact_b.id,
+            "order_line": [Command.create({"product_id": self.part.id, "product_uom_qty": 1})],
+        })
+        order.action_quotation_sent()
+        self.authenticate("portal_b", "portal_b")
+        url = f"/my/orders/{order.id}?report_type=pdf"
+        title = f"Parts Quote {order.name}"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertIn(title, self._text(response))
+        self.dealer_b.is_dealer = False
+        response = self.url_open(url)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn(title, self._text(response))
+        self.assertIn("which is not a dealer", self._text(response))
+
+    def _text(self, response):
+        return " ".join(html.fromstring(response.content).text_content().split())

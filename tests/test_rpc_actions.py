@@ -1,4 +1,5 @@
 import ast
+from datetime import date
 from collections import namedtuple
 from contextlib import closing
 from pathlib import Path
@@ -360,6 +361,7 @@ class TestRpcActions(HttpCase):
             ("sale.order", "action_confirm"): on(ref("sale_order_parts_quote_demo")),
             ("sale.order", "action_aftersales_register_payment"): confirmed_parts_order,
             ("sale.order", "action_view_aftersales_payments"): on(ref("sale_order_parts_quote_demo")),
+            ("sale.order", "action_quotation_send"): on(ref("sale_order_parts_quote_demo")),
             ("stock.lot", "action_open_register"): on(lot),
             ("stock.lot", "action_view_claims"): on(lot),
             ("stock.lot", "action_view_repairs"): on(lot),

@@ -4,6 +4,7 @@ from odoo import SUPERUSER_ID, api
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     approve_kpi_schemes_in_use(env)
+    clear_core_ip_prices(env)
 
 
 def approve_kpi_schemes_in_use(env):
@@ -20,3 +21,12 @@ def approve_kpi_schemes_in_use(env):
                        "before schemes were agreed by their employees."),
             subtype_xmlid="mail.mt_note",
         )
+
+
+def clear_core_ip_prices(env):
+    """Core IP parts have no sales price from this version on (read-only 0 in the form, a price
+    refused): the core IP parts of every company, archived ones and the demo data's included,
+    lose the sales price they kept."""
+    env["product.template"].with_context(active_test=False).search([
+        ("aftersales_part_class", "=", "core_ip"), ("list_price", "!=", 0.0),
+    ]).write({"list_price": 0.0})
