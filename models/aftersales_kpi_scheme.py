@@ -64,6 +64,11 @@ class AftersalesKpiScheme(models.Model):
     agreement_ids = fields.One2many(
         "aftersales.kpi.scheme.agreement", "scheme_id", string="Agreements", copy=False
     )
+    is_mine = fields.Boolean(
+        compute="_compute_is_mine", search="_search_is_mine", string="Appraises Me",
+        help="The scheme appraises your employee: you are listed, or the scheme lists nobody "
+        "and you work in its department.",
+    )
     agreed_count = fields.Integer(compute="_compute_agreement_counts")
     agreement_count = fields.Integer(compute="_compute_agreement_counts")
 
@@ -133,6 +138,24 @@ class AftersalesKpiScheme(models.Model):
         ))
         for scheme in self:
             scheme.period_count = counts.get(scheme, 0)
+
+    @api.depends_context("uid")
+    def _compute_is_mine(self):
+        mine = self.search([("id", "in", self.ids), ("is_mine", "=", True)])
+        for scheme in self:
+            scheme.is_mine = scheme in mine
+
+    def _search_is_mine(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search on Appraises Me with = True or = False only."))
+        # the user's own employees, read past hr.employee's access (plain users read only the
+        # public employee records)
+        employees = self.env["hr.employee"].sudo().search([("user_id", "=", self.env.uid)])
+        domain = ["|", ("employee_ids", "in", employees.ids), "&",
+                  ("employee_ids", "=", False),
+                  ("department_id", "parent_of", employees.department_id.ids or [0])]
+        positive = (operator == "=") == value
+        return domain if positive else ["!"] + domain
 
     @api.depends("agreement_ids.state")
     def _compute_agreement_counts(self):

@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_kpi import KpiMixin
 
@@ -105,6 +106,26 @@ class TestKpiSchemeAgreement(KpiMixin, TransactionCase):
     def _open_as(self, user, scheme=None):
         """The scheme's form as ``user`` opens it (view, fields, agreement lines)."""
         return Form((scheme or self.scheme).with_user(user))
+
+    def test_my_schemes_menu(self):
+        """My KPI Schemes lists the schemes that appraise the user: Erin (an After-Sales user)
+        finds the test scheme (she is listed) and a scheme of her whole department there from
+        the KPI menu; a scheme of another department is not."""
+        menu = self.env.ref("aftersales.aftersales_kpi_scheme_menu_mine")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.user_erin)._visible_menu_ids())
+        action = self.env["ir.actions.act_window"].with_user(self.user_erin)._for_xml_id(
+            "aftersales.aftersales_kpi_scheme_action_mine")
+        elsewhere = self.env["hr.department"].create({"name": "Factory Repair"})
+        other = self.scheme.copy({"name": "Other Scheme", "employee_ids": [(6, 0, [])],
+                                  "department_id": elsewhere.id})
+        whole_department = self.scheme.copy({"name": "Department Scheme",
+                                             "employee_ids": [(6, 0, [])]})
+        domain = safe_eval(action["domain"], {"uid": self.user_erin.id})
+        self.assertTrue(self.scheme.with_user(self.user_erin).is_mine)
+        found = self.env["aftersales.kpi.scheme"].with_user(self.user_erin).search(domain)
+        self.assertIn(self.scheme, found)
+        self.assertIn(whole_department, found)
+        self.assertNotIn(other, found)
 
     def _agreement(self, employee, scheme=None):
         return (scheme or self.scheme).agreement_ids.filtered(lambda a: a.employee_id == employee)

@@ -134,6 +134,14 @@ class TestPerOrderSettlement(HttpCase, AftersalesStatementCommon):
         self.assertEqual(message.author_id, self.portal_a.partner_id)
         self.assertIn(invoice.name, message.body)
         self.assertEqual(statement.sale_order_ids, orders)
+        # the printed statement lists the orders and what is left to pay on their invoice
+        html = self.env["ir.actions.report"].with_user(self.accountant)._render_qweb_html(
+            "aftersales.report_aftersales_statement", statement.ids)[0].decode()
+        self.assertIn("Orders of the month", html)
+        self.assertIn(orders[0].name, html)
+        self.assertIn(orders[1].name, html)
+        self.assertIn(f"Invoice {invoice.name}", html)
+        self.assertIn("450.00", html)
         # confirmed: never drawn or invoiced again
         with self.assertRaises(UserError):
             statement.with_user(self.accountant).action_regenerate()
