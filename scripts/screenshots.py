@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DESKTOP = (1400, 900)
 PHONE = (390, 844)
 
-# name, login, path, size, CSS selector that shows the page is drawn
+# name, login, path, size, CSS selector that shows the page is drawn[, the user's language]
 SHOTS = [
     ("machines", "admin", "/odoo/machines", DESKTOP, ".o_list_renderer .o_data_row"),
     ("machine_form", "admin", "/odoo/machines/{machine}", DESKTOP, ".o_form_view .o_statusbar_status"),
@@ -41,6 +41,12 @@ SHOTS = [
     ("portal_claims", "dealer.north", "/my/claims", DESKTOP, "table"),
     ("portal_parts", "dealer.north", "/my/parts", DESKTOP, "table"),
     ("portal_claims_phone", "dealer.north", "/my/claims", PHONE, "table"),
+    # the same screens as a Chinese user reads them (the user's language set for the shot)
+    ("claim_form_zh_CN", "admin", "/odoo/action-aftersales.aftersales_claim_action/{claim}", DESKTOP,
+     ".o_form_view .o_field_one2many .o_data_row", "zh_CN"),
+    ("reserve_plan_zh_CN", "admin", "/odoo/action-aftersales.aftersales_reserve_plan_action/{reserve_plan}",
+     DESKTOP, ".o_form_view .o_field_one2many .o_data_row", "zh_CN"),
+    ("portal_claims_phone_zh_TW", "dealer.north", "/my/claims", PHONE, "table", "zh_TW"),
 ]
 
 
@@ -80,6 +86,29 @@ def record_ids(url, db):
         "pricing_run": search("aftersales.pricing.run", [], "id desc"),
         "reserve_plan": search("aftersales.reserve.plan", [], "id desc"),
     }
+
+
+def execute(url, db, model, method, *args, **kwargs):
+    payload = {"jsonrpc": "2.0", "method": "call", "params": {
+        "service": "object", "method": "execute_kw", "args": [db, 2, "admin", model, method, list(args), kwargs]}}
+    result = requests.post(f"{url}/jsonrpc", json=payload).json()
+    if "error" in result:
+        raise SystemExit(json.dumps(result["error"])[:500])
+    return result["result"]
+
+
+def set_language(url, db, user, lang):
+    """Give ``user`` the language ``lang`` (installed first if needed, through Odoo's language
+    wizard); returns the language the user had."""
+    inactive = execute(url, db, "res.lang", "search", [("code", "=", lang), ("active", "=", False)],
+                       context={"active_test": False})
+    if inactive:
+        wizard = execute(url, db, "base.language.install", "create", {"lang_ids": [(6, 0, inactive)]})
+        execute(url, db, "base.language.install", "lang_install", [wizard])
+    user_id = execute(url, db, "res.users", "search", [("login", "=", user)])
+    before = execute(url, db, "res.users", "read", user_id, ["lang"])[0]["lang"]
+    execute(url, db, "res.users", "write", user_id, {"lang": lang})
+    return before
 
 
 class Browser:
@@ -154,13 +183,18 @@ def main():
     sessions = {}
     browser = Browser()
     try:
-        for name, user, path, size, selector in SHOTS:
+        for name, user, path, size, selector, *lang in SHOTS:
             if args.only and name not in args.only:
                 continue
             if user not in sessions:
                 sessions[user] = login(args.url, args.db, user)
             target = os.path.join(ROOT, "static", "description", f"{name}.png")
-            browser.shot(args.url + path.format(**ids), sessions[user], size, selector, target)
+            before = set_language(args.url, args.db, user, lang[0]) if lang else None
+            try:
+                browser.shot(args.url + path.format(**ids), sessions[user], size, selector, target)
+            finally:
+                if before:
+                    set_language(args.url, args.db, user, before)
             print(f"{name}: {target}")
     finally:
         browser.close()
