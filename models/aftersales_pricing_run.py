@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 import numpy as np
+from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -163,10 +164,23 @@ class AftersalesPricingRun(models.Model):
                 )
             if run.state != "computed":
                 raise UserError(_("%(run)s: compute the run before applying it.", run=run.name))
-            run._apply_prices()
+            changes = run._apply_prices()
             run.write({"state": "applied", "date_applied": fields.Datetime.now(),
                        "applied_uid": self.env.uid})
-        return True
+            summary = run._get_apply_summary(changes)
+            run.message_post(body=Markup("<br/>").join(summary), subtype_xmlid="mail.mt_note")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Prices applied"),
+                "message": " ".join(summary) if len(self) == 1 else _(
+                    "%(count)s pricing runs applied: see each run's history.", count=len(self)
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_cancel(self):
         if any(not run.can_be_cancelled for run in self):
@@ -352,6 +366,21 @@ class AftersalesPricingRun(models.Model):
                 break
         return np.maximum(markups, 1.0), base
 
+    def _get_apply_summary(self, changes):
+        """What Apply changed: one sentence per price list (``changes`` from ``_apply_prices``)."""
+        self.ensure_one()
+        lines = [
+            _(
+                "%(pricelist)s: prices created %(created)s, updated %(updated)s, unchanged %(unchanged)s.",
+                pricelist=pricelist.display_name, created=created, updated=updated,
+                unchanged=unchanged,
+            )
+            for pricelist, (created, updated, unchanged) in changes.items()
+        ]
+        if self.mode == "market_level":
+            lines.append(_("The dealer levels' lists follow the market guide list less their discount."))
+        return lines
+
     def _apply_prices(self):
         """Write the proposal into the real price lists; only changed prices are written.
 
@@ -359,20 +388,25 @@ class AftersalesPricingRun(models.Model):
         market guide list, the list the double rule was solved on; then the levels' lists are
         brought in line (the market list less the level's discount, the zero-profit parts at
         the market list's price, i.e. at cost, see ``aftersales.dealer.level._sync_pricelist``).
+
+        :return: {price list: (prices created, updated, unchanged)} of the lists written
         """
         self.ensure_one()
         company = self.company_id
         lines = self.env["aftersales.pricing.run.line"].search_fetch(
             [("run_id", "=", self.id)], ["product_id", "proposed_dealer_price", "proposed_market_price"],
         )
+        changes = {}
         if self.mode != "market_level":
-            self._write_fixed_prices(
-                company.aftersales_dealer_pricelist_id,
+            dealer_list = company.aftersales_dealer_pricelist_id
+            changes[dealer_list] = self._write_fixed_prices(
+                dealer_list,
                 {line.product_id.id: line.proposed_dealer_price
                  for line in lines if line.proposed_dealer_price > 0},
             )
-        self._write_fixed_prices(
-            company.aftersales_market_pricelist_id,
+        market_list = company.aftersales_market_pricelist_id
+        changes[market_list] = self._write_fixed_prices(
+            market_list,
             {line.product_id.id: line.proposed_market_price for line in lines if line.proposed_market_price > 0},
         )
         if self.mode == "market_level":
@@ -381,6 +415,7 @@ class AftersalesPricingRun(models.Model):
             self.env["aftersales.dealer.level"].with_company(company).search(
                 [("company_id", "in", [False, company.id])]
             )._sync_pricelist()
+        return changes
 
     @api.model
     def _write_fixed_prices(self, pricelist, prices):
@@ -394,6 +429,7 @@ class AftersalesPricingRun(models.Model):
         part after the run was computed).
 
         :param prices: {product id: price}
+        :return: (prices created, prices updated, prices unchanged)
         """
         self.env["product.product"].browse(prices)._check_aftersales_core_ip(
             _("Price list %(pricelist)s", pricelist=pricelist.display_name)
@@ -436,3 +472,5 @@ class AftersalesPricingRun(models.Model):
             }
             for part in new_parts
         ])
+        updated = sum(len(item_ids) for item_ids in to_write.values())
+        return len(new_parts), updated, len(seen) - updated

@@ -20,9 +20,10 @@ class AftersalesPricingRunLine(models.Model):
     )
     cost = fields.Monetary()
     markup = fields.Float(digits=(12, 4))
-    current_dealer_price = fields.Monetary(string="Current Dealer Price")
+    # "before": the prices the run found when computed, kept after Apply for history
+    current_dealer_price = fields.Monetary(string="Dealer Price Before")
     proposed_dealer_price = fields.Monetary(string="Proposed Dealer Price")
-    current_market_price = fields.Monetary(string="Current Market Price")
+    current_market_price = fields.Monetary(string="Market Price Before")
     proposed_market_price = fields.Monetary(string="Proposed Market Price")
     dealer_price_change = fields.Float(
         string="Change (%)", compute="_compute_change", digits=(12, 2),

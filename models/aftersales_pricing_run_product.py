@@ -16,9 +16,21 @@ class AftersalesPricingRunProduct(models.Model):
         "settlement price, or its market guide price in the level-discount mode.",
     )
     target_amount = fields.Monetary(string="Target Parts Total")
-    current_parts_total = fields.Monetary()
+    # "before": the list as the run found it when computed, kept after Apply for history
+    current_parts_total = fields.Monetary(
+        string="Parts Total Before",
+        help="The service parts added up at the prices the list had when the run was computed, "
+        "before this run.",
+    )
     proposed_parts_total = fields.Monetary()
-    current_ratio = fields.Float(digits=(12, 3))
-    proposed_ratio = fields.Float(digits=(12, 3))
+    current_ratio = fields.Float(
+        string="Ratio Before", digits=(12, 3),
+        help="Parts total over the reference price before this run.",
+    )
+    proposed_ratio = fields.Float(
+        digits=(12, 3),
+        help="Parts total over the reference price at the run's prices: what the list holds "
+        "once the run is applied.",
+    )
     is_within_tolerance = fields.Boolean(string="Within Tolerance")
     missing_part_ids = fields.Many2many("product.product", string="Parts without Price")

@@ -75,10 +75,12 @@ class AftersalesReservePlanLine(models.Model):
         string="Variability",
         digits=(16, 2),
         readonly=True,
+        aggregator=None,  # standard deviations of different parts do not add up
         help="Standard deviation of the monthly consumption.",
     )
     vendor_id = fields.Many2one("res.partner", string="Vendor", readonly=True)
-    lead_days = fields.Integer(string="Lead Time (days)", readonly=True)
+    # lead times of different parts do not add up
+    lead_days = fields.Integer(string="Lead Time (days)", readonly=True, aggregator=None)
     lead_source = fields.Selection(
         [("vendor", "Vendor"), ("default", "Company default")],
         string="Lead Time From",

@@ -140,6 +140,12 @@ class AftersalesCostReport(models.Model):
         help="Customer-satisfaction cost per machine in the field.",
     )
 
+    is_recent = fields.Boolean(
+        string="Last 12 Months with Data", readonly=True,
+        help="The month lies in the 12 months up to the company's latest month with a claim, an "
+        "answered call-back or a service cost (from its first such month on).",
+    )
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
@@ -259,6 +265,14 @@ CREATE OR REPLACE VIEW %(view)s AS (
                SUM(new_machines) OVER (
                    PARTITION BY product_id, company_id ORDER BY month) AS machines
           FROM monthly
+    ), data_months AS (
+        -- the company's months with a figure (a claim, an answer, a cost): the analysis opens
+        -- on the 12 months up to the latest of them, from the first one on
+        SELECT company_id, MIN(month) AS first_month, MAX(month) AS last_month
+          FROM monthly
+         WHERE claims <> 0 OR warranty_cost <> 0 OR routine <> 0 OR failure <> 0
+            OR answers <> 0 OR conforming <> 0
+         GROUP BY company_id
     )
     SELECT row_number() OVER (ORDER BY f.month, f.product_id, f.company_id) AS id,
            f.month,
@@ -283,11 +297,14 @@ CREATE OR REPLACE VIEW %(view)s AS (
            f.conforming AS conforming_cost,
            f.conforming + f.routine * (1 + pt.service_cost_factor) AS satisfaction_cost,
            (f.conforming + f.routine * (1 + pt.service_cost_factor)) / NULLIF(f.machines, 0)
-               AS cost_per_machine
+               AS cost_per_machine,
+           COALESCE(f.month BETWEEN GREATEST(dm.first_month, (dm.last_month - interval '11 months')::date)
+                                AND dm.last_month, FALSE) AS is_recent
       FROM f
       JOIN product_product pp ON pp.id = f.product_id
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
       JOIN res_company company ON company.id = f.company_id
+      LEFT JOIN data_months dm ON dm.company_id = f.company_id
 )
                 """,
                 view=SQL.identifier(self._table),

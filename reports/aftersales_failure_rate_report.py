@@ -35,6 +35,12 @@ class AftersalesFailureRateReport(models.Model):
         "claims per 100 machine-months in warranty.",
     )
 
+    is_recent = fields.Boolean(
+        string="Last 12 Months with Data", readonly=True,
+        help="The month lies in the 12 months up to the company's latest month with a warranty "
+        "claim (from its first such month on).",
+    )
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
@@ -65,16 +71,30 @@ CREATE OR REPLACE VIEW %s AS (
            AND c.failure_date IS NOT NULL
            AND c.state IN %s
          GROUP BY 1, 2, 3
+    ), monthly AS (
+        SELECT month, product_id, company_id,
+               SUM(machine_count) AS machine_count, SUM(claim_count) AS claim_count
+          FROM facts
+         GROUP BY month, product_id, company_id
+    ), data_months AS (
+        -- the company's months with a claim: the analysis opens on the 12 months up to the
+        -- latest of them, from the first one on
+        SELECT company_id, MIN(month) AS first_month, MAX(month) AS last_month
+          FROM monthly
+         WHERE claim_count > 0
+         GROUP BY company_id
     )
-    SELECT row_number() OVER (ORDER BY month, product_id, company_id) AS id,
-           month,
-           product_id,
-           company_id,
-           SUM(machine_count)::integer AS machine_count,
-           SUM(claim_count)::integer AS claim_count,
-           100.0 * SUM(claim_count) / NULLIF(SUM(machine_count), 0) AS failure_rate
-      FROM facts
-     GROUP BY month, product_id, company_id
+    SELECT row_number() OVER (ORDER BY m.month, m.product_id, m.company_id) AS id,
+           m.month,
+           m.product_id,
+           m.company_id,
+           m.machine_count::integer AS machine_count,
+           m.claim_count::integer AS claim_count,
+           100.0 * m.claim_count / NULLIF(m.machine_count, 0) AS failure_rate,
+           COALESCE(m.month BETWEEN GREATEST(dm.first_month, (dm.last_month - interval '11 months')::date)
+                                AND dm.last_month, FALSE) AS is_recent
+      FROM monthly m
+      LEFT JOIN data_months dm ON dm.company_id IS NOT DISTINCT FROM m.company_id
 )
                 """,
                 SQL.identifier(self._table),

@@ -31,14 +31,16 @@ class AftersalesPriceCheck(models.Model):
     )
     product_id = fields.Many2one("product.product", required=True, readonly=True)
     part_class = fields.Selection(PART_CLASSES, readonly=True)
-    dealer_price = fields.Monetary(string="Price", readonly=True, help="The product's price in the list checked.")
-    parts_total = fields.Monetary(string="Parts Total", readonly=True,
+    # prices, costs and margins of different products: a group row adds none of them up
+    dealer_price = fields.Monetary(string="Price", readonly=True, aggregator=None,
+                                   help="The product's price in the list checked.")
+    parts_total = fields.Monetary(string="Parts Total", readonly=True, aggregator=None,
                                   help="The service parts of the finished product, added up in the list checked.")
     target_ratio = fields.Float(digits=(4, 2), readonly=True, aggregator="avg")
     ratio = fields.Float(digits=(12, 3), readonly=True, aggregator="avg")
     deviation = fields.Float(string="Deviation (%)", digits=(12, 2), readonly=True, aggregator="avg")
-    cost = fields.Monetary(readonly=True)
-    margin = fields.Monetary(readonly=True, help="Price in the list checked less cost.")
+    cost = fields.Monetary(readonly=True, aggregator=None)
+    margin = fields.Monetary(readonly=True, aggregator=None, help="Price in the list checked less cost.")
     missing_part_ids = fields.Many2many("product.product", "aftersales_price_check_missing_rel",
                                         string="Parts without Price", readonly=True)
     missing_part_count = fields.Integer(readonly=True)

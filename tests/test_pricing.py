@@ -687,3 +687,85 @@ class TestPricingPerformance(PricingCommon):
         few = apply_with_new_parts(5, 0)
         many = apply_with_new_parts(40, 5)
         self.assertEqual(many, few)
+
+
+@tagged("post_install", "-at_install")
+class TestApplyReport(PricingCommon):
+    def _messages(self, run):
+        return run.message_ids.filtered(lambda m: "prices created" in (m.body or "")).mapped("body")
+
+    def test_apply_says_what_it_changed(self):
+        """First run: the 5 parts (M1, M2, M3, W1, S1) have no item in either list: dealer
+        and market list 5 created, 0 updated, 0 unchanged. Then S1 costs 6 and F2 gets a new
+        standard part S2 (cost 3): the second run creates S2's price, updates M1, M2, M3 and S1
+        (their markups follow S1's new cost) and leaves W1 unchanged: 1 created, 4 updated,
+        1 unchanged in each list. Apply says so in a notification and in the run's chatter."""
+        first = self._run()
+        result = first.with_user(self.as_manager).action_apply()
+        self.assertEqual(result["tag"], "display_notification")
+        expected = [
+            f"{self.dealer_list.display_name}: prices created 5, updated 0, unchanged 0.",
+            f"{self.market_list.display_name}: prices created 5, updated 0, unchanged 0.",
+        ]
+        self.assertEqual(result["params"]["message"], " ".join(expected))
+        self.assertEqual(self._messages(first), ["<p>" + "<br>".join(expected) + "</p>"])
+        self.s1.standard_price = 6.0
+        s2 = self.env["product.product"].create({
+            "name": "S2 Hose clamp", "type": "consu", "aftersales_part_class": "standard",
+            "is_serviceable_part": True, "standard_price": 3.0,
+        })
+        self.bom2.line_ids = [Command.create({"product_id": s2.id, "quantity": 1})]
+        second = self._run()
+        message = second.with_user(self.as_manager).action_apply()["params"]["message"]
+        self.assertEqual(message, " ".join(
+            f"{pricelist.display_name}: prices created 1, updated 4, unchanged 1."
+            for pricelist in (self.dealer_list, self.market_list)
+        ))
+        self.assertEqual(len(self._messages(second)), 1)
+
+    def test_before_columns_say_before(self):
+        """After Apply the run keeps the lists as it found them, labelled as before the run,
+        beside the prices it applied: F1's parts at the sales prices before the run (M1, M2 and
+        W1 without a price: 0, ratio 0) and at the run's prices 200, ratio 2.000."""
+        run = self._run()
+        run.action_apply()
+        f1 = run.product_line_ids.filtered(lambda line: line.product_id == self.f1)
+        self.assertAlmostEqual(f1.current_ratio, 0.0)
+        self.assertAlmostEqual(f1.proposed_ratio, 2.0, places=3)
+        Product = self.env["aftersales.pricing.run.product"]
+        Line = self.env["aftersales.pricing.run.line"]
+        self.assertEqual(Product.fields_get(["current_ratio"])["current_ratio"]["string"], "Ratio Before")
+        self.assertEqual(
+            Product.fields_get(["current_parts_total"])["current_parts_total"]["string"], "Parts Total Before"
+        )
+        self.assertEqual(
+            Line.fields_get(["current_dealer_price"])["current_dealer_price"]["string"], "Dealer Price Before"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoPricingRun(AftersalesCommon):
+    def test_demo_run_meets_the_double_rule(self):
+        """The demo run, computed and applied at install: each demo machine's parts add up to
+        2 x its dealer price within the 5 % tolerance (PowerGen 1890 -> 3780, AquaFlow 640 ->
+        1280, AirMax 920 -> 1840: ratio 2.000). After its Apply the dealer settlement list holds
+        them: the Double-Rule Check passes on it, and a new run finds ratios of 2.000 before it."""
+        run = self.env.ref("aftersales.pricing_run_demo", raise_if_not_found=False)
+        if not run:
+            self.skipTest("demo data not installed")
+        self.assertEqual(run.state, "applied")
+        self.assertEqual(len(run.product_line_ids), 3)
+        for line in run.product_line_ids:
+            self.assertTrue(line.is_within_tolerance, line.product_id.display_name)
+            self.assertAlmostEqual(line.proposed_ratio, 2.0, delta=2.0 * run.tolerance / 100)
+        dealer_list = run.company_id.aftersales_dealer_pricelist_id
+        checks = self.env["aftersales.price.check"]._refresh(run.company_id).filtered(
+            lambda c: c.check_type == "double_rule" and c.pricelist_id == dealer_list
+            and c.product_id in run.product_line_ids.product_id
+        )
+        self.assertEqual(len(checks), 3)
+        self.assertTrue(all(checks.mapped("is_ok")), checks.mapped("ratio"))
+        again = self.env["aftersales.pricing.run"].create({"mode": run.mode})
+        again.action_compute()
+        for line in again.product_line_ids.filtered(lambda l: l.product_id in run.product_line_ids.product_id):
+            self.assertAlmostEqual(line.current_ratio, 2.0, delta=2.0 * run.tolerance / 100)
