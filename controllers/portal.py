@@ -17,6 +17,19 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOADS = 5
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * MAX_UPLOADS + 1024 * 1024
 FEE_LINE_TYPES = {fee: line_type for line_type, fees in LINE_FEE_TYPES.items() for fee in fees}
+# {portal status: (badge colour, icon)} of a claim, in the colours Odoo's portal gives orders and
+# invoices. "sent_back" is a draft the reviewer sent back: it waits for the dealer's answer.
+CLAIM_BADGES = {
+    "draft": ("secondary", "fa-pencil"),
+    "sent_back": ("warning", "fa-question-circle"),
+    "submitted": ("info", "fa-clock-o"),
+    "approved": ("success", "fa-check"),
+    "partially_approved": ("success", "fa-check"),
+    "settled": ("success", "fa-money"),
+    "closed": ("secondary", "fa-lock"),
+    "rejected": ("danger", "fa-ban"),
+    "cancelled": ("danger", "fa-remove"),
+}
 
 
 class AftersalesPortal(CustomerPortal):
@@ -82,6 +95,17 @@ class AftersalesPortal(CustomerPortal):
         and given to Odoo's selection widget (``t-options="{'selection': ...}"``), which
         otherwise describes the field again for every row it prints."""
         return dict(model.fields_get([field_name], ["selection"])[field_name]["selection"])
+
+    def _aftersales_claim_badges(self, claims):
+        """{claim id: (label, colour, icon)} of the claims' status badges (``CLAIM_BADGES``),
+        the labels in the user's language; a sent-back draft is named as such."""
+        labels = self._aftersales_selection(claims, "state")
+        labels["sent_back"] = _("Sent Back")
+        badges = {}
+        for claim in claims:
+            status = "sent_back" if claim.state == "draft" and claim.sent_back_question else claim.state
+            badges[claim.id] = (labels[status], *CLAIM_BADGES[status])
+        return badges
 
     def _aftersales_not_found(self):
         return request.redirect("/my")
@@ -286,13 +310,14 @@ class AftersalesPortal(CustomerPortal):
         values.update({
             "machine": lot_sudo,
             "claims": request.env["aftersales.claim"].search_fetch(
-                [("lot_id", "=", lot_sudo.id)], ["name", "date", "state", "amount_claimed", "amount_approved", "company_id"]
+                [("lot_id", "=", lot_sudo.id)],
+                ["name", "date", "state", "sent_back_question", "amount_claimed", "amount_approved", "company_id"],
             ).sudo(),
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
-            "state_labels": self._aftersales_selection(request.env["aftersales.claim"], "state"),
         })
+        values["claim_badges"] = self._aftersales_claim_badges(values["claims"])
         values.update(extra)
         return request.render("aftersales.portal_my_machine", values)
 
@@ -359,6 +384,8 @@ class AftersalesPortal(CustomerPortal):
         return OrderedDict([
             ("all", {"label": _("All"), "domain": []}),
             ("draft", {"label": _("Draft"), "domain": [("state", "=", "draft")]}),
+            ("sent_back", {"label": _("Sent Back"), "domain": [
+                ("state", "=", "draft"), ("sent_back_question", "!=", False)]}),
             ("submitted", {"label": _("Submitted"), "domain": [("state", "=", "submitted")]}),
             ("approved", {"label": _("Approved"), "domain": [("state", "in", ("approved", "partially_approved"))]}),
             ("rejected", {"label": _("Rejected"), "domain": [("state", "=", "rejected")]}),
@@ -398,7 +425,8 @@ class AftersalesPortal(CustomerPortal):
         claims, pager = self._aftersales_list_page(
             request.env["aftersales.claim"], domain, sortings[sortby]["order"], page, "/my/claims",
             {"search": search, "search_in": search_in, "filterby": filterby, "sortby": sortby},
-            ["name", "date", "lot_id", "product_id", "state", "amount_claimed", "amount_approved", "company_id"],
+            ["name", "date", "lot_id", "product_id", "state", "sent_back_question", "amount_claimed",
+             "amount_approved", "company_id"],
         )
         request.session["my_claims_history"] = claims.ids
         # searched with the dealer's rules; the serials and product names read as superuser (a
@@ -409,7 +437,7 @@ class AftersalesPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({
             "claims": claims,
-            "state_labels": self._aftersales_selection(claims, "state"),
+            "claim_badges": self._aftersales_claim_badges(claims),
             "page_name": "aftersales_claim",
             "pager": pager,
             "default_url": "/my/claims",
@@ -439,7 +467,7 @@ class AftersalesPortal(CustomerPortal):
             "lines": lines,
             "page_name": "aftersales_claim",
             "is_owner": claim_sudo.dealer_id == self._aftersales_dealer(),
-            "state_label": claim_sudo._get_state_label(),
+            "claim_badges": self._aftersales_claim_badges(claim_sudo),
             "form": {},
         })
         values.update(extra)
@@ -603,9 +631,13 @@ class AftersalesPortal(CustomerPortal):
                     lines.append({"line_type": line_type, "product_id": product_id, "quantity": quantity})
         claim_type = post.get("claim_type") if post.get("claim_type") in ("warranty", "goodwill") else "warranty"
         usage_unit = post.get("usage_unit") if post.get("usage_unit") in ("hours", "km") else "hours"
+        # no default: the dealer chooses the cause, which the failure analysis counts
         cause_category = post.get("cause_category")
         if cause_category not in dict(request.env["aftersales.claim"]._fields["cause_category"].selection):
-            cause_category = False
+            raise UserError(_(
+                "Choose the cause of the failure (material defect, wear, misuse...): the reviewer "
+                "and the failure analysis need it."
+            ))
         vals = {
             "dealer_id": dealer.id,
             "lot_id": machine.id,

@@ -1126,6 +1126,8 @@ class AftersalesClaim(models.Model):
         for claim in self:
             claim.message_post(
                 body=_("Sent back to the dealer with a question: %(question)s", question=question),
+                # a comment, not a notification: the portal's conversation shows comments only
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=claim.dealer_id.ids,
             )

@@ -25,6 +25,7 @@ from . import test_statement
 from . import test_statement_per_order
 from . import test_portal
 from . import test_portal_ui
+from . import test_portal_phone
 from . import test_claimed_parts
 from . import test_core_ip
 from . import test_purchase_loop

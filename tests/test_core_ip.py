@@ -391,7 +391,7 @@ class TestCoreIpPortalClaim(HttpCase, AftersalesClaimCommon):
         response = self.url_open("/my/claims/new", data={
             "csrf_token": http.Request.csrf_token(self),
             "serial": "SN-A-1", "failure_date": str(self.failure_date), "usage": "120",
-            "usage_unit": "hours", "claim_type": "warranty", "symptom": "No start",
+            "usage_unit": "hours", "claim_type": "warranty", "symptom": "No start", "cause_category": "material",
             f"part_qty_{self.core_ip.id}": "1", f"part_qty_{self.module.id}": "1",
             f"fee_qty_{self.fee_labour.id}": "2",
         })

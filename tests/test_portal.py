@@ -384,6 +384,87 @@ class TestPortal(PortalCommon):
         response = self._post(f"/my/claims/{self.claim_a.id}/submit")
         self.assertIn("cannot be submitted", response.text)
 
+    def test_reviewer_question_in_the_portal_conversation(self):
+        """The reviewer sends claim A back with "Which filter did you fit?": the dealer's portal
+        user reads it in the claim's conversation (the portal chatter shows comments only, not
+        notifications or internal notes), and it was sent to the dealer."""
+        self.claim_a.action_submit()
+        self.claim_a.with_user(self.as_user)._action_send_back("Which filter did you fit?")
+        question = self.claim_a.message_ids.filtered(lambda m: "Which filter did you fit?" in m.body)
+        self.assertRecordValues(question, [{"message_type": "comment", "is_internal": False}])
+        self.assertIn(self.dealer_a, question.partner_ids)
+        self.authenticate("portal_a", "portal_a")
+        result = self.make_jsonrpc_request(
+            "/mail/chatter_fetch", {"thread_model": "aftersales.claim", "thread_id": self.claim_a.id}
+        )
+        bodies = [str(message["body"]) for message in result["data"]["mail.message"]]
+        self.assertTrue(any("Which filter did you fit?" in body for body in bodies), bodies)
+
+    def test_claim_status_badges(self):
+        """The claims list colours each status as Odoo's portal colours orders, and names a
+        claim sent back to the dealer "Sent Back", not "Draft": a draft is grey (secondary), a
+        sent-back claim amber (warning), a submitted one blue (info), an approved or settled one
+        green (success), a rejected one red (danger). The same badge heads the claim's page."""
+        claims = {"draft": self.claim_a}
+        for days, status in ((1, "sent_back"), (2, "submitted"), (3, "approved"), (4, "rejected")):
+            claims[status] = self._create_claim(failure_date=self.failure_date - timedelta(days=days))
+        (claims["sent_back"] | claims["submitted"] | claims["approved"] | claims["rejected"]).action_submit()
+        claims["sent_back"].with_user(self.as_user)._action_send_back("Which filter did you fit?")
+        claims["approved"].with_user(self.as_user).action_approve()
+        claims["rejected"].with_user(self.as_user)._action_reject("Not a warranty failure.")
+        self.assertIn(claims["approved"].state, ("approved", "settled"))
+        expected = {
+            "draft": ("secondary", "Draft"),
+            "sent_back": ("warning", "Sent Back"),
+            "submitted": ("info", "Submitted"),
+            "approved": ("success", dict(self.claim_a._fields["state"].selection)[claims["approved"].state]),
+            "rejected": ("danger", "Rejected"),
+        }
+        self.authenticate("portal_a", "portal_a")
+        page = html.fromstring(self._get("/my/claims").text)
+        for status, claim in claims.items():
+            colour, label = expected[status]
+            with self.subTest(status=status):
+                [row] = page.xpath(f"//tr[.//a[text()='{claim.name}']]")
+                badges = row.xpath(".//span[contains(@class, 'o_aftersales_claim_state')]")
+                self.assertEqual(len(badges), 2, "one for phones, one in the Status column")
+                for badge in badges:
+                    self.assertIn(f"text-bg-{colour}", badge.get("class"))
+                    self.assertEqual(badge.text_content().strip(), label)
+        sent_back = html.fromstring(self._get(f"/my/claims/{claims['sent_back'].id}").text)
+        [badge] = sent_back.xpath("//span[contains(@class, 'o_aftersales_claim_state')]")
+        self.assertIn("text-bg-warning", badge.get("class"))
+        self.assertEqual(badge.text_content().strip(), "Sent Back")
+        listing = self._get("/my/claims?filterby=sent_back").text
+        self.assertIn(claims["sent_back"].name, listing)
+        self.assertNotIn(self.claim_a.name, listing)
+
+    def test_claim_form_cause_and_running_total(self):
+        """The new-claim form chooses no cause for the dealer and refuses a claim without one;
+        its quantities carry their prices for the running total: the module at the dealer's
+        240.00, labour at 45.00 (1 module + 2 hours -> 240 + 2 x 45 = 330.00 claimed)."""
+        self.authenticate("portal_a", "portal_a")
+        form = html.fromstring(self._get("/my/claims/new?serial=SN-A-1").text)
+        [cause] = form.xpath("//select[@name='cause_category']")
+        self.assertEqual(cause.value, "")
+        self.assertIsNotNone(cause.get("required"))
+        [module_qty] = form.xpath(f"//input[@name='part_qty_{self.module.id}']")
+        [labour_qty] = form.xpath(f"//input[@name='fee_qty_{self.fee_labour.id}']")
+        self.assertEqual((float(module_qty.get("data-price")), float(labour_qty.get("data-price"))), (240.0, 45.0))
+        self.assertTrue(form.xpath("//*[contains(@class, 'o_aftersales_claim_total_amount')]"))
+        data = {
+            "serial": "SN-A-1", "failure_date": str(self.failure_date - timedelta(days=1)), "usage": "120",
+            f"part_qty_{self.module.id}": "1", f"fee_qty_{self.fee_labour.id}": "2", "save": "1",
+        }
+        Claim = self.env["aftersales.claim"]
+        before = Claim.search_count([("dealer_id", "=", self.dealer_a.id)])
+        response = self._post("/my/claims/new", data)
+        self.assertIn("Choose the cause of the failure", response.text)
+        self.assertEqual(Claim.search_count([("dealer_id", "=", self.dealer_a.id)]), before)
+        self._post("/my/claims/new", dict(data, cause_category="wear"))
+        claim = Claim.search([("dealer_id", "=", self.dealer_a.id)], order="id desc", limit=1)
+        self.assertRecordValues(claim, [{"cause_category": "wear", "amount_claimed": 330.0}])
+
     # ---------------------------------------------------------------------- parts
     def test_parts_catalogue_scope(self):
         self.authenticate("portal_a", "portal_a")

@@ -55,7 +55,10 @@ class TestPortalUi(BrowserCase):
         claim = self.env["aftersales.claim"].search([("lot_id", "=", self.lot.id)])
         self.assertEqual(claim.state, "submitted")
         self.assertEqual(claim.dealer_id, self.dealer)
+        # the running total showed 2 x 12.50 + 2 x 45.00 = 115.00 before submitting; the cause
+        # is the one the dealer chose, none is chosen for it
         self.assertEqual(claim.amount_claimed, 2 * 12.5 + 2 * 45.0)
+        self.assertEqual(claim.cause_category, "wear")
 
     def test_portal_quote_tour(self):
         self.start_tour("/my/parts", "aftersales_portal_quote_tour", login="tour_dealer")

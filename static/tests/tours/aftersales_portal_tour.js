@@ -85,8 +85,22 @@ registry.category("web_tour.tours").add("aftersales_portal_claim_tour", {
             run: "edit 2",
         },
         {
+            content: "The claimed amount follows the quantities: 2 x 12.50 + 2 x 45.00",
+            trigger: '.o_aftersales_claim_total_amount:contains("115.00")',
+        },
+        {
             trigger: '.o_aftersales_claim_form textarea[name="symptom"]',
             run: "edit Leaks oil",
+        },
+        {
+            content: "No cause is chosen for the dealer: it chooses one",
+            trigger: '.o_aftersales_claim_form select[name="cause_category"]',
+            async run(helpers) {
+                if (this.anchor.value) {
+                    throw new Error(`The cause "${this.anchor.value}" is chosen for the dealer`);
+                }
+                await helpers.select("wear");
+            },
         },
         {
             trigger: ".o_aftersales_claim_submit",
