@@ -54,6 +54,11 @@ class AftersalesStockAgingOverview(models.TransientModel):
     mover_count = fields.Integer(string="Slow and Dead Movers", compute="_compute_summary")
     summary_html = fields.Html(compute="_compute_summary", sanitize=False)
 
+    def _compute_display_name(self):
+        # the breadcrumb of the dashboard, rather than "New"
+        for overview in self:
+            overview.display_name = _("Stock Aging")
+
     @api.constrains("slow_months", "dead_months")
     def _check_months(self):
         for overview in self:
