@@ -12,6 +12,8 @@ class AftersalesStockAgingOverview(models.TransientModel):
     _name = "aftersales.stock.aging.overview"
     _description = "Spare-Parts Stock Aging Overview"
 
+    # the dashboard's title in the breadcrumb, rather than "New"
+    name = fields.Char(default=lambda self: _("Stock Aging"), readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
@@ -53,11 +55,6 @@ class AftersalesStockAgingOverview(models.TransientModel):
     is_on_target = fields.Boolean(compute="_compute_summary")
     mover_count = fields.Integer(string="Slow and Dead Movers", compute="_compute_summary")
     summary_html = fields.Html(compute="_compute_summary", sanitize=False)
-
-    def _compute_display_name(self):
-        # the breadcrumb of the dashboard, rather than "New"
-        for overview in self:
-            overview.display_name = _("Stock Aging")
 
     @api.constrains("slow_months", "dead_months")
     def _check_months(self):
