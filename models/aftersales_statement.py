@@ -378,7 +378,7 @@ class AftersalesStatement(models.Model):
     @api.model
     def _cron_generate(self):
         """First day of the month: draft (and, by setting, send) the previous period's
-        statement of every dealer."""
+        statement of every dealer with something to state (``_get_idle_dealers``)."""
         today = self._get_user_today()
         for company in self.env["res.company"].search([]):
             self_company = self.with_company(company)
