@@ -40,6 +40,10 @@ PeriodEntry = namedtuple("PeriodEntry", [
 ])
 
 
+# What drawing statements did: the statements drawn and the drafts updated, the dealers skipped
+DrawResult = namedtuple("DrawResult", ["drawn", "updated", "skipped"])
+
+
 class AftersalesStatement(models.Model):
     """A dealer's statement of account for a period, built from the dealer's posted journal
     items on every receivable account (the dealer's contacts included): opening balance, every posted invoice, credit note and payment of the period, the
@@ -374,7 +378,7 @@ class AftersalesStatement(models.Model):
     @api.model
     def _cron_generate(self):
         """First day of the month: draft (and, by setting, send) the previous period's
-        statement of every dealer."""
+        statement of every dealer with something to state (``_get_idle_dealers``)."""
         today = self._get_user_today()
         for company in self.env["res.company"].search([]):
             self_company = self.with_company(company)
@@ -398,12 +402,21 @@ class AftersalesStatement(models.Model):
     # --------------------------------------------------------------- generation
     @api.model
     def _generate(self, dealers, date_from, date_to, skip_frozen=False):
-        """Draw (or redraw) the statements of ``dealers`` for the period in the current company.
+        """The statements of ``dealers`` for the period, drawn or redrawn (``_draw``)."""
+        result = self._draw(dealers, date_from, date_to, skip_frozen=skip_frozen)
+        return result.drawn | result.updated
+
+    @api.model
+    def _draw(self, dealers, date_from, date_to, skip_frozen=False):
+        """Draw (or redraw) the statements of ``dealers`` for the period in the current company;
+        a ``DrawResult``: the statements drawn, the drafts updated, the dealers skipped.
 
         Settles the period first for dealers settled monthly or quarterly (one invoice for the
         delivered parts, one credit note for the approved claims), tops up the gift credit,
         then reads the ledger with a fixed number of aggregate queries.
-        Running it again updates the drafts and never duplicates anything.
+        Running it again updates the drafts and never duplicates anything. Skipped: dealers
+        whose statement of the period was sent (or, with ``skip_frozen``, frozen), and
+        dealers with nothing to state (``_get_idle_dealers``), who get no all-zero statement.
         """
         company = self.env.company
         if date_from > date_to:
@@ -453,24 +466,64 @@ class AftersalesStatement(models.Model):
             skipped |= statement.dealer_id
         dealers = dealers - skipped
         if not dealers:
-            return self.browse()
+            return DrawResult(self.browse(), self.browse(), skipped)
         periodic = dealers.filtered(lambda d: d.claim_settlement_mode in STATEMENT_SETTLEMENT_MODES)
         settled = self._settle_period(periodic, date_from, date_to)
+        new_dealers = dealers.filtered(lambda d: d not in by_dealer)
+        idle = self._get_idle_dealers(company, new_dealers, date_from, date_to)
+        skipped |= idle
         new_vals = [
             {"company_id": company.id, "dealer_id": dealer.id, "date_from": date_from,
              "date_to": date_to}
-            for dealer in dealers if dealer not in by_dealer
+            for dealer in new_dealers - idle
         ]
-        statements = self.create(new_vals) if new_vals else self.browse()
-        for statement in by_dealer.values():
-            statements |= statement
+        drawn = self.create(new_vals) if new_vals else self.browse()
+        updated = self.browse([statement.id for statement in by_dealer.values()])
+        statements = drawn | updated
         for statement in statements:
             moves = settled.get(statement.dealer_id, {})
             if moves:
                 statement.write(moves)
         statements._compute_gift_credit()
         statements._draw_from_ledger()
-        return statements
+        return DrawResult(drawn, updated, skipped)
+
+    @api.model
+    def _get_idle_dealers(self, company, dealers, date_from, date_to):
+        """The ``dealers`` with nothing to state for the period: no posted entry in it on the
+        receivable accounts, a zero balance before it, no gift credit left and, settled per
+        order, no order waiting for the month's invoice. One aggregate over the ledger: a
+        dealer whose last entry up to the period end is older than the period has its opening
+        balance as total."""
+        if not dealers:
+            return dealers
+        totals = defaultdict(float)
+        last_dates = {}
+        for partner, balance, last_date in self.env["account.move.line"].sudo()._read_group(
+            self._get_ledger_domain(company, dealers) + [("date", "<=", date_to)],
+            ["partner_id"],
+            ["balance:sum", "date:max"],
+        ):
+            dealer = partner.commercial_partner_id
+            totals[dealer] += balance
+            last_dates[dealer] = max(last_dates.get(dealer, last_date), last_date)
+        active = dealers.filtered(
+            lambda d: d in last_dates and (
+                last_dates[d] >= date_from or not company.currency_id.is_zero(totals[d])
+            )
+        )
+        program = company.sudo().aftersales_gift_program_id
+        if program and dealers - active:
+            active |= self.env["loyalty.card"].sudo().search([
+                ("program_id", "=", program.id),
+                ("partner_id", "in", (dealers - active).ids),
+                ("points", "!=", 0.0),
+            ]).partner_id
+        per_order = (dealers - active).filtered(lambda d: d.claim_settlement_mode == PER_ORDER_MODE)
+        if per_order:
+            orders = self._get_orders_to_invoice(per_order)
+            active |= orders.partner_invoice_id.commercial_partner_id
+        return dealers - active
 
     def _get_period_label(self):
         self.ensure_one()

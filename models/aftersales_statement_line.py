@@ -69,6 +69,11 @@ class AftersalesStatementLine(models.Model):
     def _unlink_except_frozen(self):
         self._check_statement_open()
 
+    def action_open_move(self):
+        """The journal entry of the line, from the statement's Entries tab."""
+        self.ensure_one()
+        return self.move_id._get_records_action()
+
     def _check_statement_open(self):
         frozen = self.statement_id.filtered(lambda s: s.state in ("confirmed", "closed"))
         if frozen:

@@ -71,6 +71,8 @@ class StockLot(models.Model):
         store=True,
         index=True,
         tracking=True,
+        # the kanban's columns: every state, in the statusbar's (lifecycle) order
+        group_expand=True,
         help="Kept current every day by a scheduled action.",
     )
     claim_ids = fields.One2many("aftersales.claim", "lot_id", string="Warranty Claims")

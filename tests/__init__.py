@@ -41,3 +41,4 @@ from . import test_state_gate
 from . import test_claim_state_groups
 from . import test_service_cost
 from . import test_analysis_defaults
+from . import test_screens

@@ -334,6 +334,9 @@ class TestRpcActions(HttpCase):
             ("aftersales.statement", "action_reset_to_draft"): on(sent_statement),
             ("aftersales.statement", "action_view_moves"): on(sent_statement),
             ("aftersales.statement", "action_invoice_orders"): on(sent_statement),
+            ("aftersales.statement.line", "action_open_move"): on(
+                lambda: Statement.search([("line_ids.move_id", "!=", False)], limit=1).line_ids[:1]
+            ),
             ("aftersales.statement.generate", "action_generate"): new(
                 "aftersales.statement.generate", dealer_ids=[Command.set(south.ids)]
             ),

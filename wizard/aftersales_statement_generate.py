@@ -39,13 +39,36 @@ class AftersalesStatementGenerate(models.TransientModel):
         ])
         if not dealers:
             raise UserError(_("There is no dealer to draw a statement for."))
-        statements = self.env["aftersales.statement"].with_company(self.company_id)._generate(
+        result = self.env["aftersales.statement"].with_company(self.company_id)._draw(
             dealers, self.date_from, self.date_to
         )
+        statements = result.drawn | result.updated
         if self.send:
             statements.filtered(lambda s: s.state == "draft").action_send()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "aftersales.aftersales_statement_action"
+        message = _(
+            "%(drawn)s drawn, %(updated)s updated, %(skipped)s skipped.",
+            drawn=len(result.drawn), updated=len(result.updated), skipped=len(result.skipped),
         )
-        action["domain"] = [("id", "in", statements.ids)]
-        return action
+        if result.skipped:
+            message += " " + _(
+                "Skipped: dealers with no entry and no balance in the period, and statements "
+                "already sent to their dealer."
+            )
+        if statements:
+            next_action = self.env["ir.actions.act_window"]._for_xml_id(
+                "aftersales.aftersales_statement_action"
+            )
+            next_action["domain"] = [("id", "in", statements.ids)]
+        else:
+            next_action = {"type": "ir.actions.act_window_close"}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Dealer Statements"),
+                "message": message,
+                "type": "success" if statements else "warning",
+                "sticky": False,
+                "next": next_action,
+            },
+        }

@@ -12,6 +12,8 @@ class AftersalesStockAgingOverview(models.TransientModel):
     _name = "aftersales.stock.aging.overview"
     _description = "Spare-Parts Stock Aging Overview"
 
+    # the dashboard's title in the breadcrumb, rather than "New"
+    name = fields.Char(default=lambda self: _("Stock Aging"), readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
