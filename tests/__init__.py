@@ -39,3 +39,6 @@ from . import test_translations
 from . import test_state_gate
 from . import test_claim_state_groups
 from . import test_service_cost
+from . import test_claim_assignment
+from . import test_claim_part_lines
+from . import test_claim_reviewer_ui
