@@ -1021,11 +1021,12 @@ class AftersalesClaim(models.Model):
         """Give each claim without a reviewer one, so that every submitted claim reaches
         somebody: the company's default claim reviewer (Settings), else its After-Sales users in
         turn (round robin, by user id, starting after the reviewer of the company's claim
-        submitted last)."""
+        submitted last). A default reviewer archived or no longer in the company is skipped."""
         unassigned = self.filtered(lambda claim: not claim.reviewer_id)
         for company, claims in unassigned.grouped("company_id").items():
-            if company.claim_reviewer_id:
-                claims.reviewer_id = company.claim_reviewer_id
+            default = company.sudo().claim_reviewer_id
+            if default.active and company in default.company_ids:
+                claims.reviewer_id = default
                 continue
             reviewers = self._get_reviewer_candidates(company)
             if not reviewers:

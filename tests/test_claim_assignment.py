@@ -54,6 +54,17 @@ class TestClaimAssignment(AftersalesClaimCommon):
         self.assertEqual(activity.user_id, self.as_manager)
         self.assertEqual(activity.date_deadline, claim.review_deadline)
 
+    def test_default_reviewer_gone_falls_back_to_round_robin(self):
+        """A default reviewer archived since (as_manager) is skipped: the claim goes to the
+        next After-Sales user in turn (after as_user's claim: as_manager is archived, so the
+        administrator, the first by id)."""
+        self.company.claim_reviewer_id = self.as_manager
+        self.as_manager.active = False
+        self._claim(0, reviewer_id=self.as_user.id).action_submit()
+        claim = self._claim(1)
+        claim.action_submit()
+        self.assertEqual(claim.reviewer_id, self.admin)
+
     def test_chosen_reviewer_is_kept(self):
         """A reviewer chosen on the draft (as_user) keeps the claim, whatever the default
         (as_manager)."""
