@@ -218,6 +218,12 @@ class AftersalesClaim(models.Model):
     amount_approved = fields.Monetary(
         string="Approved", compute="_compute_amounts", store=True, tracking=True
     )
+    service_bom_part_ids = fields.Many2many(
+        "product.product",
+        string="Service BOM Parts",
+        compute="_compute_service_bom_part_ids",
+        help="The parts of the machine's service BOM: offered first on the part lines.",
+    )
     needs_part_confirmation = fields.Boolean(
         compute="_compute_needs_part_confirmation",
         help="Parts outside the machine's service BOM wait for a reviewer's confirmation.",
@@ -380,6 +386,11 @@ class AftersalesClaim(models.Model):
         for claim in self:
             claim.amount_claimed = sum(claim.line_ids.mapped("amount_claimed"))
             claim.amount_approved = sum(claim.line_ids.mapped("amount_approved"))
+
+    @api.depends("product_id")
+    def _compute_service_bom_part_ids(self):
+        for claim in self:
+            claim.service_bom_part_ids = claim.product_id.product_tmpl_id._get_service_bom_parts()
 
     @api.depends("line_ids.is_in_service_bom", "line_ids.is_part_confirmed")
     def _compute_needs_part_confirmation(self):
@@ -634,14 +645,17 @@ class AftersalesClaim(models.Model):
     # ----------------------------------------------------------------- actions
     def action_submit(self):
         """Submit the claims for review: checked against the product archive and the rules of
-        the claim, repeat parts flagged, and the review deadline set, worked out once per
-        company (its working days) for all the claims submitted together."""
+        the claim, repeat parts flagged, a reviewer given to the claims without one
+        (``_assign_reviewers``) and the review deadline set, worked out once per company (its
+        working days) for all the claims submitted together; the reviewer gets the review
+        activity."""
         self.check_access("write")
         self._check_can("can_be_submitted", _("submitted"))
         self._check_submission()
         self.line_ids._flag_repeat_parts()
         now = fields.Datetime.now()
         day = fields.Date.context_today(self, now)
+        self._assign_reviewers()
         for company, claims in self.grouped("company_id").items():
             claims.write({
                 "state": "submitted",
@@ -658,9 +672,11 @@ class AftersalesClaim(models.Model):
         return True
 
     def action_approve(self):
-        """Approve every line at its claimed amount."""
+        """Approve every line at its claimed amount, and say how many claims were approved and
+        how many of them credited at once (the others wait for their returned parts or their
+        dealer's statement)."""
         self._action_approve()
-        return True
+        return self._notify_approved()
 
     def action_open_partial_approve(self):
         self.ensure_one()
@@ -1001,6 +1017,51 @@ class AftersalesClaim(models.Model):
                 return end.astimezone(tz).date()
         return submit_day + timedelta(days=days)
 
+    def _assign_reviewers(self):
+        """Give each claim without a reviewer one, so that every submitted claim reaches
+        somebody: the company's default claim reviewer (Settings), else its After-Sales users in
+        turn (round robin, by user id, starting after the reviewer of the company's claim
+        submitted last). A default reviewer archived or no longer in the company is skipped."""
+        unassigned = self.filtered(lambda claim: not claim.reviewer_id)
+        for company, claims in unassigned.grouped("company_id").items():
+            default = company.sudo().claim_reviewer_id
+            if default.active and company in default.company_ids:
+                claims.reviewer_id = default
+                continue
+            reviewers = self._get_reviewer_candidates(company)
+            if not reviewers:
+                continue
+            last = self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("reviewer_id", "in", reviewers.ids),
+                    ("submit_date", "!=", False),
+                    ("id", "not in", self.ids),
+                ],
+                order="submit_date desc, id desc",
+                limit=1,
+            ).reviewer_id
+            start = reviewers.ids.index(last.id) + 1 if last else 0
+            turns = {}
+            for index, claim in enumerate(claims):
+                reviewer = reviewers[(start + index) % len(reviewers)]
+                turns[reviewer] = turns.get(reviewer, claims.browse()) | claim
+            for reviewer, reviewer_claims in turns.items():
+                reviewer_claims.reviewer_id = reviewer
+
+    @api.model
+    def _get_reviewer_candidates(self, company):
+        """The active internal After-Sales users (managers included) of ``company``, by id: the
+        reviewers a claim goes to in turn."""
+        return self.env["res.users"].sudo().search(
+            [
+                ("groups_id", "in", self.env.ref("aftersales.group_aftersales_user").id),
+                ("share", "=", False),
+                ("company_ids", "in", company.id),
+            ],
+            order="id",
+        )
+
     @api.model
     def _check_reason(self, text, message):
         if not (text or "").strip():
@@ -1087,6 +1148,32 @@ class AftersalesClaim(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
         self._after_approval()
+
+    def _notify_approved(self):
+        """The notification that tells the reviewer what an approval did, then reloads the view."""
+        credited = len(self.filtered(lambda claim: claim.state == "settled"))
+        message = _(
+            "%(approved)s approved, %(credited)s credited.",
+            approved=len(self),
+            credited=credited,
+        )
+        if credited < len(self):
+            message += " " + _(
+                "%(waiting)s credited later: when their returned parts are received, or by "
+                "their dealer's statement.",
+                waiting=len(self) - credited,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Claims Approved"),
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _after_approval(self):
         self.activity_feedback(["aftersales.mail_activity_type_claim_review"])

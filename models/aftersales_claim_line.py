@@ -7,7 +7,7 @@ from odoo.fields import Command
 from odoo.tools import SQL, float_round
 
 from .aftersales_claim import ONCE_APPROVED_STATES
-from .product_template import RETURN_REQUIRED_PART_CLASSES
+from .product_template import RETURN_REQUIRED_PART_CLASSES, SALEABLE_PART_CLASSES
 
 LINE_TYPES = [
     ("part", "Part"),
@@ -22,6 +22,14 @@ LINE_FEE_TYPES = {
     "travel": ("travel",),
     "other": ("inspection", "other"),
 }
+
+# The products a part line may claim: spare parts that are not core IP, from the machine's
+# service BOM or flagged serviceable (``_get_unclaimable_parts`` is the same rule, checked).
+PART_PRODUCT_DOMAIN = (
+    "[('aftersales_fee_type', '=', False), ('type', '!=', 'service'), "
+    f"('aftersales_part_class', 'in', {list(SALEABLE_PART_CLASSES)!r}), "
+    "'|', ('is_serviceable_part', '=', True), ('id', 'in', service_bom_part_ids)]"
+)
 
 # What a reviewer may still change on the lines of a submitted claim.
 REVIEW_FIELDS = {"is_part_confirmed", "return_required", "sequence"}
@@ -48,10 +56,12 @@ class AftersalesClaimLine(models.Model):
         required=True,
         index=True,
         check_company=True,
-        domain="[('aftersales_fee_type', '=', False), ('type', '!=', 'service'), "
-        "('aftersales_part_class', 'not in', ['finished', 'core_ip'])] if line_type == 'part' else "
+        domain=f"{PART_PRODUCT_DOMAIN} if line_type == 'part' else "
         "[('aftersales_fee_type', 'in', ['labour'] if line_type == 'labour' else "
         "(['travel'] if line_type == 'travel' else ['inspection', 'other']))]",
+    )
+    service_bom_part_ids = fields.Many2many(
+        related="claim_id.service_bom_part_ids", string="Service BOM Parts"
     )
     name = fields.Char(
         string="Description", compute="_compute_name", store=True, readonly=False, precompute=True
@@ -244,6 +254,19 @@ class AftersalesClaimLine(models.Model):
                 wrong = product.aftersales_fee_type or product.type == "service" or (
                     product.aftersales_part_class == "finished"
                 )
+                if not wrong and line._get_unclaimable_parts():
+                    raise ValidationError(
+                        _(
+                            "Claim %(claim)s: %(product)s is not a spare part of the service "
+                            "BOM of %(machine)s nor a serviceable spare part, so it cannot be "
+                            "claimed as a part. Choose the spare part that was replaced; a real "
+                            "spare part missing from the list needs its Part Class and the "
+                            "'Serviceable Part' flag on the product first.",
+                            claim=line.claim_id.display_name,
+                            product=product.display_name,
+                            machine=line.claim_id.product_id.display_name or _("the machine"),
+                        )
+                    )
             else:
                 wrong = product.aftersales_fee_type not in LINE_FEE_TYPES[line.line_type]
             if wrong:
@@ -290,6 +313,18 @@ class AftersalesClaimLine(models.Model):
         self.claim_id._check_lines_editable()
 
     # -------------------------------------------------------- business methods
+    def _get_unclaimable_parts(self):
+        """The part lines whose product no part line may claim (``PART_PRODUCT_DOMAIN``): not a
+        spare part that may be priced (no part class, a finished product, a core IP part), or
+        neither in the machine's service BOM nor flagged serviceable (a desk, a tool)."""
+        return self.filtered(
+            lambda line: line.line_type == "part"
+            and (
+                line.product_id.aftersales_part_class not in SALEABLE_PART_CLASSES
+                or not (line.product_id.is_serviceable_part or line.is_in_service_bom)
+            )
+        )
+
     def _get_part_unit_price(self):
         """Unit price of a replaced part: the dealer settlement price list at the claim date,
         or the product's sales price when the dealer has no price list."""

@@ -1,5 +1,6 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from .product_template import SALEABLE_PART_CLASSES
 
@@ -16,6 +17,27 @@ class ProductProduct(models.Model):
     def write(self, vals):
         # the variant writes the template's fields one by one: the class's price is cleared here
         return super().write(self.env["product.template"]._aftersales_clear_core_ip_price(vals))
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """With ``aftersales_first_product_ids`` in the context (a claim's part line: its
+        machine's service BOM parts), those products come first, then the others."""
+        first_ids = self.env.context.get("aftersales_first_product_ids")
+        if not first_ids:
+            return super().name_search(name, args, operator, limit)
+        domain = args or []
+        first = super().name_search(
+            name, expression.AND([domain, [("id", "in", first_ids)]]), operator, limit
+        )
+        if limit and len(first) >= limit:
+            return first
+        rest = super().name_search(
+            name,
+            expression.AND([domain, [("id", "not in", first_ids)]]),
+            operator,
+            limit and limit - len(first),
+        )
+        return first + rest
 
     def _aftersales_catalogue_domain(self, company):
         """The parts a dealer may see in the portal's parts catalogue of ``company``: serviceable,

@@ -138,6 +138,18 @@ class ResCompany(models.Model):
         help="Account of the lines of the credit notes that settle warranty claims. Leave empty "
         "to book them on the products' income accounts, like any credit note.",
     )
+    # Who reviews a claim submitted without a reviewer (issue 21): this user, else the company's
+    # After-Sales users in turn (aftersales.claim._assign_reviewers).
+    claim_reviewer_id = fields.Many2one(
+        "res.users",
+        string="Default Claim Reviewer",
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("aftersales.group_aftersales_user").id),
+        ],
+        help="Reviews the warranty claims submitted without a reviewer. Empty: the company's "
+        "After-Sales users review them in turn (round robin).",
+    )
 
     satisfaction_weight = fields.Float(
         string="Product-Quality Weight (w)",

@@ -42,6 +42,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.claim_repeat_part_days", readonly=False
     )
     claim_account_id = fields.Many2one(related="company_id.claim_account_id", readonly=False)
+    claim_reviewer_id = fields.Many2one(related="company_id.claim_reviewer_id", readonly=False)
 
     satisfaction_weight = fields.Float(related="company_id.satisfaction_weight", readonly=False)
     satisfaction_min_answers = fields.Integer(

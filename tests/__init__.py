@@ -42,3 +42,6 @@ from . import test_claim_state_groups
 from . import test_service_cost
 from . import test_analysis_defaults
 from . import test_screens
+from . import test_claim_assignment
+from . import test_claim_part_lines
+from . import test_claim_reviewer_ui
