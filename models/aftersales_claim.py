@@ -668,6 +668,9 @@ class AftersalesClaim(models.Model):
                 "aftersales.mail_activity_type_claim_review",
                 date_deadline=claim.review_deadline,
                 user_id=claim.reviewer_id.id,
+                summary=claim.reviewer_id.sudo()._aftersales_activity_summary(
+                    "aftersales.mail_activity_type_claim_review"
+                ),
             )
         return True
 
@@ -765,7 +768,7 @@ class AftersalesClaim(models.Model):
                 body=_(
                     "End-user archive of %(end_user)s updated from the claim: %(changes)s.",
                     end_user=claim.end_user_id.display_name,
-                    changes=", ".join(f"{key} = {value}" for key, value in updates.items()),
+                    changes=claim._format_end_user_updates(updates, self.env),
                 )
             )
         self.activity_feedback(["aftersales.mail_activity_type_claim_end_user"])
@@ -1145,6 +1148,8 @@ class AftersalesClaim(models.Model):
         for claim in partially:
             claim.message_post(
                 body=_("Partially approved: %(reason)s", reason=reason),
+                # a comment, so that the dealer reads the reason in the portal's conversation
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
         self._after_approval()
@@ -1197,6 +1202,8 @@ class AftersalesClaim(models.Model):
         for claim in self:
             claim.message_post(
                 body=_("Claim rejected: %(reason)s", reason=reason),
+                # a comment, so that the dealer reads the reason in the portal's conversation
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
 
@@ -1231,16 +1238,32 @@ class AftersalesClaim(models.Model):
             updates = claim._get_end_user_updates()
             if not updates:
                 continue
+            user = claim.reviewer_id or self.env.user
+            # written for the reviewer, in the reviewer's language
+            env = self.with_context(lang=user.lang or self.env.lang).env
             claim.activity_schedule(
                 "aftersales.mail_activity_type_claim_end_user",
-                user_id=claim.reviewer_id.id or self.env.uid,
-                note=_(
+                user_id=user.id,
+                summary=user.sudo()._aftersales_activity_summary(
+                    "aftersales.mail_activity_type_claim_end_user"
+                ),
+                note=env._(
                     "The claim gives other end-user details than the archive for %(end_user)s: "
                     "%(changes)s. Check them and click 'Update End-User Archive'.",
                     end_user=claim.end_user_id.display_name,
-                    changes=", ".join(f"{key} = {value}" for key, value in updates.items()),
+                    changes=claim._format_end_user_updates(updates, env),
                 ),
             )
+
+    @api.model
+    def _format_end_user_updates(self, updates, env):
+        """The end-user details a claim corrects, by their labels in ``env``'s language:
+        "Phone: +1 555 0102, Email: alice@example.com"."""
+        partner_fields = env["res.partner"]._fields
+        return ", ".join(
+            f"{partner_fields[key]._description_string(env)}: {value}"
+            for key, value in updates.items()
+        )
 
     # Settlement ---------------------------------------------------------------
     def _is_ready_for_settlement(self):

@@ -11,3 +11,11 @@ class ResUsers(models.Model):
         help="The stock location of the service engineer's van: parts used on site are taken "
         "from it.",
     )
+
+    def _aftersales_activity_summary(self, activity_type_xmlid):
+        """The summary of an activity type in this user's language: an activity scheduled for
+        the user by someone else (a dealer on the portal, a scheduled job) reads in the
+        language of the one who does it, not of the one who scheduled it."""
+        self.ensure_one()
+        activity_type = self.env.ref(activity_type_xmlid)
+        return activity_type.with_context(lang=self.lang or self.env.lang).summary

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationImporter
 
 from .common_claim import AftersalesClaimCommon
 
@@ -240,6 +242,31 @@ class TestClaimReview(AftersalesClaimCommon):
         self.assertEqual(claim.amount_claimed, 3 * 20.0 + 45.0)
         claim.action_submit()
         self.assertEqual(claim.state, "submitted")
+
+    def test_reviewers_activities_read_in_their_language(self):
+        """A reviewer working in Chinese gets the review activity and the end-user correction in
+        Chinese, though the claim was filed in English: summaries 审核索赔单 / 根据索赔单更新终端用户
+        档案, and the corrected details by their labels (电话: +1 555 0199), not field names."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        importer.load_file(file_path("aftersales/i18n/zh_CN.po"), "zh_CN")
+        importer.load_file(file_path("base/i18n/zh_CN.po"), "zh_CN")  # the partner's labels
+        importer.save(overwrite=True)
+        self.env.invalidate_all()
+        self.as_user.lang = "zh_CN"
+        review_type = self.env.ref("aftersales.mail_activity_type_claim_review")
+        end_user_type = self.env.ref("aftersales.mail_activity_type_claim_end_user")
+        claim = self._create_claim()
+        claim.write({"end_user_phone": "+1 555 0199", "reviewer_id": self.as_user.id})
+        claim.action_submit()
+        self.assertEqual(claim.activity_ids.summary,
+                         review_type.with_context(lang="zh_CN").summary)
+        self.assertNotEqual(claim.activity_ids.summary, review_type.summary)
+        claim.with_user(self.as_user).action_approve()
+        activity = claim.activity_ids.filtered(lambda a: a.activity_type_id == end_user_type)
+        self.assertEqual(activity.summary, end_user_type.with_context(lang="zh_CN").summary)
+        self.assertIn("电话: +1 555 0199", activity.note)
+        self.assertNotIn("phone =", activity.note)
 
     def test_end_user_changes_are_proposed_to_the_archive(self):
         claim = self._create_claim()

@@ -400,6 +400,26 @@ class TestPortal(PortalCommon):
         bodies = [str(message["body"]) for message in result["data"]["mail.message"]]
         self.assertTrue(any("Which filter did you fit?" in body for body in bodies), bodies)
 
+    def test_review_reasons_in_the_portal_conversation(self):
+        """A partial approval's and a rejection's reason reach the dealer's conversation on the
+        portal (comments, not notifications), as the reviewer's questions do."""
+        other = self._create_claim(failure_date=self.failure_date - timedelta(days=1))
+        (self.claim_a | other).action_submit()
+        self.claim_a.with_user(self.as_user)._action_approve(
+            {line.id: line.amount_claimed / 2 for line in self.claim_a.line_ids},
+            reason="Half the labour: one hour is the standard time.",
+        )
+        other.with_user(self.as_user)._action_reject("Not a warranty failure: worn by misuse.")
+        self.authenticate("portal_a", "portal_a")
+        for claim, reason in ((self.claim_a, "one hour is the standard time"),
+                              (other, "worn by misuse")):
+            result = self.make_jsonrpc_request(
+                "/mail/chatter_fetch", {"thread_model": "aftersales.claim", "thread_id": claim.id}
+            )
+            bodies = [str(message["body"]) for message in result["data"]["mail.message"]]
+            with self.subTest(claim=claim.name):
+                self.assertTrue(any(reason in body for body in bodies), bodies)
+
     def test_claim_status_badges(self):
         """The claims list colours each status as Odoo's portal colours orders, and names a
         claim sent back to the dealer "Sent Back", not "Draft": a draft is grey (secondary), a
