@@ -83,6 +83,16 @@ class TestHandbookTranslations(TransactionCase):
         self.assertIn("储备参数", view.with_context(lang="zh_CN").arch_db)
         self.assertIn("儲備參數", view.with_context(lang="zh_TW").arch_db)
         self.assertNotIn("结算方式", view.with_context(lang="zh_CN").arch_db)
+        # its method tab is how the plan is worked out, not a pricing method
+        self.assertIn("计划方法", view.with_context(lang="zh_CN").arch_db)
+        self.assertNotIn("定价方法", view.with_context(lang="zh_CN").arch_db)
+        # a statement's period is the period reconciled, not an appraisal period
+        for xmlid in ("aftersales.aftersales_statement_view_form",
+                      "aftersales.portal_my_statements"):
+            arch = self.env.ref(xmlid).with_context(lang="zh_CN").arch_db
+            self.assertIn("对账期间", arch)
+            self.assertNotIn("考核期间", arch)
+            self.assertIn("對帳期間", self.env.ref(xmlid).with_context(lang="zh_TW").arch_db)
 
     def test_code_strings(self):
         cn = code_translations.get_python_translations("aftersales", "zh_CN")
