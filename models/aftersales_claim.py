@@ -663,6 +663,11 @@ class AftersalesClaim(models.Model):
                 "review_deadline": self._get_review_deadline(company, day),
                 "sent_back_question": False,
             })
+        self._schedule_review_activities()
+        return True
+
+    def _schedule_review_activities(self):
+        """The review activity of each claim's reviewer, due on the review deadline."""
         for claim in self.filtered("reviewer_id"):
             claim.activity_schedule(
                 "aftersales.mail_activity_type_claim_review",
@@ -672,7 +677,6 @@ class AftersalesClaim(models.Model):
                     "aftersales.mail_activity_type_claim_review"
                 ),
             )
-        return True
 
     def action_approve(self):
         """Approve every line at its claimed amount, and say how many claims were approved and

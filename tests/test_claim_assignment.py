@@ -1,5 +1,7 @@
+import importlib.util
 from ast import literal_eval
 from datetime import timedelta
+from pathlib import Path
 
 from lxml import etree
 
@@ -124,3 +126,26 @@ class TestClaimAssignment(AftersalesClaimCommon):
         listing = etree.fromstring(Claim.get_view(view_type="list")["arch"])
         [column] = listing.xpath("//field[@name='reviewer_id']")
         self.assertEqual(column.get("optional"), "show")
+
+    def test_migration_assigns_claims_submitted_without_reviewer(self):
+        """Claims submitted before reviewers were assigned (no reviewer, no activity) get one at
+        the update to 18.0.1.6.0: with as_manager the default reviewer, both go to as_manager
+        with the review activity; a claim that had a reviewer keeps it."""
+        orphans = self._claim(0) | self._claim(1)
+        kept = self._claim(2, reviewer_id=self.as_user.id)
+        (orphans | kept).action_submit()
+        # as they were before the update: submitted, reviewed by nobody
+        orphans.activity_ids.unlink()
+        orphans.reviewer_id = False
+        self.company.claim_reviewer_id = self.as_manager
+        migration = importlib.util.module_from_spec(importlib.util.spec_from_file_location(
+            "aftersales_migration_18_0_1_6_0",
+            Path(__file__).parents[1] / "migrations" / "18.0.1.6.0" / "post-migration.py",
+        ))
+        migration.__spec__.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.5.0")
+        self.assertEqual(orphans.reviewer_id, self.as_manager)
+        for claim in orphans:
+            self.assertEqual(self._review_activities(claim).user_id, self.as_manager)
+        self.assertEqual(kept.reviewer_id, self.as_user)
+        self.assertEqual(len(self._review_activities(kept)), 1)
