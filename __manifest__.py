@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "After-Sales Service",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Services/After-Sales",
     "summary": "Machine archive by serial number, end users, dealers, warranty, the service fee "
     "schedule and spare-parts stock for a manufacturer's after-sales service",

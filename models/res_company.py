@@ -162,7 +162,8 @@ class ResCompany(models.Model):
         "res.users",
         string="Call-back Agent",
         domain="[('share', '=', False)]",
-        help="Hotline agent who makes the satisfaction call-backs. Empty: the claim's reviewer.",
+        help="Hotline agent who makes the satisfaction call-backs when no service team has "
+        "outbound agents (they take the call-backs in turn). Empty: the claim's reviewer.",
     )
     callback_duration = fields.Float(
         string="Call-back Duration (hours)",

@@ -17,6 +17,7 @@ from . import test_request_desk
 from . import test_request_service
 from . import test_satisfaction
 from . import test_satisfaction_rpc
+from . import test_callback_agents
 from . import test_kpi
 from . import test_kpi_measures
 from . import test_kpi_access
