@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import email_normalize, html2plaintext, is_html_empty
+from odoo.tools import email_normalize, format_date, html2plaintext, is_html_empty
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -571,8 +571,10 @@ class AftersalesRequest(models.Model):
         the dealer. Both dated and priced as the request: its fees at the version of the
         service charge standard valid on the request date."""
         self._check_can("can_be_settled", _("be settled"))
+        # every visit checked before any claim, invoice or transfer draws its number
         for request in self:
             request._check_settlement()
+        for request in self:
             request._create_van_picking()
             if request._is_visit_under_warranty():
                 request._create_settlement_claim()
@@ -589,6 +591,16 @@ class AftersalesRequest(models.Model):
                     "Field service %(request)s: a visit needs an engineer and a date before it is "
                     "settled.",
                     request=self.display_name,
+                )
+            )
+        visit_day = fields.Date.context_today(self, self.visit_start)
+        if visit_day > fields.Date.context_today(self):
+            raise UserError(
+                _(
+                    "Field service %(request)s: the visit is dated %(date)s, in the future. "
+                    "Settle it once the engineer has been there, or correct the visit date.",
+                    request=self.display_name,
+                    date=format_date(self.env, visit_day),
                 )
             )
         if not self.dealer_id:

@@ -3,7 +3,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo import fields
+from odoo.tests import Form, tagged
 
 from .common_request import AftersalesRequestCommon
 
@@ -73,6 +74,36 @@ class TestRequestService(AftersalesRequestCommon):
             lambda l: l.line_type == "labour").amount_claimed, 67.5)
         with self.assertRaisesMessage(UserError, "cannot be settled now"):
             request.action_settle()
+
+    def test_future_visit_refused_before_numbering(self):
+        """A visit dated tomorrow is settled from the request form: refused with the visit's
+        date, before anything is numbered. The claim sequence's next number is the same
+        before and after (say 12 and 12; before, the claim drew number 12 and was rolled back,
+        so the next one was 13), nothing was booked out of the van (3 modules stay), and the
+        request stays in progress."""
+        tomorrow = fields.Datetime.now() + timedelta(days=1)
+        with Form(self.env["aftersales.request"].with_user(self.as_user)) as form:
+            form.subject = "Visit"
+            form.team_id = self.team
+            form.request_type = "field_service"
+            form.lot_id = self.lot_a
+            form.engineer_id = self.engineer
+            form.visit_start = tomorrow
+            form.hours_spent = 1.5
+            with form.part_line_ids.new() as line:
+                line.product_id = self.module
+                line.quantity = 1.0
+        request = form.record
+        request.action_dispatch()
+        sequence = self.env["ir.sequence"].search([("code", "=", "aftersales.claim")])
+        next_number = sequence.number_next_actual
+        with self.assertRaisesMessage(UserError, "in the future"):
+            request.action_settle()
+        sequence.invalidate_recordset(["number_next_actual"])
+        self.assertEqual(sequence.number_next_actual, next_number)
+        self.assertEqual(request.state, "in_progress")
+        self.assertFalse(request.settlement_claim_id)
+        self.assertEqual(self._van_quantity(), 3.0)
 
     def test_settle_out_of_warranty_invoices_dealer(self):
         request = self._field_service(self.lot_old)
