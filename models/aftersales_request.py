@@ -115,7 +115,12 @@ class AftersalesRequest(models.Model):
     )
     lot_id = fields.Many2one(
         "stock.lot", string="Machine", index=True, tracking=True, check_company=True,
-        domain="[('is_machine', '=', True)]",
+        # '=?': no condition while the end user owns no machine (or is not known yet)
+        domain="[('is_machine', '=', True), ('end_user_id', '=?', machine_owner_id)]",
+    )
+    machine_owner_id = fields.Many2one(
+        "res.partner", compute="_compute_machine_owner_id",
+        help="The end user when they own machines: the Machine field offers theirs.",
     )
     product_id = fields.Many2one(
         "product.product", string="Product", compute="_compute_product_id", store=True,
@@ -231,6 +236,18 @@ class AftersalesRequest(models.Model):
         for request in self:
             if request.lot_id:
                 request.product_id = request.lot_id.product_id
+
+    @api.depends("end_user_id")
+    def _compute_machine_owner_id(self):
+        owners = {
+            end_user
+            for [end_user] in self.env["stock.lot"]._read_group(
+                [("end_user_id", "in", self.end_user_id.ids), ("is_machine", "=", True)],
+                ["end_user_id"],
+            )
+        }
+        for request in self:
+            request.machine_owner_id = request.end_user_id if request.end_user_id in owners else False
 
     @api.depends("request_type")
     def _compute_service_cause(self):

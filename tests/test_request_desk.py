@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_request import AftersalesRequestCommon
 
@@ -83,6 +84,37 @@ class TestRequestDesk(AftersalesRequestCommon):
             form.subject = "Unknown caller"
             form.lookup = "NO-SUCH-SERIAL"
             self.assertFalse(form.lot_id)
+
+    def test_machine_offered_after_phone_lookup(self):
+        """End user A (+1 555 0101) owns SN-A-1 and SN-A-2. The clerk types their number on the
+        request form: the end user is found, the machine is left to choose, and the Machine
+        field offers exactly their two machines (not SN-B-1 of end user B). An end user who
+        owns no machine: the Machine field offers every machine again (SN-A-1, SN-A-2, SN-B-1
+        all among them). Before: every machine, whoever called."""
+        lot_a2 = self.env["stock.lot"].create({
+            "name": "SN-A-2", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.lot_a.dealer_delivery_date,
+        })
+        self._register(lot_a2, self.end_user_a, 50)
+        newcomer = self.env["res.partner"].create(
+            {"name": "New End User", "is_end_user": True, "phone": "+1 555 0199"}
+        )
+        Lot = self.env["stock.lot"]
+
+        def offered(form):
+            domain = form._models_info["aftersales.request"]["fields"]["lot_id"]["domain"]
+            return Lot.search(safe_eval(domain, form._get_eval_context()))
+
+        with Form(self.env["aftersales.request"].with_user(self.as_user)) as form:
+            form.subject = "Caller"
+            form.lookup = "(1) 555-0101"
+            self.assertEqual(form.end_user_id, self.end_user_a)
+            self.assertFalse(form.lot_id)
+            self.assertEqual(offered(form), self.lot_a | lot_a2)
+            form.lot_id = lot_a2
+            form.lookup = "555 0199"
+            self.assertEqual(form.end_user_id, newcomer)
+            self.assertLessEqual(self.lot_a | lot_a2 | self.lot_b, offered(form))
 
     def test_mail_alias_creates_request(self):
         domain = self.env["mail.alias.domain"].create({"name": "desk.example.com"})
