@@ -886,9 +886,11 @@ class AftersalesRequest(models.Model):
                     [("company_id", "=", company.id)], limit=1
                 )
             team = teams[company]
+            # written once, in the language and date format of the owner who reads it
+            owner_env = self.with_context(lang=team.leader_id.lang or self.env.lang).env
             vals_list.append({
-                "subject": _("Maintenance due on %(date)s: %(machine)s",
-                             date=due_date, machine=lot.name),
+                "subject": owner_env._("Maintenance due on %(date)s: %(machine)s",
+                                       date=format_date(owner_env, due_date), machine=lot.name),
                 "request_type": "maintenance",
                 "channel": "outbound_call",
                 "company_id": company.id,

@@ -4,6 +4,7 @@ import pytz
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from .product_template import MARKET_UPLIFT_PART_CLASSES, ZERO_PROFIT_PART_CLASSES
 
@@ -541,7 +542,7 @@ class ResCompany(models.Model):
                     "%(latest)s. A new version starts after the latest one (history is kept, "
                     "not rewritten): choose a later date.",
                     company=self.display_name,
-                    latest=fields.Date.to_string(self._aftersales_fee_day(latest)),
+                    latest=format_date(self.env, self._aftersales_fee_day(latest)),
                 )
             )
         items.filtered(lambda item: not item.date_end or item.date_end >= start).write(

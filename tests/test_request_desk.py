@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -115,6 +117,31 @@ class TestRequestDesk(AftersalesRequestCommon):
             form.lookup = "555 0199"
             self.assertEqual(form.end_user_id, newcomer)
             self.assertLessEqual(self.lot_a | lot_a2 | self.lot_b, offered(form))
+
+    def test_dates_without_seconds(self):
+        """The SLA deadline and the received time show no seconds in the list, the form and
+        the kanban card (before: 05/12/2026 14:23:11); every date-time of the request views
+        either hides its seconds or is shown as a date."""
+        views = self.env["aftersales.request"].get_views(
+            [(False, "list"), (False, "form"), (False, "kanban")]
+        )["views"]
+        datetimes = {"request_date", "sla_deadline", "visit_start", "visit_stop", "close_date"}
+        for view_type, view in views.items():
+            arch = etree.fromstring(view["arch"])
+            nodes = [
+                node for node in arch.iter("field")
+                if node.get("name") in datetimes and not node.xpath("ancestor::field")
+            ]
+            self.assertTrue(nodes or view_type == "kanban", view_type)
+            for node in nodes:
+                options = safe_eval(node.get("options") or "{}")
+                self.assertTrue(
+                    options.get("show_seconds") is False
+                    or node.get("widget") in ("date", "remaining_days"),
+                    f"{view_type}: {node.get('name')} shows seconds",
+                )
+        kanban = etree.fromstring(views["kanban"]["arch"])
+        self.assertTrue(kanban.xpath("//field[@name='sla_deadline']"))
 
     def test_mail_alias_creates_request(self):
         domain = self.env["mail.alias.domain"].create({"name": "desk.example.com"})

@@ -165,6 +165,20 @@ class TestRequestService(AftersalesRequestCommon):
         template.write({"has_maintenance_reminder": True, "maintenance_interval_months": 6})
         self.assertEqual(template.maintenance_interval_months, 6)
 
+    def test_maintenance_subject_in_owner_date_format(self):
+        """The reminder's subject carries the due date in its owner's language and date
+        format: English with day.month.year; SN-A-1 registered 100 days ago, every 3 months ->
+        due on the registration date + 3 months, e.g. registered 2026-01-01 -> "Maintenance due
+        on 01.04.2026: SN-A-1" (before: "2026-04-01")."""
+        self.env["res.lang"]._activate_lang("en_US").date_format = "%d.%m.%Y"
+        self.as_manager.lang = "en_US"
+        self.machine.product_tmpl_id.write(
+            {"has_maintenance_reminder": True, "maintenance_interval_months": 3})
+        created = self.env["aftersales.request"]._cron_create_maintenance_reminders(self.today)
+        reminder = created.filtered(lambda r: r.lot_id == self.lot_a)
+        due = self.lot_a.registration_date + relativedelta(months=3)
+        self.assertEqual(reminder.subject, f"Maintenance due on {due:%d.%m.%Y}: SN-A-1")
+
     def test_maintenance_cron_idempotent(self):
         self.machine.product_tmpl_id.write(
             {"has_maintenance_reminder": True, "maintenance_interval_months": 3})
