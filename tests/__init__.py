@@ -22,6 +22,7 @@ from . import test_kpi
 from . import test_kpi_measures
 from . import test_kpi_access
 from . import test_kpi_scheme
+from . import test_kpi_no_data
 from . import test_statement
 from . import test_statement_per_order
 from . import test_portal
