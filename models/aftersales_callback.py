@@ -338,10 +338,11 @@ class AftersalesCallback(models.Model):
             return self.env["mail.activity"]
         activity_type = self.env.ref("aftersales.mail_activity_type_satisfaction_callback")
         # an unassigned call-back waits in the list for an agent (never OdooBot's activity)
-        self = self.filtered("user_id")
+        assigned = self.filtered("user_id")
         model_id = self.env["ir.model"]._get_id(self._name)
-        return self.env["mail.activity"].create([
-            {
+        vals_list = []
+        for callback in assigned:  # a loop, not a comprehension: _() finds self.env's language
+            vals_list.append({
                 "activity_type_id": activity_type.id,
                 "summary": activity_type.summary,
                 "automated": True,
@@ -356,6 +357,5 @@ class AftersalesCallback(models.Model):
                 "res_model_id": model_id,
                 "res_id": callback.id,
                 "user_id": callback.user_id.id,
-            }
-            for callback in self
-        ])
+            })
+        return self.env["mail.activity"].create(vals_list)
