@@ -247,7 +247,8 @@ class AftersalesRequest(models.Model):
             )
         }
         for request in self:
-            request.machine_owner_id = request.end_user_id if request.end_user_id in owners else False
+            owner = request.end_user_id
+            request.machine_owner_id = owner if owner in owners else False
 
     @api.depends("request_type")
     def _compute_service_cause(self):
