@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
@@ -74,7 +74,7 @@ class AftersalesCallback(models.Model):
     )
     user_id = fields.Many2one(
         "res.users", string="Agent", index=True, tracking=True,
-        domain="[('share', '=', False)]", default=lambda self: self.env.user,
+        domain="[('share', '=', False)]", default=lambda self: self._default_user_id(),
     )
     call_date = fields.Datetime(string="Called on", readonly=True, copy=False)
     product_quality_score = fields.Integer(
@@ -134,6 +134,10 @@ class AftersalesCallback(models.Model):
     _sql_constraints = [
         ("claim_unique", "UNIQUE(claim_id)", "A claim is called back once."),
     ]
+
+    def _default_user_id(self):
+        # a call-back created by the system (OdooBot) is for nobody until it is assigned
+        return self.env.user if not self.env.user._is_superuser() else False
 
     # ---------------------------------------------------------------- computes
     @api.depends("lot_id", "claim_id")
@@ -310,6 +314,22 @@ class AftersalesCallback(models.Model):
         rate = company._get_aftersales_fee_prices(labour, self.call_date or fields.Datetime.now())[labour]
         return self.currency_id.round(self.duration * rate)
 
+    @api.model
+    def _get_next_agents(self, company, count):
+        """Agents of ``count`` new call-backs of ``company``: the outbound agents of its teams
+        in turn (round robin, after the agent of the company's latest call-back among them),
+        else the company's call-back agent (Settings). Empty records when neither is set."""
+        agents = self.env["aftersales.team"]._get_outbound_agents(company)
+        if not agents:
+            agent = company.callback_user_id
+            return [agent if agent.id != SUPERUSER_ID else agent.browse()] * count
+        last = self.sudo().search(
+            [("company_id", "=", company.id), ("user_id", "in", agents.ids)],
+            order="id desc", limit=1,
+        ).user_id
+        start = agents.ids.index(last.id) + 1 if last else 0
+        return [agents[(start + index) % len(agents)] for index in range(count)]
+
     def _schedule_activities(self):
         """A call-back activity for the agent of each call-back. What ``activity_schedule``
         creates, but in one batch: the notes differ per call-back, and one activity per call
@@ -317,9 +337,12 @@ class AftersalesCallback(models.Model):
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         activity_type = self.env.ref("aftersales.mail_activity_type_satisfaction_callback")
+        # an unassigned call-back waits in the list for an agent (never OdooBot's activity)
+        assigned = self.filtered("user_id")
         model_id = self.env["ir.model"]._get_id(self._name)
-        return self.env["mail.activity"].create([
-            {
+        vals_list = []
+        for callback in assigned:  # a loop, not a comprehension: _() finds self.env's language
+            vals_list.append({
                 "activity_type_id": activity_type.id,
                 "summary": activity_type.summary,
                 "automated": True,
@@ -333,7 +356,6 @@ class AftersalesCallback(models.Model):
                 "date_deadline": callback.due_date,
                 "res_model_id": model_id,
                 "res_id": callback.id,
-                "user_id": callback.user_id.id or self.env.uid,
-            }
-            for callback in self
-        ])
+                "user_id": callback.user_id.id,
+            })
+        return self.env["mail.activity"].create(vals_list)

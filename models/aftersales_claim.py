@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, format_date, groupby
 from odoo.tools.translate import LazyTranslate
@@ -1419,13 +1419,26 @@ class AftersalesClaim(models.Model):
         if not claims:
             return Callback
         today = fields.Date.context_today(self)
-        callbacks = Callback.create([claim._prepare_callback_vals(today) for claim in claims])
+        vals_list = []
+        for company in claims.company_id:
+            company_claims = claims.filtered(lambda c: c.company_id == company).sorted("id")
+            agents = Callback._get_next_agents(company, len(company_claims))
+            vals_list += [
+                claim._prepare_callback_vals(today, agent)
+                for claim, agent in zip(company_claims, agents)
+            ]
+        callbacks = Callback.create(vals_list)
         callbacks._schedule_activities()
         return callbacks
 
-    def _prepare_callback_vals(self, today):
+    def _prepare_callback_vals(self, today, agent):
+        """``agent``: the hotline agent the call-back is for (Callback._get_next_agents); when
+        none, the claim's reviewer, else the user who settled it (never OdooBot)."""
         self.ensure_one()
         company = self.company_id
+        user = agent or (self.reviewer_id | self.env.user).filtered(
+            lambda u: u.id != SUPERUSER_ID
+        )[:1]
         return {
             "company_id": company.id,
             "claim_id": self.id,
@@ -1434,7 +1447,7 @@ class AftersalesClaim(models.Model):
             "dealer_id": self.dealer_id.id,
             "end_user_id": self.end_user_id.id,
             "due_date": today + timedelta(days=company.callback_delay_days),
-            "user_id": (company.callback_user_id or self.reviewer_id or self.env.user).id,
+            "user_id": user.id,
             "duration": company.callback_duration,
         }
 

@@ -175,7 +175,8 @@ class AftersalesKpiPeriod(models.Model):
     # ----------------------------------------------------------------- actions
     def action_compute(self):
         """Measure every item for every employee of the scheme and score them (re-computing
-        keeps the values entered by hand)."""
+        keeps the values entered by hand), and say what was done."""
+        sheets = kept = no_data = 0
         for period in self:
             if period.state not in ("draft", "computed"):
                 raise UserError(_(
@@ -186,8 +187,25 @@ class AftersalesKpiPeriod(models.Model):
                     hint="" if period.state == "confirmed"
                     else _(" Reset it to draft first."),
                 ))
-            period._compute_sheets()
-        return True
+            counts = period._compute_sheets()
+            sheets += counts["sheets"]
+            kept += counts["kept"]
+            no_data += counts["no_data"]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Appraisal computed"),
+                "message": _(
+                    "%(sheets)s appraisal sheets computed; %(kept)s values entered by hand "
+                    "kept; %(no_data)s items without data, scored as the scheme says.",
+                    sheets=sheets, kept=kept, no_data=no_data,
+                ),
+                # reloads the period's form under the notification
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_start_discussion(self):
         self._check_can("can_be_discussed", _("discussed"))
@@ -251,7 +269,8 @@ class AftersalesKpiPeriod(models.Model):
     # -------------------------------------------------------- business methods
     def _compute_sheets(self):
         """(Re)build the period's sheets: one per employee, one line per item, every measure
-        computed for all the employees at once (a few queries per item, none per employee)."""
+        computed for all the employees at once (a few queries per item, none per employee).
+        Returns the counts {sheets, kept (values entered by hand kept), no_data (lines)}."""
         self.ensure_one()
         scheme = self.scheme_id
         scheme._check_can_appraise()
@@ -291,6 +310,8 @@ class AftersalesKpiPeriod(models.Model):
                 sheet.write(vals)
         sheets = Sheet.browse([s.id for s in existing.values()]) | Sheet.create(new_vals)
         by_employee = {sheet.employee_id.id: sheet for sheet in sheets}
+        kept_keys = {(by_employee[employee_id].id, item_id)
+                     for employee_id, item_id in manual if employee_id in by_employee}
         # One create for every line of the period: Odoo computes their stored related fields
         # and their scores (item._score) as for a line created by hand.
         line_vals = []
@@ -310,3 +331,11 @@ class AftersalesKpiPeriod(models.Model):
                 })
         self.env["aftersales.kpi.sheet.line"].create(line_vals)
         self.write({"state": "computed"})
+        return {
+            "sheets": len(sheets),
+            "kept": sum(
+                1 for vals in line_vals
+                if not vals["no_data"] and (vals["sheet_id"], vals["item_id"]) in kept_keys
+            ),
+            "no_data": sum(1 for vals in line_vals if vals["no_data"]),
+        }

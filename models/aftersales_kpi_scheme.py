@@ -17,7 +17,15 @@ SCHEME_STATES = [
 ]
 
 # What the employees agreed to: frozen once the scheme leaves draft (a change is a new version).
-AGREED_FIELDS = {"item_ids", "base_coefficient", "department_id", "employee_ids", "company_id"}
+AGREED_FIELDS = {
+    "item_ids", "base_coefficient", "department_id", "employee_ids", "company_id", "no_data_rule",
+}
+
+# How an item with nothing to measure in the period is scored (one home: the sheet line's score).
+NO_DATA_RULES = [
+    ("left_out", "Left out, its weight shared by the measured items"),
+    ("on_target", "Scored 1, as if on target"),
+]
 
 
 class AftersalesKpiScheme(models.Model):
@@ -55,6 +63,15 @@ class AftersalesKpiScheme(models.Model):
         help="Share of last year's average monthly wage paid as base wage; the rest (the "
         "performance coefficient) is the standard performance wage, paid x the KPI value. "
         "Suggested range in Settings (handbook: 0.5 - 0.8).",
+    )
+    no_data_rule = fields.Selection(
+        NO_DATA_RULES, string="Item without Data", required=True, default="left_out",
+        tracking=True,
+        help="An item with nothing to measure in the period (no claim decided, no value "
+        "entered). Left out: it scores nothing and the weights of the measured items are scaled "
+        "up to 100 % (weights 25 / 15 / 60 with the 15 unmeasured: 25 counts 29.41 %, 60 counts "
+        "70.59 %). Scored 1: it counts as on target with its weight. A sheet with no item "
+        "measured at all is scored 1 (on target) either way.",
     )
     performance_coefficient = fields.Float(compute="_compute_performance_coefficient", digits=(3, 2))
     base_coefficient_warning = fields.Char(compute="_compute_base_coefficient_warning")

@@ -28,23 +28,51 @@ class AftersalesKpiSheetLine(models.Model):
     weight = fields.Float(string="Weight (%)", digits=(5, 2), readonly=True, aggregator="avg")
     value = fields.Float(string="Measured Value", digits=(12, 2), aggregator="avg")
     no_data = fields.Boolean(
-        help="Nothing to measure in the period (no claim reviewed, or no value entered yet): the "
-        "item is scored 1, as if on target.",
+        string="No Data",
+        help="Nothing to measure in the period (no claim decided, or no value entered yet): "
+        "scored as the scheme says (Item without Data): left out with its weight shared by "
+        "the measured items, or scored 1 as if on target.",
     )
-    score = fields.Float(
-        compute="_compute_score", store=True, precompute=True, digits=(6, 3), aggregator="avg"
+    # Not precomputed: a line's weight depends on the other lines of its sheet, all created
+    # in one go by the period.
+    score = fields.Float(compute="_compute_score", store=True, digits=(6, 3), aggregator="avg")
+    applied_weight = fields.Float(
+        string="Applied Weight (%)", compute="_compute_score", store=True, digits=(5, 2),
+        aggregator="avg",
+        help="The weight the item counts with on this sheet: its weight, 0 when it has no data "
+        "and the scheme leaves such items out, the measured items' weights then scaled up to "
+        "100 %.",
     )
     weighted_score = fields.Float(
-        compute="_compute_score", store=True, precompute=True, digits=(6, 3), aggregator="avg"
+        compute="_compute_score", store=True, digits=(6, 3), aggregator="avg"
     )
 
-    # Item parameters are read, not depended on: changing a scheme never rewrites past sheets,
-    # a recompute of the period does.
-    @api.depends("value", "no_data", "weight")
+    # Item parameters and the scheme's rule are read, not depended on: changing a scheme never
+    # rewrites past sheets, a recompute of the period does.
+    @api.depends("value", "no_data", "weight", "sheet_id.line_ids.no_data",
+                 "sheet_id.line_ids.weight")
     def _compute_score(self):
-        for line in self:
-            line.score = 1.0 if line.no_data else line.item_id._score(line.value)
-            line.weighted_score = line.score * line.weight / 100.0
+        for sheet in self.sheet_id:
+            mine = self.filtered(lambda line, sheet=sheet: line.sheet_id == sheet)
+            lines = sheet.line_ids | mine
+            counted = lines.filtered(lambda line: not line.no_data)
+            if sheet.scheme_id.no_data_rule == "on_target" or not counted:
+                counted = lines
+            scale = sum(lines.mapped("weight")) / (sum(counted.mapped("weight")) or 1.0)
+            for line in mine:
+                if line not in counted:
+                    line.update({"score": 0.0, "applied_weight": 0.0, "weighted_score": 0.0})
+                    continue
+                score = 1.0 if line.no_data else line.item_id._score(line.value)
+                applied_weight = line.weight * scale
+                line.update({
+                    "score": score,
+                    "applied_weight": applied_weight,
+                    "weighted_score": score * applied_weight / 100.0,
+                })
+        self.filtered(lambda line: not line.sheet_id).update(
+            {"score": 0.0, "applied_weight": 0.0, "weighted_score": 0.0}
+        )
 
     def write(self, vals):
         if "value" in vals:

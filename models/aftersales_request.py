@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import email_normalize, html2plaintext, is_html_empty
+from odoo.tools import email_normalize, format_date, html2plaintext, is_html_empty
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -115,7 +115,12 @@ class AftersalesRequest(models.Model):
     )
     lot_id = fields.Many2one(
         "stock.lot", string="Machine", index=True, tracking=True, check_company=True,
-        domain="[('is_machine', '=', True)]",
+        # '=?': no condition while the end user owns no machine (or is not known yet)
+        domain="[('is_machine', '=', True), ('end_user_id', '=?', machine_owner_id)]",
+    )
+    machine_owner_id = fields.Many2one(
+        "res.partner", compute="_compute_machine_owner_id",
+        help="The end user when they own machines: the Machine field offers theirs.",
     )
     product_id = fields.Many2one(
         "product.product", string="Product", compute="_compute_product_id", store=True,
@@ -231,6 +236,19 @@ class AftersalesRequest(models.Model):
         for request in self:
             if request.lot_id:
                 request.product_id = request.lot_id.product_id
+
+    @api.depends("end_user_id")
+    def _compute_machine_owner_id(self):
+        owners = {
+            end_user
+            for [end_user] in self.env["stock.lot"]._read_group(
+                [("end_user_id", "in", self.end_user_id.ids), ("is_machine", "=", True)],
+                ["end_user_id"],
+            )
+        }
+        for request in self:
+            owner = request.end_user_id
+            request.machine_owner_id = owner if owner in owners else False
 
     @api.depends("request_type")
     def _compute_service_cause(self):
@@ -571,8 +589,10 @@ class AftersalesRequest(models.Model):
         the dealer. Both dated and priced as the request: its fees at the version of the
         service charge standard valid on the request date."""
         self._check_can("can_be_settled", _("be settled"))
+        # every visit checked before any claim, invoice or transfer draws its number
         for request in self:
             request._check_settlement()
+        for request in self:
             request._create_van_picking()
             if request._is_visit_under_warranty():
                 request._create_settlement_claim()
@@ -589,6 +609,16 @@ class AftersalesRequest(models.Model):
                     "Field service %(request)s: a visit needs an engineer and a date before it is "
                     "settled.",
                     request=self.display_name,
+                )
+            )
+        visit_day = fields.Date.context_today(self, self.visit_start)
+        if visit_day > fields.Date.context_today(self):
+            raise UserError(
+                _(
+                    "Field service %(request)s: the visit is dated %(date)s, in the future. "
+                    "Settle it once the engineer has been there, or correct the visit date.",
+                    request=self.display_name,
+                    date=format_date(self.env, visit_day),
                 )
             )
         if not self.dealer_id:
@@ -857,9 +887,11 @@ class AftersalesRequest(models.Model):
                     [("company_id", "=", company.id)], limit=1
                 )
             team = teams[company]
+            # written once, in the language and date format of the owner who reads it
+            owner_env = self.with_context(lang=team.leader_id.lang or self.env.lang).env
             vals_list.append({
-                "subject": _("Maintenance due on %(date)s: %(machine)s",
-                             date=due_date, machine=lot.name),
+                "subject": owner_env._("Maintenance due on %(date)s: %(machine)s",
+                                       date=format_date(owner_env, due_date), machine=lot.name),
                 "request_type": "maintenance",
                 "channel": "outbound_call",
                 "company_id": company.id,

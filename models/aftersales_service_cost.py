@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 COST_TYPES = [
     ("conforming", "Conforming-product quality cost"),
@@ -62,7 +63,7 @@ class AftersalesServiceCost(models.Model):
                     _(
                         "%(product)s, %(month)s: a cost cannot be negative (%(amount)s).",
                         product=entry.product_id.display_name,
-                        month=entry.period_date.strftime("%Y-%m"),
+                        month=format_date(self.env, entry.period_date, date_format="MMMM y"),
                         amount=entry.amount,
                     )
                 )
@@ -96,6 +97,6 @@ class AftersalesServiceCost(models.Model):
         for entry in self:
             entry.display_name = "%s, %s: %s" % (
                 entry.product_id.display_name or "",
-                entry.period_date.strftime("%Y-%m") if entry.period_date else "",
+                format_date(self.env, entry.period_date, date_format="MMMM y"),
                 types.get(entry.cost_type, ""),
             )

@@ -34,6 +34,17 @@ class AftersalesTeam(models.Model):
         string="Members",
         domain="[('share', '=', False)]",
     )
+    # Handbook, section 2: the hotline's outbound agents (呼出坐席) make the satisfaction call-backs.
+    outbound_agent_ids = fields.Many2many(
+        "res.users",
+        "aftersales_team_outbound_agent_rel",
+        "team_id",
+        "user_id",
+        string="Outbound Agents",
+        domain="[('share', '=', False)]",
+        help="The hotline's outbound agents: the satisfaction call-backs are shared among the "
+        "outbound agents of the company's teams in turn.",
+    )
     request_count = fields.Integer(compute="_compute_request_count")
 
     def _compute_request_count(self):
@@ -59,6 +70,15 @@ class AftersalesTeam(models.Model):
     @api.model
     def _get_default_team(self):
         return self.search([("company_id", "in", self.env.companies.ids)], limit=1)
+
+    @api.model
+    def _get_outbound_agents(self, company):
+        """The outbound agents of ``company``'s active teams, in a stable order (by id), never
+        the superuser."""
+        teams = self.sudo().search([("company_id", "=", company.id)])
+        return teams.outbound_agent_ids.filtered(
+            lambda user: user.active and not user._is_superuser()
+        ).sorted("id")
 
     def action_view_requests(self):
         self.ensure_one()

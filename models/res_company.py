@@ -4,6 +4,7 @@ import pytz
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from .product_template import MARKET_UPLIFT_PART_CLASSES, ZERO_PROFIT_PART_CLASSES
 
@@ -174,7 +175,8 @@ class ResCompany(models.Model):
         "res.users",
         string="Call-back Agent",
         domain="[('share', '=', False)]",
-        help="Hotline agent who makes the satisfaction call-backs. Empty: the claim's reviewer.",
+        help="Hotline agent who makes the satisfaction call-backs when no service team has "
+        "outbound agents (they take the call-backs in turn). Empty: the claim's reviewer.",
     )
     callback_duration = fields.Float(
         string="Call-back Duration (hours)",
@@ -552,7 +554,7 @@ class ResCompany(models.Model):
                     "%(latest)s. A new version starts after the latest one (history is kept, "
                     "not rewritten): choose a later date.",
                     company=self.display_name,
-                    latest=fields.Date.to_string(self._aftersales_fee_day(latest)),
+                    latest=format_date(self.env, self._aftersales_fee_day(latest)),
                 )
             )
         items.filtered(lambda item: not item.date_end or item.date_end >= start).write(

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import escape_psql
+from odoo.tools import escape_psql, format_date
 
 WARRANTY_STATES = [
     ("not_registered", "Not yet registered"),
@@ -152,7 +152,7 @@ class StockLot(models.Model):
                     _(
                         "Machine %(machine)s: the registration date %(date)s lies in the future.",
                         machine=lot.display_name,
-                        date=lot.registration_date,
+                        date=format_date(self.env, lot.registration_date),
                     )
                 )
             if (

@@ -17,10 +17,12 @@ from . import test_request_desk
 from . import test_request_service
 from . import test_satisfaction
 from . import test_satisfaction_rpc
+from . import test_callback_agents
 from . import test_kpi
 from . import test_kpi_measures
 from . import test_kpi_access
 from . import test_kpi_scheme
+from . import test_kpi_no_data
 from . import test_statement
 from . import test_statement_per_order
 from . import test_portal

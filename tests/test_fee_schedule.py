@@ -84,7 +84,7 @@ class TestFeeVersions(AftersalesRequestCommon):
         self.assertEqual(current[self.fee_labour.product_tmpl_id], 90.0)
         self.assertEqual(current[self.fee_callout.product_tmpl_id], 35.0)
         # history is not rewritten: a version on or before the latest start is refused
-        with self.assertRaisesMessage(UserError, "already has a version from 2026-07-01"):
+        with self.assertRaisesMessage(UserError, "already has a version from 07/01/2026"):
             self._new_version(date(2026, 7, 1), {self.fee_labour: 85.0})
         self.assertEqual(len(self._items(self.fee_labour)), 2)
         # only managers make versions
@@ -137,7 +137,9 @@ class TestFeeVersions(AftersalesRequestCommon):
 
     def test_fee_schedule_pdf_shows_the_version(self):
         """Printed for 2026-05-10: valid from 2026-01-01 until 2026-06-30, labour 80.00; printed
-        for 2026-08-01: valid from 2026-07-01, labour 90.00."""
+        for 2026-08-01: valid from 2026-07-01, labour 90.00. The dates in the user's date
+        format: English with day.month.year -> "01.01.2026 until 30.06.2026" (before: ISO)."""
+        self.env["res.lang"]._activate_lang("en_US").date_format = "%d.%m.%Y"
         wizard = self.env["product.template.fee.print"].with_user(self.as_user).create(
             {"date": date(2026, 5, 10), "product_tmpl_ids": [(6, 0, self.fee_labour.product_tmpl_id.ids)]}
         )
@@ -146,14 +148,16 @@ class TestFeeVersions(AftersalesRequestCommon):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "aftersales.report_fee_schedule", action["context"]["active_ids"], data=action["data"]
         )[0].decode()
-        self.assertIn("Valid from <span>2026-01-01</span> until <span>2026-06-30</span>", html)
+        self.assertRegex(
+            html, r"Valid from <span[^>]*>01\.01\.2026</span> until <span[^>]*>30\.06\.2026</span>"
+        )
         self.assertIn("80.00", html)
         self.assertNotIn("90.00", html)
         fees = self.env["product.template"].search([("aftersales_fee_type", "!=", False)])
         html = self.env["ir.actions.report"]._render_qweb_html(
             "aftersales.report_fee_schedule", fees.ids, data={"fee_date": "2026-08-01"}
         )[0].decode()
-        self.assertIn("Valid from <span>2026-07-01</span>.", html)
+        self.assertRegex(html, r"Valid from <span[^>]*>01\.07\.2026</span>\.")
         self.assertIn("90.00", html)
         # the fee list shows today's rate (after 2026-07-01: 90)
         self.assertEqual(self.fee_labour.product_tmpl_id.aftersales_fee_rate, 90.0)

@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_request import AftersalesRequestCommon
 
@@ -83,6 +86,62 @@ class TestRequestDesk(AftersalesRequestCommon):
             form.subject = "Unknown caller"
             form.lookup = "NO-SUCH-SERIAL"
             self.assertFalse(form.lot_id)
+
+    def test_machine_offered_after_phone_lookup(self):
+        """End user A (+1 555 0101) owns SN-A-1 and SN-A-2. The clerk types their number on the
+        request form: the end user is found, the machine is left to choose, and the Machine
+        field offers exactly their two machines (not SN-B-1 of end user B). An end user who
+        owns no machine: the Machine field offers every machine again (SN-A-1, SN-A-2, SN-B-1
+        all among them). Before: every machine, whoever called."""
+        lot_a2 = self.env["stock.lot"].create({
+            "name": "SN-A-2", "product_id": self.machine.id, "dealer_id": self.dealer_a.id,
+            "dealer_delivery_date": self.lot_a.dealer_delivery_date,
+        })
+        self._register(lot_a2, self.end_user_a, 50)
+        newcomer = self.env["res.partner"].create(
+            {"name": "New End User", "is_end_user": True, "phone": "+1 555 0199"}
+        )
+        Lot = self.env["stock.lot"]
+
+        def offered(form):
+            domain = form._models_info["aftersales.request"]["fields"]["lot_id"]["domain"]
+            return Lot.search(safe_eval(domain, form._get_eval_context()))
+
+        with Form(self.env["aftersales.request"].with_user(self.as_user)) as form:
+            form.subject = "Caller"
+            form.lookup = "(1) 555-0101"
+            self.assertEqual(form.end_user_id, self.end_user_a)
+            self.assertFalse(form.lot_id)
+            self.assertEqual(offered(form), self.lot_a | lot_a2)
+            form.lot_id = lot_a2
+            form.lookup = "555 0199"
+            self.assertEqual(form.end_user_id, newcomer)
+            self.assertLessEqual(self.lot_a | lot_a2 | self.lot_b, offered(form))
+
+    def test_dates_without_seconds(self):
+        """The SLA deadline and the received time show no seconds in the list, the form and
+        the kanban card (before: 05/12/2026 14:23:11); every date-time of the request views
+        either hides its seconds or is shown as a date."""
+        views = self.env["aftersales.request"].get_views(
+            [(False, "list"), (False, "form"), (False, "kanban")]
+        )["views"]
+        datetimes = {"request_date", "sla_deadline", "visit_start", "visit_stop", "close_date"}
+        for view_type, view in views.items():
+            arch = etree.fromstring(view["arch"])
+            nodes = [
+                node for node in arch.iter("field")
+                if node.get("name") in datetimes and not node.xpath("ancestor::field")
+            ]
+            self.assertTrue(nodes or view_type == "kanban", view_type)
+            for node in nodes:
+                options = safe_eval(node.get("options") or "{}")
+                self.assertTrue(
+                    options.get("show_seconds") is False
+                    or node.get("widget") in ("date", "remaining_days"),
+                    f"{view_type}: {node.get('name')} shows seconds",
+                )
+        kanban = etree.fromstring(views["kanban"]["arch"])
+        self.assertTrue(kanban.xpath("//field[@name='sla_deadline']"))
 
     def test_mail_alias_creates_request(self):
         domain = self.env["mail.alias.domain"].create({"name": "desk.example.com"})

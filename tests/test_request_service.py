@@ -3,7 +3,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo import fields
+from odoo.tests import Form, tagged
 
 from .common_request import AftersalesRequestCommon
 
@@ -74,6 +75,36 @@ class TestRequestService(AftersalesRequestCommon):
         with self.assertRaisesMessage(UserError, "cannot be settled now"):
             request.action_settle()
 
+    def test_future_visit_refused_before_numbering(self):
+        """A visit dated tomorrow is settled from the request form: refused with the visit's
+        date, before anything is numbered. The claim sequence's next number is the same
+        before and after (say 12 and 12; before, the claim drew number 12 and was rolled back,
+        so the next one was 13), nothing was booked out of the van (3 modules stay), and the
+        request stays in progress."""
+        tomorrow = fields.Datetime.now() + timedelta(days=1)
+        with Form(self.env["aftersales.request"].with_user(self.as_user)) as form:
+            form.subject = "Visit"
+            form.team_id = self.team
+            form.request_type = "field_service"
+            form.lot_id = self.lot_a
+            form.engineer_id = self.engineer
+            form.visit_start = tomorrow
+            form.hours_spent = 1.5
+            with form.part_line_ids.new() as line:
+                line.product_id = self.module
+                line.quantity = 1.0
+        request = form.record
+        request.action_dispatch()
+        sequence = self.env["ir.sequence"].search([("code", "=", "aftersales.claim")])
+        next_number = sequence.number_next_actual
+        with self.assertRaisesMessage(UserError, "in the future"):
+            request.action_settle()
+        sequence.invalidate_recordset(["number_next_actual"])
+        self.assertEqual(sequence.number_next_actual, next_number)
+        self.assertEqual(request.state, "in_progress")
+        self.assertFalse(request.settlement_claim_id)
+        self.assertEqual(self._van_quantity(), 3.0)
+
     def test_settle_out_of_warranty_invoices_dealer(self):
         request = self._field_service(self.lot_old)
         request.action_dispatch()
@@ -133,6 +164,20 @@ class TestRequestService(AftersalesRequestCommon):
         self.assertFalse(template.has_maintenance_reminder)
         template.write({"has_maintenance_reminder": True, "maintenance_interval_months": 6})
         self.assertEqual(template.maintenance_interval_months, 6)
+
+    def test_maintenance_subject_in_owner_date_format(self):
+        """The reminder's subject carries the due date in its owner's language and date
+        format: English with day.month.year; SN-A-1 registered 100 days ago, every 3 months ->
+        due on the registration date + 3 months, e.g. registered 2026-01-01 -> "Maintenance due
+        on 01.04.2026: SN-A-1" (before: "2026-04-01")."""
+        self.env["res.lang"]._activate_lang("en_US").date_format = "%d.%m.%Y"
+        self.as_manager.lang = "en_US"
+        self.machine.product_tmpl_id.write(
+            {"has_maintenance_reminder": True, "maintenance_interval_months": 3})
+        created = self.env["aftersales.request"]._cron_create_maintenance_reminders(self.today)
+        reminder = created.filtered(lambda r: r.lot_id == self.lot_a)
+        due = self.lot_a.registration_date + relativedelta(months=3)
+        self.assertEqual(reminder.subject, f"Maintenance due on {due:%d.%m.%Y}: SN-A-1")
 
     def test_maintenance_cron_idempotent(self):
         self.machine.product_tmpl_id.write(

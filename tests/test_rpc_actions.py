@@ -1,5 +1,5 @@
 import ast
-from datetime import date
+from datetime import date, timedelta
 from collections import namedtuple
 from contextlib import closing
 from pathlib import Path
@@ -7,6 +7,7 @@ from xmlrpc.client import Fault
 
 from lxml import etree
 
+from odoo import fields
 from odoo.fields import Command
 from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
@@ -144,6 +145,11 @@ class TestRpcActions(HttpCase):
 
         def planned_callback():
             return ref("callback_pump_1002_planned_demo")
+
+        def visited_field_service():
+            # the demo visit is dispatched for tomorrow: settled once the engineer has been
+            field_service.visit_start = fields.Datetime.now() - timedelta(hours=3)
+            return Call(field_service)
 
         def answered_callback():
             callback = planned_callback()
@@ -319,7 +325,7 @@ class TestRpcActions(HttpCase):
             ("aftersales.request", "action_cancel"): on(question),
             ("aftersales.request", "action_reset"): on(ref("aftersales_request_callback_demo")),
             ("aftersales.request", "action_dispatch"): on(field_service),
-            ("aftersales.request", "action_settle"): on(field_service),
+            ("aftersales.request", "action_settle"): visited_field_service,
             ("aftersales.request", "action_create_repair"): on(repair_request),
             ("aftersales.request", "action_view_claims"): on(question),
             ("aftersales.request", "action_view_invoice"): on(question),

@@ -26,6 +26,9 @@ class TestSatisfaction(AftersalesClaimCommon):
         cls.category = cls.env["product.category"].create({"name": "Test Machines"})
         cls.machine.categ_id = cls.category
         cls.Callback = cls.env["aftersales.callback"]
+        # no outbound agents: the fallbacks (Settings' agent, then the reviewer) are tested here,
+        # the agents' turn in test_callback_agents.py
+        cls.env["aftersales.team"].search([]).outbound_agent_ids = False
 
     def _settle_claim(self, **values):
         claim = self._create_claim(reviewer_id=self.as_user.id, **values)
@@ -136,7 +139,7 @@ class TestSatisfaction(AftersalesClaimCommon):
         self.assertAlmostEqual(callback.service_cost, 11.25)
         with self.assertRaisesMessage(UserError, "cannot be recorded \\(again\\)"):
             callback.action_done()
-        planned = self.Callback.create({"lot_id": self.lot_b.id})
+        planned = self.Callback.create({"lot_id": self.lot_b.id, "user_id": self.as_user.id})
         with self.assertRaisesMessage(ValidationError, "record both the product-quality"):
             planned.action_done()
         self.assertEqual(planned.state, "planned")

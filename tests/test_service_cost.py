@@ -17,6 +17,7 @@ class TestServiceCostOnce(AftersalesRequestCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.write({"callback_duration": 0.25, "callback_user_id": False})
+        cls.env["aftersales.team"].search([]).outbound_agent_ids = False
         cls.machine.service_cost_factor = 1.5
         # noon of today (UTC): the visits, the claims and the call-back fall in one month
         cls.visit = datetime.combine(cls.today, time(12, 0))

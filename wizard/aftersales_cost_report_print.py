@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.tools import format_date
 
 PRODUCT_MEASURES = [
     "machine_count:sum", "claim_count:sum", "claim_rate:avg", "answer_count:sum",
@@ -32,7 +33,7 @@ class AftersalesCostReportPrint(models.TransientModel):
         for wizard in self:
             wizard.display_name = _(
                 "Satisfaction and cost, %(month)s",
-                month=wizard.month.strftime("%Y-%m") if wizard.month else "",
+                month=format_date(self.env, wizard.month, date_format="MMMM y"),
             )
 
     def action_print(self):
