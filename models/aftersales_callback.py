@@ -341,16 +341,22 @@ class AftersalesCallback(models.Model):
         assigned = self.filtered("user_id")
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
-        for callback in assigned:  # a loop, not a comprehension: _() finds self.env's language
+        for callback in assigned:
+            # written for the agent, in the agent's language
+            agent = callback.user_id.sudo()
+            env = self.with_context(lang=agent.lang or self.env.lang).env
             vals_list.append({
                 "activity_type_id": activity_type.id,
-                "summary": activity_type.summary,
+                "summary": agent._aftersales_activity_summary(
+                    "aftersales.mail_activity_type_satisfaction_callback"
+                ),
                 "automated": True,
-                "note": _(
+                "note": env._(
                     "Call %(end_user)s (%(contact)s) about %(machine)s: product quality and "
                     "service quality, 1 to 5.",
                     end_user=callback.end_user_id.display_name,
-                    contact=callback.phone or callback.mobile or callback.email or _("no contact"),
+                    contact=callback.phone or callback.mobile or callback.email
+                    or env._("no contact"),
                     machine=callback.lot_id.display_name or callback.product_id.display_name,
                 ),
                 "date_deadline": callback.due_date,

@@ -910,9 +910,11 @@ class AftersalesRequest(models.Model):
                 "res_model_id": model_id,
                 "res_id": request.id,
                 "activity_type_id": activity_type.id if activity_type else False,
-                # env._: a comprehension's frame has no env for _() to find the language in
-                "summary": self.env._("Remind %(customer)s of the maintenance",
-                                      customer=request.end_user_id.name or request.lot_id.name),
+                # in the language of the one who calls
+                "summary": self.with_context(lang=request.user_id.lang or self.env.lang).env._(
+                    "Remind %(customer)s of the maintenance",
+                    customer=request.end_user_id.name or request.lot_id.name,
+                ),
                 "date_deadline": request.maintenance_due_date,
                 "user_id": request.user_id.id,
             }

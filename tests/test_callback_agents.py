@@ -1,5 +1,7 @@
 from odoo import SUPERUSER_ID
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationImporter
 
 from .common_claim import AftersalesClaimCommon
 from .test_product_archive import _load_migration
@@ -115,3 +117,24 @@ class TestCallbackAgents(AftersalesClaimCommon):
             [callback.activity_ids.user_id for callback in planned], [self.agent_a, self.agent_b]
         )
         self.assertEqual(done.user_id.id, SUPERUSER_ID)
+
+    def test_activity_in_the_agents_language(self):
+        """Agent B works in Chinese: the call-back activity the reviewer's approval (in English)
+        gives B reads in Chinese, summary and note (回访终端用户 ...), Agent A's in English."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        importer.load_file(file_path("aftersales/i18n/zh_CN.po"), "zh_CN")
+        importer.save(overwrite=True)
+        self.env.invalidate_all()
+        self.agent_b.lang = "zh_CN"
+        callback_type = self.env.ref("aftersales.mail_activity_type_satisfaction_callback")
+        team = self.Team.create({"name": "Test Hotline", "company_id": self.company.id})
+        team.outbound_agent_ids = self.agent_a | self.agent_b
+        to_a, to_b = (self._settle(lot).callback_ids.activity_ids for lot in self.lots[:2])
+        self.assertEqual(to_a.user_id, self.agent_a)
+        self.assertEqual(to_b.user_id, self.agent_b)
+        self.assertEqual(to_a.summary, callback_type.summary)
+        self.assertEqual(to_b.summary, callback_type.with_context(lang="zh_CN").summary)
+        self.assertIn("回访终端用户", to_b.summary)
+        self.assertTrue(to_a.note.startswith("<p>Call "), to_a.note)
+        self.assertNotIn("Call ", to_b.note)
