@@ -341,15 +341,19 @@ class AftersalesCallback(models.Model):
         assigned = self.filtered("user_id")
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
+        # written for each agent in the agent's language: one environment and one summary per
+        # language, not per call-back
+        lang_of = {agent: agent.lang or self.env.lang for agent in assigned.user_id.sudo()}
+        env_of = {lang: self.with_context(lang=lang).env for lang in set(lang_of.values())}
+        summary_of = {
+            lang: activity_type.with_context(lang=lang).summary for lang in env_of
+        }
         for callback in assigned:
-            # written for the agent, in the agent's language
-            agent = callback.user_id.sudo()
-            env = self.with_context(lang=agent.lang or self.env.lang).env
+            lang = lang_of[callback.user_id]
+            env = env_of[lang]
             vals_list.append({
                 "activity_type_id": activity_type.id,
-                "summary": agent._aftersales_activity_summary(
-                    "aftersales.mail_activity_type_satisfaction_callback"
-                ),
+                "summary": summary_of[lang],
                 "automated": True,
                 "note": env._(
                     "Call %(end_user)s (%(contact)s) about %(machine)s: product quality and "
