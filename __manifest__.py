@@ -6,19 +6,22 @@
     "summary": "Machine archive by serial number, end users, dealers, warranty, the service fee "
     "schedule and spare-parts stock for a manufacturer's after-sales service",
     "description": """
-After-sales service for a manufacturer that sells machines through dealers.
+After-sales service for a manufacturer that sells machines through dealers (Odoo portal for
+dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
 
-* Product archive: every machine by serial number (on stock.lot) with the dealer that
-  bought it, the end user who owns it and its warranty, filled by real deliveries.
-* Customer archives: dealers with a dealer level and code, end users served by a dealer.
-* Part classes on products (finished product, module, standard part, wear part,
-  core IP part), serviceable-part flag, warranty months, service cost amplification.
-* Service charge standard: the fee schedule (labour, travel, inspection...) in dated versions,
-  claims and visits priced at the version of their date, printable for any day.
-* Spare-parts stock: core IP parts never leave the company nor get a price, only serviceable
-  parts are sold to dealers, a claimed-parts room per warehouse, the purchase-to-consumption
-  chain of every part with the open-loop exceptions, reserve plans that set the reordering
-  rules from the service history, and the stock aging against the 80%-within-3-months target.
+* Product archive: every machine by serial number (on stock.lot) with its dealer, end user,
+  warranty; customer archives of dealers (levels) and end users.
+* Spare parts: part classes, service BOMs, the double rule and zero profit in every price-list
+  mode, core IP parts never priced, parts quotes to dealers only, a published service charge
+  standard in dated versions.
+* Warranty claims checked against the archive, reviewed (default reviewer or round robin),
+  credited as credit notes; dealer settlement per order, monthly or quarterly, with statements
+  the dealer confirms on the portal and gift credit on a loyalty eWallet.
+* Service desk (hotline, complaints, field service, repairs, maintenance reminders),
+  satisfaction call-backs by the outbound agents, satisfaction cost without double counting.
+* Spare-parts stock: reserve plans from service history by source, claimed-parts room, the
+  purchase-to-consumption chain, stock aging against the company's target.
+* KPI appraisal: schemes agreed by the employees, approved, revised as versions.
 """,
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",

@@ -41,6 +41,8 @@ SHOTS = [
     ("portal_claims", "dealer.north", "/my/claims", DESKTOP, "table"),
     ("portal_parts", "dealer.north", "/my/parts", DESKTOP, "table"),
     ("portal_claims_phone", "dealer.north", "/my/claims", PHONE, "table"),
+    ("portal_claim_phone", "dealer.north", "/my/claims/{portal_claim}", PHONE, ".o_aftersales_claim_amounts"),
+    ("portal_statement_phone", "dealer.north", "/my/statements/{portal_statement}", PHONE, "#closing_balance"),
     # the same screens as a Chinese user reads them (the user's language set for the shot)
     ("claim_form_zh_CN", "admin", "/odoo/action-aftersales.aftersales_claim_action/{claim}", DESKTOP,
      ".o_form_view .o_field_one2many .o_data_row", "zh_CN"),
@@ -85,6 +87,8 @@ def record_ids(url, db):
         "claim": search("aftersales.claim", [("state", "=", "submitted")]),
         "pricing_run": search("aftersales.pricing.run", [], "id desc"),
         "reserve_plan": search("aftersales.reserve.plan", [], "id desc"),
+        "portal_claim": search("aftersales.claim", [("dealer_id.user_ids.login", "=", "dealer.north")], "id desc"),
+        "portal_statement": search("aftersales.statement", [("dealer_id.user_ids.login", "=", "dealer.north")], "id desc"),
     }
 
 
