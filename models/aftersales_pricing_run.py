@@ -370,7 +370,8 @@ class AftersalesPricingRun(models.Model):
         """What Apply changed: one sentence per price list (``changes`` from ``_apply_prices``)."""
         self.ensure_one()
         lines = [
-            _(
+            # env._: a comprehension's frame has no env for _() to find the language in
+            self.env._(
                 "%(pricelist)s: prices created %(created)s, updated %(updated)s, unchanged %(unchanged)s.",
                 pricelist=pricelist.display_name, created=created, updated=updated,
                 unchanged=unchanged,
