@@ -5,7 +5,8 @@
 
 Logs in as each demo user, opens each page at desktop (1400x900) or phone (390x844) size, waits
 until Odoo has drawn it, and writes ``static/description/<name>.png``. The pages are listed in
-``SHOTS`` below; the user guide (readme/USAGE.md) shows them.
+``SHOTS`` below; the user guide (readme/USAGE.md) shows them. The Chinese shots need a CJK font
+on the machine (Debian's ``fonts-noto-cjk``); without one Chromium draws boxes.
 """
 import argparse
 import base64
@@ -87,8 +88,8 @@ def record_ids(url, db):
         "claim": search("aftersales.claim", [("state", "=", "submitted")]),
         "pricing_run": search("aftersales.pricing.run", [], "id desc"),
         "reserve_plan": search("aftersales.reserve.plan", [], "id desc"),
-        "portal_claim": search("aftersales.claim", [("dealer_id.user_ids.login", "=", "dealer.north")], "id desc"),
-        "portal_statement": search("aftersales.statement", [("dealer_id.user_ids.login", "=", "dealer.north")], "id desc"),
+        "portal_claim": search("aftersales.claim", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north"), ("state", "=", "settled")], "id desc"),
+        "portal_statement": search("aftersales.statement", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north")], "id desc"),
     }
 
 
@@ -190,12 +191,14 @@ def main():
         for name, user, path, size, selector, *lang in SHOTS:
             if args.only and name not in args.only:
                 continue
-            if user not in sessions:
-                sessions[user] = login(args.url, args.db, user)
             target = os.path.join(ROOT, "static", "description", f"{name}.png")
             before = set_language(args.url, args.db, user, lang[0]) if lang else None
             try:
-                browser.shot(args.url + path.format(**ids), sessions[user], size, selector, target)
+                # a session per user and language: the portal keeps the language of the login
+                key = (user, lang[0] if lang else None)
+                if key not in sessions:
+                    sessions[key] = login(args.url, args.db, user)
+                browser.shot(args.url + path.format(**ids), sessions[key], size, selector, target)
             finally:
                 if before:
                     set_language(args.url, args.db, user, before)
