@@ -47,3 +47,4 @@ from . import test_screens
 from . import test_claim_assignment
 from . import test_claim_part_lines
 from . import test_claim_reviewer_ui
+from . import test_ui_chinese
