@@ -1427,7 +1427,9 @@ class AftersalesClaim(models.Model):
                 claim._prepare_callback_vals(today, agent)
                 for claim, agent in zip(company_claims, agents)
             ]
-        callbacks = Callback.create(vals_list)
+        # the agents' work queue, filled in batches: no "you have been assigned" e-mail per
+        # call-back (they are followers and get the call-back activity)
+        callbacks = Callback.with_context(mail_auto_subscribe_no_notify=True).create(vals_list)
         callbacks._schedule_activities()
         return callbacks
 

@@ -55,6 +55,12 @@ class TestCallbackAgents(AftersalesClaimCommon):
         self.assertEqual(
             [claim.callback_ids.activity_ids.user_id for claim in claims], agents
         )
+        # a work queue, not three e-mails: no assignment notification per call-back
+        self.assertFalse(self.env["mail.message"].search([
+            ("model", "=", "aftersales.callback"),
+            ("res_id", "in", self.env["aftersales.claim"].concat(*claims).callback_ids.ids),
+            ("message_type", "=", "user_notification"),
+        ]))
         # a batch: three claims approved together continue the turn, B, A, B
         batch = self.env["aftersales.claim"].browse(
             [self._create_claim(lot=lot, reviewer_id=self.as_user.id).id for lot in self.lots[3:]]

@@ -394,6 +394,11 @@ class TestClaimSettlementQueries(AftersalesClaimCommon):
 
     def _submitted_claims(self, count, first_day):
         self.company.claim_reviewer_id = self.as_user  # who approves them: no change of reviewer
+        # the call-backs go to the approver too: the followers and activities Odoo's mail
+        # adds for another user (the demo's hotline agents) are mail's cost, not the claims'
+        self.env["aftersales.team"].search([("company_id", "=", self.company.id)]).write(
+            {"outbound_agent_ids": [Command.set(self.as_user.ids)]}
+        )
         claims = self.env["aftersales.claim"].concat(*(
             self._create_claim(failure_date=self.failure_date - timedelta(days=first_day + n))
             for n in range(count)
@@ -431,5 +436,6 @@ class TestClaimSettlementQueries(AftersalesClaimCommon):
             Move = self.env["account.move"].with_context(tracking_disable=False)
             odoo = self._count_queries(lambda: Move.create(vals_list).action_post())
             share[count] = ours - odoo
-        self.assertLessEqual(share[2], 45, "the claims' fixed share of a batch")
+        # 45, and 2 for the hotline's turn (its outbound agents, the latest call-back's agent)
+        self.assertLessEqual(share[2], 47, "the claims' fixed share of a batch")
         self.assertLessEqual(share[8] - share[2], 6 * 5, "at most 5 queries more a claim than Odoo's")
