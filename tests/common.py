@@ -68,6 +68,11 @@ class BrowserCase(HttpCase):
             if "was always falsy" not in str(error):
                 raise
             _logger.warning("The page was not ready in time (%s): trying once more", error)
+        except TimeoutError as error:
+            # the browser did not answer Odoo's readiness check in time (assets being built)
+            if "isTourReady" not in str(error):
+                raise
+            _logger.warning("The page did not answer in time (%s): trying once more", error)
         try:
             return super().browser_js(*args, **kwargs)
         except unittest.SkipTest as error:

@@ -66,6 +66,16 @@ class TestClaimConcurrency(TransactionCase):
             claims = env["aftersales.claim"].browse(getattr(self, "claim_ids", [])).exists()
             moves = claims.refund_move_id
             ids = tuple(claims.ids) or (0,)
+            # the satisfaction call-backs of the approved claims, with their agents' activities
+            callback_ids = tuple(env["aftersales.callback"].with_context(active_test=False).search(
+                [("claim_id", "in", claims.ids)]).ids) or (0,)
+            for table, model_column in (("mail_message", "model"), ("mail_followers", "res_model"),
+                                        ("mail_activity", "res_model")):
+                cr.execute(
+                    f"DELETE FROM {table} WHERE {model_column} = 'aftersales.callback' AND res_id IN %s",
+                    [callback_ids],
+                )
+            cr.execute("DELETE FROM aftersales_callback WHERE id IN %s", [callback_ids])
             cr.execute("DELETE FROM mail_message WHERE model = 'aftersales.claim' AND res_id IN %s", [ids])
             cr.execute("DELETE FROM mail_followers WHERE res_model = 'aftersales.claim' AND res_id IN %s", [ids])
             cr.execute("DELETE FROM mail_activity WHERE res_model = 'aftersales.claim' AND res_id IN %s", [ids])
