@@ -327,8 +327,7 @@ class AftersalesCallback(models.Model):
             [("company_id", "=", company.id), ("user_id", "in", agents.ids)],
             order="id desc", limit=1,
         ).user_id
-        start = agents.ids.index(last.id) + 1 if last else 0
-        return [agents[(start + index) % len(agents)] for index in range(count)]
+        return agents._aftersales_take_turns(last, count)
 
     def _schedule_activities(self):
         """A call-back activity for the agent of each call-back. What ``activity_schedule``

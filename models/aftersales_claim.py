@@ -1048,10 +1048,8 @@ class AftersalesClaim(models.Model):
                 order="submit_date desc, id desc",
                 limit=1,
             ).reviewer_id
-            start = reviewers.ids.index(last.id) + 1 if last else 0
             turns = {}
-            for index, claim in enumerate(claims):
-                reviewer = reviewers[(start + index) % len(reviewers)]
+            for claim, reviewer in zip(claims, reviewers._aftersales_take_turns(last, len(claims))):
                 turns[reviewer] = turns.get(reviewer, claims.browse()) | claim
             for reviewer, reviewer_claims in turns.items():
                 reviewer_claims.reviewer_id = reviewer
