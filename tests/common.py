@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools import SQL
+from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationImporter
 
 _logger = logging.getLogger(__name__)
 
@@ -27,6 +29,18 @@ def explain_with_indexes(cr, queries, drop_indexes=()):
     finally:
         cr.execute("ROLLBACK TO SAVEPOINT plan")
     return plans
+
+
+def load_translations(env, langs=("zh_CN", "zh_TW"), modules=("aftersales",)):
+    """Activate ``langs`` and load the .po files of ``modules`` into the database, as Odoo does
+    when a language is installed or the add-on updated, inside the test's transaction."""
+    importer = TranslationImporter(env.cr, verbose=False)
+    for lang in langs:
+        env["res.lang"]._activate_lang(lang)
+        for module in modules:
+            importer.load_file(file_path(f"{module}/i18n/{lang}.po"), lang)
+    importer.save(overwrite=True)
+    env.invalidate_all()
 
 
 def use_one_time_zone(env):

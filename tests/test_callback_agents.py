@@ -1,8 +1,7 @@
 from odoo import SUPERUSER_ID
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools.misc import file_path
-from odoo.tools.translate import TranslationImporter
 
+from .common import load_translations
 from .common_claim import AftersalesClaimCommon
 from .test_product_archive import _load_migration
 
@@ -127,11 +126,7 @@ class TestCallbackAgents(AftersalesClaimCommon):
     def test_activity_in_the_agents_language(self):
         """Agent B works in Chinese: the call-back activity the reviewer's approval (in English)
         gives B reads in Chinese, summary and note (回访终端用户 ...), Agent A's in English."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        importer = TranslationImporter(self.env.cr, verbose=False)
-        importer.load_file(file_path("aftersales/i18n/zh_CN.po"), "zh_CN")
-        importer.save(overwrite=True)
-        self.env.invalidate_all()
+        load_translations(self.env, ["zh_CN"])
         self.agent_b.lang = "zh_CN"
         callback_type = self.env.ref("aftersales.mail_activity_type_satisfaction_callback")
         team = self.Team.create({"name": "Test Hotline", "company_id": self.company.id})

@@ -3,9 +3,8 @@ from datetime import timedelta
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
-from odoo.tools.misc import file_path
-from odoo.tools.translate import TranslationImporter
 
+from .common import load_translations
 from .common_claim import AftersalesClaimCommon
 
 
@@ -247,12 +246,7 @@ class TestClaimReview(AftersalesClaimCommon):
         """A reviewer working in Chinese gets the review activity and the end-user correction in
         Chinese, though the claim was filed in English: summaries 审核索赔单 / 根据索赔单更新终端用户
         档案, and the corrected details by their labels (电话: +1 555 0199), not field names."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        importer = TranslationImporter(self.env.cr, verbose=False)
-        importer.load_file(file_path("aftersales/i18n/zh_CN.po"), "zh_CN")
-        importer.load_file(file_path("base/i18n/zh_CN.po"), "zh_CN")  # the partner's labels
-        importer.save(overwrite=True)
-        self.env.invalidate_all()
+        load_translations(self.env, ["zh_CN"], ["aftersales", "base"])  # base: the partner's labels
         self.as_user.lang = "zh_CN"
         review_type = self.env.ref("aftersales.mail_activity_type_claim_review")
         end_user_type = self.env.ref("aftersales.mail_activity_type_claim_end_user")

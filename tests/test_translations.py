@@ -5,7 +5,9 @@ from lxml import etree
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
-from odoo.tools.translate import TranslationImporter, code_translations
+from odoo.tools.translate import code_translations
+
+from .common import load_translations
 
 LANGS = ("zh_CN", "zh_TW")
 
@@ -22,13 +24,8 @@ class TestHandbookTranslations(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        importer = TranslationImporter(cls.env.cr, verbose=False)
-        for lang in LANGS:
-            cls.env["res.lang"]._activate_lang(lang)
-            importer.load_file(file_path(f"aftersales/i18n/{lang}.po"), lang)
-        importer.save(overwrite=True)
+        load_translations(cls.env, LANGS)
         cls.env.registry.clear_cache()
-        cls.env.invalidate_all()
 
     def _label(self, model, field, lang):
         return self.env[model].with_context(lang=lang).fields_get([field])[field]["string"]

@@ -1,8 +1,6 @@
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
-from odoo.tools.translate import TranslationImporter
 
-from .common import BrowserCase
+from .common import BrowserCase, load_translations
 from .common_claim import AftersalesClaimCommon
 
 
@@ -15,13 +13,7 @@ class TestChineseUi(BrowserCase, AftersalesClaimCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        importer = TranslationImporter(cls.env.cr, verbose=False)
-        for lang in ("zh_CN", "zh_TW"):
-            cls.env["res.lang"]._activate_lang(lang)
-            for module in ("base", "web", "portal", "aftersales"):
-                importer.load_file(file_path(f"{module}/i18n/{lang}.po"), lang)
-        importer.save(overwrite=True)
-        cls.env.invalidate_all()
+        load_translations(cls.env, modules=("base", "web", "portal", "aftersales"))
         cls.claim = cls._create_claim()
         cls.claim.name = "TOUR-ZH-CLM"
         cls.claim.action_submit()
