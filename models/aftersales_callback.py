@@ -343,9 +343,13 @@ class AftersalesCallback(models.Model):
         # written for each agent in the agent's language: one environment and one summary per
         # language, not per call-back
         lang_of = {agent: agent.lang or self.env.lang for agent in assigned.user_id.sudo()}
-        env_of = {lang: self.with_context(lang=lang).env for lang in set(lang_of.values())}
+        agent_of = {lang: agent for agent, lang in lang_of.items()}  # one agent per language
+        env_of = {lang: self.with_context(lang=lang).env for lang in agent_of}
         summary_of = {
-            lang: activity_type.with_context(lang=lang).summary for lang in env_of
+            lang: agent._aftersales_activity_summary(
+                "aftersales.mail_activity_type_satisfaction_callback"
+            )
+            for lang, agent in agent_of.items()
         }
         for callback in assigned:
             lang = lang_of[callback.user_id]
