@@ -108,6 +108,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "reports/aftersales_stock_aging_report_views.xml",
         "views/portal_statement_templates.xml",
         "views/portal_templates.xml",
+        "views/aftersales_job_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [

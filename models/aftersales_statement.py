@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict, namedtuple
 from datetime import datetime, time
 
@@ -11,6 +12,8 @@ from odoo.tools.translate import LazyTranslate
 
 from .aftersales_claim import APPROVED_UNSETTLED_STATES, STATEMENT_SETTLEMENT_MODES
 from .res_partner import PER_ORDER_MODE
+
+_logger = logging.getLogger(__name__)
 
 _lt = LazyTranslate(__name__)
 
@@ -31,6 +34,8 @@ FROZEN_WRITABLE = {
 # The accounts a statement reads: every receivable account, as Odoo's partner ledger does (a dealer
 # given another receivable account keeps the balance of the first one)
 LEDGER_ACCOUNT_TYPE = "asset_receivable"
+# Dealers drawn in one transaction of a background draw; a draw of no more runs at once.
+STATEMENT_BATCH = 50
 
 # A journal entry of a statement's period as the statement run reads it: the dealer's balance on
 # it and the entry's columns the statement lines show
@@ -378,10 +383,10 @@ class AftersalesStatement(models.Model):
     @api.model
     def _cron_generate(self):
         """First day of the month: draft (and, by setting, send) the previous period's
-        statement of every dealer with something to state (``_get_idle_dealers``)."""
+        statement of every dealer with something to state (``_get_idle_dealers``); more dealers
+        than one batch are drawn as a background job."""
         today = self._get_user_today()
         for company in self.env["res.company"].search([]):
-            self_company = self.with_company(company)
             dealers = self.env["res.partner"].with_company(company).search([
                 ("is_dealer", "=", True),
                 ("is_company", "=", True),
@@ -393,11 +398,57 @@ class AftersalesStatement(models.Model):
                 if period:
                     by_period[period] |= dealer
             for (date_from, date_to), period_dealers in by_period.items():
-                statements = self_company._generate(
-                    period_dealers, date_from, date_to, skip_frozen=True
-                )
-                if company.aftersales_statement_auto_send:
-                    statements.filtered(lambda s: s.state == "draft").action_send()
+                try:
+                    self.with_company(company)._start_draw(
+                        period_dealers, date_from, date_to,
+                        send=company.aftersales_statement_auto_send, skip_frozen=True,
+                    )
+                except UserError as error:  # the same month already being drawn by a job
+                    _logger.info("Statements of %s not queued: %s", company.name, error)
+
+    # --------------------------------------------------------------- background
+    @api.model
+    def _start_draw(self, dealers, date_from, date_to, send=False, skip_frozen=False):
+        """Draw the statements of ``dealers`` now, or as a background job when they are more
+        than one batch (``aftersales.job``); a ``JobStart``."""
+        company = self.env.company
+        return self.env["aftersales.job"]._run_or_queue(
+            self, "_job_draw", dealers,
+            name=_("Statements %(start)s - %(end)s, %(company)s", company=company.name,
+                   start=format_date(self.env, date_from), end=format_date(self.env, date_to)),
+            batch_size=STATEMENT_BATCH,
+            params={"date_from": fields.Date.to_string(date_from),
+                    "date_to": fields.Date.to_string(date_to),
+                    "send": send, "skip_frozen": skip_frozen},
+            done_method="_job_draw_done",
+            key=f"aftersales.statement:{company.id}:{date_from}:{date_to}",
+        )
+
+    @api.model
+    def _job_draw(self, dealers, date_from, date_to, send=False, skip_frozen=False):
+        """One batch of ``_start_draw``: the statements of ``dealers`` drawn (and sent)."""
+        result = self._draw(dealers, fields.Date.to_date(date_from), fields.Date.to_date(date_to),
+                            skip_frozen=skip_frozen)
+        statements = result.drawn | result.updated
+        if send:
+            statements.filtered(lambda s: s.state == "draft").action_send()
+        return {"drawn": len(result.drawn), "updated": len(result.updated),
+                "skipped": len(result.skipped), "statement_ids": statements.ids}
+
+    @api.model
+    def _job_draw_done(self, job, counts):
+        """What a draw did, in one sentence for the user."""
+        message = _(
+            "%(drawn)s drawn, %(updated)s updated, %(skipped)s skipped.",
+            drawn=counts.get("drawn", 0), updated=counts.get("updated", 0),
+            skipped=counts.get("skipped", 0),
+        )
+        if counts.get("skipped"):
+            message += " " + _(
+                "Skipped: dealers with no entry and no balance in the period, and statements "
+                "already sent to their dealer."
+            )
+        return message
 
     # --------------------------------------------------------------- generation
     @api.model

@@ -39,21 +39,13 @@ class AftersalesStatementGenerate(models.TransientModel):
         ])
         if not dealers:
             raise UserError(_("There is no dealer to draw a statement for."))
-        result = self.env["aftersales.statement"].with_company(self.company_id)._draw(
-            dealers, self.date_from, self.date_to
+        start = self.env["aftersales.statement"].with_company(self.company_id)._start_draw(
+            dealers, self.date_from, self.date_to, send=self.send
         )
-        statements = result.drawn | result.updated
-        if self.send:
-            statements.filtered(lambda s: s.state == "draft").action_send()
-        message = _(
-            "%(drawn)s drawn, %(updated)s updated, %(skipped)s skipped.",
-            drawn=len(result.drawn), updated=len(result.updated), skipped=len(result.skipped),
-        )
-        if result.skipped:
-            message += " " + _(
-                "Skipped: dealers with no entry and no balance in the period, and statements "
-                "already sent to their dealer."
-            )
+        if start.job:
+            return start.job._action_queued()
+        statements = self.env["aftersales.statement"].browse(start.counts["statement_ids"])
+        message = start.summary
         if statements:
             next_action = self.env["ir.actions.act_window"]._for_xml_id(
                 "aftersales.aftersales_statement_action"
