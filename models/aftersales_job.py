@@ -141,16 +141,18 @@ class AftersalesJob(models.Model):
     # ------------------------------------------------------------------ start
     @api.model
     def _run_or_queue(self, record, method, units, *, name, batch_size, params=None,
-                      done_method=None, key=None):
+                      done_method=None, key=None, background=None):
         """Run ``record.method(units, **params)`` now when ``units`` fit in one batch; else queue
-        a job of batches of ``batch_size`` and wake the lanes.
+        a job of batches of ``batch_size`` and wake the lanes. ``background`` True queues even
+        one batch (work that cannot be cut but takes long, e.g. a pricing run's solve), False
+        runs everything now.
 
         :return: a ``JobStart``: the job queued (empty when the work ran now) and, when it ran
             now, the counts ``method`` returned and the sentence ``done_method`` said of them
         """
         params = params or {}
         batch_size = self._get_batch_size(batch_size)
-        if len(units) <= batch_size:
+        if background is False or (len(units) <= batch_size and not background):
             counts = getattr(record, method)(units, **params) or {}
             summary = getattr(record, done_method)(self.browse(), counts) if done_method else ""
             return JobStart(self.browse(), counts, summary)
@@ -351,7 +353,7 @@ class AftersalesJob(models.Model):
                 })
         failed = self.failure_ids
         state = "failed" if failed else "done"
-        lines = [summary or _("%(count)s records done.", count=self.done_count)]
+        lines = (summary or _("%(count)s records done.", count=self.done_count)).split("\n")
         if failed:
             lines.append(_(
                 "%(count)s failed (they are listed on the job, with the reason; fix them and "

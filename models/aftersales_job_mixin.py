@@ -43,6 +43,7 @@ class AftersalesJobMixin(models.AbstractModel):
             record.is_aftersales_job_running = bool(job) and job.state in ("queued", "running")
 
     def _check_no_running_job(self):
+        self.invalidate_recordset(["is_aftersales_job_running"])  # a job queued in this transaction
         running = self.filtered("is_aftersales_job_running")[:1]
         if running:
             raise UserError(_(

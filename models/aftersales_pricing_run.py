@@ -10,6 +10,12 @@ from odoo.tools import float_round
 from .product_template import SALEABLE_PART_CLASSES
 from .res_company import DOUBLE_RULE_RATIO, PRICELIST_MODES
 
+# Parts whose prices one transaction of a background apply writes; an apply of no more runs at
+# once. A run over more serviceable parts than PRICING_COMPUTE_AT_ONCE is computed in the
+# background (the solve is one piece of work: one batch).
+PRICING_BATCH = 1000
+PRICING_COMPUTE_AT_ONCE = 2000
+
 
 class AftersalesPricingRun(models.Model):
     """A proposal of spare-part prices under the double rule, kept for history and continuity.
@@ -51,7 +57,7 @@ class AftersalesPricingRun(models.Model):
 
     _name = "aftersales.pricing.run"
     _description = "Spare-Parts Pricing Run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.job.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -142,15 +148,42 @@ class AftersalesPricingRun(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_compute(self):
+        self._check_no_running_job()
         for run in self:
             if not run.can_be_computed:
                 raise UserError(_("%(run)s: only a draft or computed run can be computed.", run=run.name))
-            run._compute_proposal()
+        Job = self.env["aftersales.job"]
+        for run in self:
+            parts = self.env["product.product"].with_company(run.company_id).search_count(
+                [("aftersales_part_class", "in", SALEABLE_PART_CLASSES), ("is_serviceable_part", "=", True)]
+            )
+            start = Job._run_or_queue(
+                run, "_job_compute", run,
+                name=_("Compute %(run)s", run=run.name), batch_size=1,
+                done_method="_job_compute_done", key=f"{run._name}:{run.id}",
+                background=parts > Job._get_batch_size(PRICING_COMPUTE_AT_ONCE),
+            )
+            if start.job and len(self) == 1:
+                return start.job._action_queued()
         return True
 
+    def _job_compute(self, runs):
+        """The background compute's one batch: the proposal of the run."""
+        runs._compute_proposal()
+        return {"parts": sum(len(run.line_ids) for run in runs)}
+
+    def _job_compute_done(self, job, counts):
+        return _("%(run)s computed: %(parts)s parts priced, %(out)s finished products out of "
+                 "tolerance.", run=self.name, parts=counts.get("parts", 0),
+                 out=self.out_of_tolerance_count)
+
     def action_apply(self):
+        """Write the proposal into the price lists: at once for a run of up to one batch of
+        parts, else as a background job (``aftersales.job``) whose batches write the prices of
+        ``PRICING_BATCH`` parts each, the run applied when the last one is done."""
         if not self.env.user.has_group("aftersales.group_aftersales_manager"):
             raise AccessError(_("Only After-Sales managers can apply a pricing run to the price lists."))
+        self._check_no_running_job()
         for run in self:
             if run.state == "applied":
                 raise UserError(_("%(run)s has already been applied.", run=run.name))
@@ -164,23 +197,63 @@ class AftersalesPricingRun(models.Model):
                 )
             if run.state != "computed":
                 raise UserError(_("%(run)s: compute the run before applying it.", run=run.name))
-            changes = run._apply_prices()
-            run.write({"state": "applied", "date_applied": fields.Datetime.now(),
-                       "applied_uid": self.env.uid})
-            summary = run._get_apply_summary(changes)
-            run.message_post(body=Markup("<br/>").join(summary), subtype_xmlid="mail.mt_note")
+        summaries = []
+        for run in self:
+            start = self.env["aftersales.job"]._run_or_queue(
+                run, "_job_apply_prices", run.line_ids,
+                name=_("Apply %(run)s", run=run.name), batch_size=PRICING_BATCH,
+                done_method="_job_apply_done", key=f"{run._name}:{run.id}",
+            )
+            if start.job:
+                if len(self) == 1:
+                    return start.job._action_queued()
+                continue
+            summaries.append(start.summary)
+            run.message_post(body=Markup("<br/>").join(start.summary.split("\n")),
+                             subtype_xmlid="mail.mt_note")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": _("Prices applied"),
-                "message": " ".join(summary) if len(self) == 1 else _(
+                "message": summaries[0].replace("\n", " ") if len(self) == 1 else _(
                     "%(count)s pricing runs applied: see each run's history.", count=len(self)
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _job_apply_prices(self, lines):
+        """One batch of the apply: the prices of ``lines`` written into the price lists
+        (``_apply_prices``); counts per price list."""
+        counts = {}
+        for pricelist, figures in self._apply_prices(lines).items():
+            for what, figure in zip(("created", "updated", "unchanged"), figures):
+                counts[f"{pricelist.id}:{what}"] = figure
+        return counts
+
+    def _job_apply_done(self, job, counts):
+        """After the last batch: the levels' lists brought in line, the run applied; what Apply
+        changed, a line per price list."""
+        self.ensure_one()
+        if self.mode == "market_level":
+            # Creates the lists levels lack and repairs rules changed by hand; lists already
+            # right are not written (their rules follow the market list by formula).
+            self.env["aftersales.dealer.level"].with_company(self.company_id).search(
+                [("company_id", "in", [False, self.company_id.id])]
+            )._sync_pricelist()
+        self.write({"state": "applied", "date_applied": fields.Datetime.now(),
+                    "applied_uid": self.env.uid})
+        changes = {}
+        for key, figure in counts.items():
+            pricelist_id, what = key.split(":")
+            pricelist = self.env["product.pricelist"].browse(int(pricelist_id))
+            changes.setdefault(pricelist, {})[what] = figure
+        return "\n".join(self._get_apply_summary({
+            pricelist: (figures.get("created", 0), figures.get("updated", 0), figures.get("unchanged", 0))
+            for pricelist, figures in changes.items()
+        }))
 
     def action_cancel(self):
         if any(not run.can_be_cancelled for run in self):
@@ -382,20 +455,22 @@ class AftersalesPricingRun(models.Model):
             lines.append(_("The dealer levels' lists follow the market guide list less their discount."))
         return lines
 
-    def _apply_prices(self):
-        """Write the proposal into the real price lists; only changed prices are written.
+    def _apply_prices(self, lines):
+        """Write the proposal of ``lines`` into the real price lists; only changed prices are
+        written.
 
         Formula mode: the dealer settlement and market guide lists. Level-discount mode: the
-        market guide list, the list the double rule was solved on; then the levels' lists are
-        brought in line (the market list less the level's discount, the zero-profit parts at
-        the market list's price, i.e. at cost, see ``aftersales.dealer.level._sync_pricelist``).
+        market guide list, the list the double rule was solved on (the levels' lists are then
+        brought in line by ``_job_apply_done``: the market list less the level's discount, the
+        zero-profit parts at the market list's price, i.e. at cost, see
+        ``aftersales.dealer.level._sync_pricelist``).
 
         :return: {price list: (prices created, updated, unchanged)} of the lists written
         """
         self.ensure_one()
         company = self.company_id
         lines = self.env["aftersales.pricing.run.line"].search_fetch(
-            [("run_id", "=", self.id)], ["product_id", "proposed_dealer_price", "proposed_market_price"],
+            [("id", "in", lines.ids)], ["product_id", "proposed_dealer_price", "proposed_market_price"],
         )
         changes = {}
         if self.mode != "market_level":
@@ -410,12 +485,6 @@ class AftersalesPricingRun(models.Model):
             market_list,
             {line.product_id.id: line.proposed_market_price for line in lines if line.proposed_market_price > 0},
         )
-        if self.mode == "market_level":
-            # Creates the lists levels lack and repairs rules changed by hand; lists already
-            # right are not written (their rules follow the market list by formula).
-            self.env["aftersales.dealer.level"].with_company(company).search(
-                [("company_id", "in", [False, company.id])]
-            )._sync_pricelist()
         return changes
 
     @api.model
