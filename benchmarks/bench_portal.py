@@ -135,6 +135,23 @@ def build_data(env, n_claims, n_parts, n_machines=400):
     }
 
 
+def portal_pages(ids):
+    """[(label, url)] of the pages driven, Odoo's /my/orders first (the baseline)."""
+    return [
+        ("/my/orders (Odoo)", "/my/orders"),
+        ("/my (home)", "/my"),
+        ("/my/machines", "/my/machines"),
+        ("/my/machines/<id>", f"/my/machines/{ids['lot_id']}"),
+        ("/my/claims", "/my/claims"),
+        ("/my/claims search+filter", "/my/claims?search=BSN-0012&search_in=serial&filterby=settled"),
+        ("/my/claims last page", f"/my/claims/page/{ids['claim_pages']}"),
+        ("/my/claims/<id>", f"/my/claims/{ids['claim_id']}"),
+        ("/my/parts", "/my/parts"),
+        ("/my/parts search", "/my/parts?search=part%2003"),
+        ("/my/parts last page", f"/my/parts/page/{ids['part_pages']}"),
+    ]
+
+
 def settle(db):
     """Bring the database just built to the state of a live one before serving it: vacuumed and
     analysed as autovacuum keeps a live database (it is off on some test machines, and would
@@ -147,13 +164,13 @@ def settle(db):
         print(f"CHECKPOINT not run: {checkpoint.stderr.strip()}", flush=True)
 
 
-def start_server(db, port, workers):
+def start_server(db, port, workers, extra_args=()):
     conf = _config_file()
     cmd = [
         sys.executable, os.path.join(ODOO_PATH, "odoo-bin"), "-c", conf, "-d", db, f"--db-filter=^{db}$",
         "--http-interface=127.0.0.1", f"--http-port={port}", f"--workers={workers}",
         "--max-cron-threads=0", "--log-level=warn", "--no-database-list",
-        "--limit-time-real=600", "--limit-time-cpu=300",
+        "--limit-time-real=600", "--limit-time-cpu=300", *extra_args,
     ]
     server = subprocess.Popen(cmd)
     base = f"http://127.0.0.1:{port}"
@@ -287,19 +304,7 @@ def main():
         env.cr.commit()
         db = env.cr.dbname
         settle(db)
-        pages = [
-            ("/my/orders (Odoo)", "/my/orders"),
-            ("/my (home)", "/my"),
-            ("/my/machines", "/my/machines"),
-            ("/my/machines/<id>", f"/my/machines/{ids['lot_id']}"),
-            ("/my/claims", "/my/claims"),
-            ("/my/claims search+filter", "/my/claims?search=BSN-0012&search_in=serial&filterby=settled"),
-            ("/my/claims last page", f"/my/claims/page/{ids['claim_pages']}"),
-            ("/my/claims/<id>", f"/my/claims/{ids['claim_id']}"),
-            ("/my/parts", "/my/parts"),
-            ("/my/parts search", "/my/parts?search=part%2003"),
-            ("/my/parts last page", f"/my/parts/page/{ids['part_pages']}"),
-        ]
+        pages = portal_pages(ids)
         server, base = start_server(db, args.port, args.workers)
         try:
             # one client: what a page costs the server, without waiting behind other requests

@@ -17,6 +17,9 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOADS = 5
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * MAX_UPLOADS + 1024 * 1024
 FEE_LINE_TYPES = {fee: line_type for line_type, fees in LINE_FEE_TYPES.items() for fee in fees}
+# The query parameters of the page a write redirects to ("?success=submitted", "?message=..."):
+# that page is read on the primary database (see ``readonly_unless_after_write``).
+AFTER_WRITE_PARAMS = ("success", "message")
 # {portal status: (badge colour, icon)} of a claim, in the colours Odoo's portal gives orders and
 # invoices. "sent_back" is a draft the reviewer sent back: it waits for the dealer's answer.
 CLAIM_BADGES = {
@@ -32,12 +35,37 @@ CLAIM_BADGES = {
 }
 
 
+def readonly_unless_after_write(controller):
+    """``readonly`` of a portal page that only reads, but is also where a write redirects to.
+
+    A route declared ``readonly=True`` runs on a cursor of the read replica when Odoo has one
+    (``db_replica_host``); if it tries to write, Odoo rolls back and runs it again read/write on
+    the primary. A replica replays the primary's changes a moment later: the page a dealer is
+    sent to just after saving a claim or answering a statement (``?success=...``,
+    ``?message=...``) is read on the primary, so that it shows what was just written; every
+    other view of it is read on the replica. Odoo calls this with the controller, during the
+    request.
+    """
+    return not any(param in request.httprequest.args for param in AFTER_WRITE_PARAMS)
+
+
+def readonly_on_get(controller):
+    """``readonly`` of a page that shows a form (GET, read on the replica) and takes it (POST,
+    written on the primary)."""
+    return request.httprequest.method == "GET"
+
+
 class AftersalesPortal(CustomerPortal):
     """The dealer portal: machines, warranty claims, parts prices and parts quotes.
 
     Portal users only read, through the record rules of their dealer; everything they change goes
     through the routes below, which check that the record belongs to their dealer and then call
     the models' own methods (as superuser) so the back office's checks apply unchanged.
+
+    The pages that only read are declared ``readonly``: where a read replica is configured
+    (``db_replica_host``) Odoo serves them from it. The routes that write (POST) are read/write.
+    A page that happens to write once (Odoo's portal gives a record its access token the first
+    time a link to it is printed) is run again on the primary by Odoo itself.
     """
 
     def _show_report(self, model, report_type, report_ref, download=False):
@@ -254,7 +282,9 @@ class AftersalesPortal(CustomerPortal):
         )
         return [("is_machine", "=", True), ("dealer_id", "in", partners.ids)]
 
-    @http.route(["/my/machines", "/my/machines/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/machines", "/my/machines/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_machines(self, page=1, search=None, filterby="all", sortby="serial", **kw):
         dealer = self._aftersales_dealer()
         if not dealer:
@@ -321,7 +351,10 @@ class AftersalesPortal(CustomerPortal):
         values.update(extra)
         return request.render("aftersales.portal_my_machine", values)
 
-    @http.route(["/my/machines/<int:lot_id>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/machines/<int:lot_id>"], type="http", auth="user", website=True,
+        readonly=readonly_unless_after_write,
+    )
     def portal_my_machine(self, lot_id, **kw):
         try:
             lot_sudo = self._document_check_access("stock.lot", lot_id)
@@ -393,7 +426,9 @@ class AftersalesPortal(CustomerPortal):
             ("cancelled", {"label": _("Cancelled"), "domain": [("state", "=", "cancelled")]}),
         ])
 
-    @http.route(["/my/claims", "/my/claims/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/claims", "/my/claims/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_claims(self, page=1, search=None, search_in="all", filterby="all", sortby="date", **kw):
         dealer = self._aftersales_dealer()
         if not dealer:
@@ -485,7 +520,10 @@ class AftersalesPortal(CustomerPortal):
             return None
         return claim_sudo
 
-    @http.route(["/my/claims/<int:claim_id>"], type="http", auth="public", website=True)
+    @http.route(
+        ["/my/claims/<int:claim_id>"], type="http", auth="public", website=True,
+        readonly=readonly_unless_after_write,
+    )
     def portal_my_claim(self, claim_id, access_token=None, report_type=None, download=False, **kw):
         try:
             claim_sudo = self._document_check_access("aftersales.claim", claim_id, access_token)
@@ -535,7 +573,7 @@ class AftersalesPortal(CustomerPortal):
             return self._aftersales_claim_page(claim_sudo, error=error.args[0])
         return request.redirect(f"/my/claims/{claim_sudo.id}?success=uploaded")
 
-    @http.route(["/my/claims/check_serial"], type="json", auth="user")
+    @http.route(["/my/claims/check_serial"], type="json", auth="user", readonly=True)
     def portal_my_claim_check_serial(self, serial=None, **kw):
         dealer = self._aftersales_dealer()
         if not dealer:
@@ -579,7 +617,7 @@ class AftersalesPortal(CustomerPortal):
 
     @http.route(
         ["/my/claims/new"], type="http", auth="user", website=True, methods=["GET", "POST"],
-        max_content_length=MAX_REQUEST_BYTES,
+        max_content_length=MAX_REQUEST_BYTES, readonly=readonly_on_get,
     )
     def portal_my_claim_new(self, serial=None, **post):
         dealer = self._aftersales_dealer()
@@ -658,7 +696,9 @@ class AftersalesPortal(CustomerPortal):
         return vals
 
     # ------------------------------------------------------------------- parts
-    @http.route(["/my/parts", "/my/parts/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/parts", "/my/parts/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_parts(self, page=1, search=None, sortby="name", **kw):
         dealer = self._aftersales_dealer()
         if not dealer:

@@ -6,9 +6,15 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
+from .portal import readonly_unless_after_write
+
 
 class AftersalesStatementPortal(CustomerPortal):
-    """Dealers' statements on the portal: list, page, PDF, confirm or dispute, gift credit."""
+    """Dealers' statements on the portal: list, page, PDF, confirm or dispute, gift credit.
+
+    The list, the page and its PDF only read (``readonly``, served from the read replica where
+    there is one); confirming and disputing write, and redirect to the page read on the primary.
+    """
 
     _statements_per_page = 20
 
@@ -38,7 +44,7 @@ class AftersalesStatementPortal(CustomerPortal):
         }
 
     @http.route(["/my/statements", "/my/statements/page/<int:page>"], type="http",
-                auth="user", website=True)
+                auth="user", website=True, readonly=True)
     def portal_my_statements(self, page=1, **kw):
         # refused to anyone but a dealer's contact, as every other after-sales portal list
         if not self._aftersales_dealer():
@@ -61,7 +67,8 @@ class AftersalesStatementPortal(CustomerPortal):
         })
         return request.render("aftersales.portal_my_statements", values)
 
-    @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True)
+    @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True,
+                readonly=readonly_unless_after_write)
     def portal_my_statement(self, statement_id, access_token=None, report_type=None,
                             download=False, message=None, **kw):
         try:
