@@ -396,7 +396,7 @@ class AftersalesJob(models.Model):
         user = self.user_id
         company_ids = [cid for cid in (self.context_company_ids or []) if cid in user.company_ids.ids]
         return self.env(user=user.id, su=False, context={
-            "lang": user.lang, "tz": user.tz,
+            "lang": user.lang, "tz": user.tz, "aftersales_job": self.id,
             "allowed_company_ids": company_ids or [self.company_id.id],
         })
 

@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict, namedtuple
 from datetime import datetime, time
 
+import psycopg2.errors
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -528,7 +529,7 @@ class AftersalesStatement(models.Model):
              "date_to": date_to}
             for dealer in new_dealers - idle
         ]
-        drawn = self.create(new_vals) if new_vals else self.browse()
+        drawn = self._create_drawn(new_vals)
         updated = self.browse([statement.id for statement in by_dealer.values()])
         statements = drawn | updated
         for statement in statements:
@@ -575,6 +576,24 @@ class AftersalesStatement(models.Model):
             orders = self._get_orders_to_invoice(per_order)
             active |= orders.partner_invoice_id.commercial_partner_id
         return dealers - active
+
+    @api.model
+    def _create_drawn(self, vals_list):
+        """The new statements of a draw. Another server drawing the same dealers' period at the
+        same moment creates them first (one statement per dealer and period): a background job's
+        batch is then run again and updates them; a user is told to draw again."""
+        if not vals_list:
+            return self.browse()
+        try:
+            with self.env.cr.savepoint():
+                return self.create(vals_list)
+        except psycopg2.errors.UniqueViolation:
+            if self.env.context.get("aftersales_job"):
+                raise
+            raise UserError(_(
+                "These statements were drawn at the same moment by another user or server. Draw "
+                "them again: the statements just drawn are updated, nothing is drawn twice."
+            )) from None
 
     def _get_period_label(self):
         self.ensure_one()
