@@ -173,6 +173,64 @@ class TestMultiServer(BaseCase):
         self.assertEqual(self._job_batches(job_id), {"done": 30})
         second.stop()
 
+    def test_killed_server_leaves_no_price_half_written(self):
+        """A server killed in the middle of a pricing run's apply: the prices it committed are
+        whole, and another server applies the rest; every part ends with one price per list,
+        the proposed one."""
+        with self.env_of() as env:
+            Product = env["product.product"]
+            parts = Product.create([
+                {"name": unique(f"Kill Part {i:03d}"), "type": "consu", "aftersales_part_class": "module",
+                 "is_serviceable_part": True, "standard_price": 10.0 + i}
+                for i in range(120)
+            ])
+            finished = Product.create([
+                {"name": unique(f"Kill Machine {i}"), "type": "consu", "aftersales_part_class": "finished",
+                 "list_price": 5000.0}
+                for i in range(4)
+            ])
+            env["aftersales.service.bom"].create([
+                {"product_tmpl_id": machine.product_tmpl_id.id,
+                 "line_ids": [Command.create({"product_id": part.id, "quantity": 1})
+                              for part in parts[i::4]]}
+                for i, machine in enumerate(finished)
+            ])
+            run_id = env["aftersales.pricing.run"].create({}).id
+            part_ids = parts.ids
+        first = OdooServer(self.db, max_cron_threads=1, name="first").start(self)
+        compute = first.rpc("aftersales.pricing.run", "action_compute", [run_id])
+        self._wait(lambda: self._job_state(compute["params"]["next"]["res_id"]) == "done", wake=False)
+        action = first.rpc("aftersales.pricing.run", "action_apply", [run_id])
+        job_id = action["params"]["next"]["res_id"]
+        self._wait(lambda: self._job_batches(job_id).get("done", 0) >= 3, wake=False)
+        first.kill()
+        self.assertGreater(self._job_batches(job_id).get("queued", 0), 0, "applied before the kill")
+
+        def items():
+            with server_cursor(self.db) as cr:
+                cr.execute("""SELECT i.product_id, count(*), max(i.fixed_price), min(l.proposed_dealer_price)
+                                FROM product_pricelist_item i
+                                JOIN res_company c ON c.aftersales_dealer_pricelist_id = i.pricelist_id
+                                JOIN aftersales_pricing_run_line l ON l.product_id = i.product_id
+                                                                  AND l.run_id = %s
+                               WHERE i.product_id IN %s GROUP BY i.product_id""", [run_id, tuple(part_ids)])
+                return {row[0]: row[1:] for row in cr.fetchall()}
+
+        # the parts of the batches committed are priced, whole: one item, the proposed price
+        partial = items()
+        self.assertEqual(len(partial), self._job_batches(job_id)["done"])
+        for count, price, proposed in partial.values():
+            self.assertEqual((count, price), (1, proposed))
+        OdooServer(self.db, max_cron_threads=1, name="second").start(self)
+        self._wait(lambda: self._job_state(job_id) == "done")
+        final = items()
+        self.assertEqual(sorted(final), sorted(part_ids))
+        for count, price, proposed in final.values():
+            self.assertEqual((count, price), (1, proposed))
+        with server_cursor(self.db) as cr:
+            cr.execute("SELECT state FROM aftersales_pricing_run WHERE id = %s", [run_id])
+            self.assertEqual(cr.fetchone()[0], "applied")
+
     def test_two_servers_draw_the_same_month(self):
         """Two accountants draw the same month on two servers at the same moment: each dealer
         gets one statement; a month too large for one request is queued once."""
