@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import BrowserCase
 from .test_statement import AftersalesStatementCommon
 
 
@@ -139,3 +140,31 @@ class TestBackgroundJobs(AftersalesStatementCommon):
         self.assertEqual(job.state, "cancel")
         self.assertFalse(self.env["aftersales.job"]._run_pending())
         self.assertFalse(self.env["aftersales.statement"].search([("dealer_id", "in", self.dealers.ids)]))
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundJobsTour(AftersalesStatementCommon, BrowserCase):
+    def test_failed_job_retried_from_its_form(self):
+        """The accountant opens Background Jobs, finds the draw with its failed dealer and the
+        reason, and presses Retry Failed."""
+        self.env["ir.config_parameter"].sudo().set_param("aftersales.job_batch_size", 2)
+        Partner = self.env["res.partner"]
+        dealer_c, dealer_d = Partner.create([
+            {"name": "Dealer C", "is_company": True, "is_dealer": True, "dealer_code": "T-C"},
+            {"name": "Dealer D", "is_company": True, "is_dealer": True, "dealer_code": "T-D"},
+        ])
+        dealers = self.dealer_a | self.dealer_b | dealer_c | dealer_d
+        for amount, dealer in zip((100.0, 200.0, 300.0, 400.0), dealers):
+            self._invoice(dealer, amount, self.date_from + relativedelta(days=3))
+        overlap = self._generate(dealer_c, self.date_from, self.date_to - relativedelta(days=5))
+        overlap.state = "confirmed"
+        self.env["aftersales.statement"].with_user(self.accountant)._start_draw(
+            dealers, self.date_from, self.date_to
+        )
+        job = self.env["aftersales.job"].search([("user_id", "=", self.accountant.id)])
+        self.env["aftersales.job"]._run_pending()
+        self.assertEqual(job.state, "failed")
+        self.start_tour("/odoo", "aftersales_jobs_tour", login=self.accountant.login)
+        job.invalidate_recordset()
+        self.assertEqual(job.state, "running")
+        self.assertEqual(job.remaining_count, 1)
