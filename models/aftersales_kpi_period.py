@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 from odoo.tools.translate import LazyTranslate
 
+from .aftersales_job import merge_counts
+
 _lt = LazyTranslate(__name__)
 
 PERIOD_STATES = [
@@ -18,6 +20,10 @@ PERIOD_STATES = [
 # give this group every sheet).
 KPI_MANAGER_GROUP = "aftersales.group_aftersales_manager"
 
+# Employees whose sheets one transaction of a background compute makes (300 employees x 12 items
+# take 1.7 s, benchmarks/bench_kpi.py); a period of no more employees is computed at once.
+KPI_BATCH = 500
+
 
 def _default_date_from(model):
     return fields.Date.context_today(model).replace(day=1) - relativedelta(months=1)
@@ -26,7 +32,8 @@ def _default_date_from(model):
 class AftersalesKpiPeriod(models.Model):
     _name = "aftersales.kpi.period"
     _description = "KPI Appraisal Period"
-    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin",
+                "aftersales.job.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
     _state_gate_message = _lt("Appraisal period %(record)s is %(state)s and cannot be %(verb)s.")
@@ -155,6 +162,7 @@ class AftersalesKpiPeriod(models.Model):
     # -------------------------------------------------------------------- CRUD
     def write(self, vals):
         if {"scheme_id", "date_from", "date_to", "company_id"}.intersection(vals):
+            self._check_no_running_job()
             for period in self:
                 if period.state != "draft":
                     raise UserError(_(
@@ -162,6 +170,10 @@ class AftersalesKpiPeriod(models.Model):
                         "scheme or dates.", period=period.name, state=period._get_state_label(),
                     ))
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running_job(self):
+        self._check_no_running_job()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_confirmed(self):
@@ -175,8 +187,10 @@ class AftersalesKpiPeriod(models.Model):
     # ----------------------------------------------------------------- actions
     def action_compute(self):
         """Measure every item for every employee of the scheme and score them (re-computing
-        keeps the values entered by hand), and say what was done."""
-        sheets = kept = no_data = 0
+        keeps the values entered by hand), and say what was done. At once for a period of up
+        to ``KPI_BATCH`` employees, else as a background job (``aftersales.job``) whose batches
+        make the sheets of that many employees each; the period is computed after the last."""
+        self._check_no_running_job()
         for period in self:
             if period.state not in ("draft", "computed"):
                 raise UserError(_(
@@ -187,27 +201,57 @@ class AftersalesKpiPeriod(models.Model):
                     hint="" if period.state == "confirmed"
                     else _(" Reset it to draft first."),
                 ))
-            counts = period._compute_sheets()
-            sheets += counts["sheets"]
-            kept += counts["kept"]
-            no_data += counts["no_data"]
+        Job = self.env["aftersales.job"]
+        totals = []
+        for period in self:
+            start = Job._run_or_queue(
+                period, "_compute_sheets", period._prepare_compute(),
+                name=_("Compute %(period)s", period=period.name), batch_size=KPI_BATCH,
+                done_method="_job_compute_done", key=f"{period._name}:{period.id}",
+            )
+            if start.job:
+                if len(self) == 1:
+                    return start.job._action_queued()
+                continue
+            totals.append(start.counts)
+        counts = merge_counts(totals)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": _("Appraisal computed"),
-                "message": _(
-                    "%(sheets)s appraisal sheets computed; %(kept)s values entered by hand "
-                    "kept; %(no_data)s items without data, scored as the scheme says.",
-                    sheets=sheets, kept=kept, no_data=no_data,
-                ),
+                "message": self._get_compute_summary(counts),
                 # reloads the period's form under the notification
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
+    def _job_compute_done(self, job, counts):
+        """After the last batch (``job`` empty when it ran at once): the period computed. A
+        draft period whose background compute failed for some employees stays in draft until
+        their sheets are done (Retry Failed on the job)."""
+        self.ensure_one()
+        summary = self._get_compute_summary(counts)
+        if job and job.failure_ids and self.state == "draft":
+            return "\n".join([summary, _(
+                "Appraisal period %(period)s stays in draft until the failed sheets are done.",
+                period=self.name,
+            )])
+        self.write({"state": "computed"})
+        return summary
+
+    @api.model
+    def _get_compute_summary(self, counts):
+        return _(
+            "%(sheets)s appraisal sheets computed; %(kept)s values entered by hand "
+            "kept; %(no_data)s items without data, scored as the scheme says.",
+            sheets=counts.get("sheets", 0), kept=counts.get("kept", 0),
+            no_data=counts.get("no_data", 0),
+        )
+
     def action_start_discussion(self):
+        self._check_no_running_job()
         self._check_can("can_be_discussed", _("discussed"))
         self.write({"state": "discussion"})
         for period in self:
@@ -224,6 +268,7 @@ class AftersalesKpiPeriod(models.Model):
     def action_confirm(self):
         """Confirm the results. A period that meets the revision rule is confirmed with its
         reason recorded, and its scheme then appraises no other period until it is revised."""
+        self._check_no_running_job()
         self._check_can("can_be_confirmed", _("confirmed"))
         to_revise = self.filtered("needs_revision")
         for period in to_revise:
@@ -255,6 +300,7 @@ class AftersalesKpiPeriod(models.Model):
         return True
 
     def action_reset_to_draft(self):
+        self._check_no_running_job()
         self._check_can("can_be_reset", _("reset to draft"))
         self.write({"state": "draft"})
         return True
@@ -267,25 +313,36 @@ class AftersalesKpiPeriod(models.Model):
         return action
 
     # -------------------------------------------------------- business methods
-    def _compute_sheets(self):
-        """(Re)build the period's sheets: one per employee, one line per item, every measure
-        computed for all the employees at once (a few queries per item, none per employee).
-        Returns the counts {sheets, kept (values entered by hand kept), no_data (lines)}."""
+    def _prepare_compute(self):
+        """Before the sheets are made: the scheme checked, the sheets of employees it no longer
+        appraises removed. Returns the employees to appraise."""
         self.ensure_one()
         scheme = self.scheme_id
         scheme._check_can_appraise()
         employees = scheme._get_employees()
+        self.sheet_ids.filtered(lambda s: s.employee_id not in employees).unlink()
+        return employees
+
+    def _compute_sheets(self, employees):
+        """(Re)build the sheets of ``employees`` (all the period's, or a batch of a background
+        compute): one per employee, one line per item, every measure computed for all these
+        employees at once (a few queries per item, none per employee; each measure gives an
+        employee's value from their own records only, so a batch gives what the whole period
+        would). Run again, a batch rebuilds the same sheets.
+        Returns the counts {sheets, kept (values entered by hand kept), no_data (lines)}."""
+        self.ensure_one()
+        scheme = self.scheme_id
         items = scheme.item_ids
         Sheet = self.env["aftersales.kpi.sheet"]
+        sheets_before = self.sheet_ids.filtered(lambda s: s.employee_id in employees)
         # what was entered by hand survives a recompute
         manual = {
             (line.sheet_id.employee_id.id, line.item_id.id): line.value
-            for line in self.sheet_ids.line_ids
+            for line in sheets_before.line_ids
             if line.measure == "manual" and not line.no_data
         }
-        (self.sheet_ids.filtered(lambda s: s.employee_id not in employees)).unlink()
-        self.sheet_ids.line_ids.unlink()
-        existing = {sheet.employee_id.id: sheet for sheet in self.sheet_ids}
+        sheets_before.line_ids.unlink()
+        existing = {sheet.employee_id.id: sheet for sheet in sheets_before}
         wages = {
             row["id"]: row["aftersales_average_wage"]
             for row in employees.sudo().read(["aftersales_average_wage"])
@@ -312,7 +369,7 @@ class AftersalesKpiPeriod(models.Model):
         by_employee = {sheet.employee_id.id: sheet for sheet in sheets}
         kept_keys = {(by_employee[employee_id].id, item_id)
                      for employee_id, item_id in manual if employee_id in by_employee}
-        # One create for every line of the period: Odoo computes their stored related fields
+        # One create for every line of these sheets: Odoo computes their stored related fields
         # and their scores (item._score) as for a line created by hand.
         line_vals = []
         for item in items:
@@ -330,7 +387,6 @@ class AftersalesKpiPeriod(models.Model):
                     "no_data": value is None,
                 })
         self.env["aftersales.kpi.sheet.line"].create(line_vals)
-        self.write({"state": "computed"})
         return {
             "sheets": len(sheets),
             "kept": sum(

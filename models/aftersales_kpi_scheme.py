@@ -377,8 +377,12 @@ class AftersalesKpiScheme(models.Model):
     def _get_employees(self):
         """The employees the scheme appraises: those listed, else the department's."""
         self.ensure_one()
-        if self.employee_ids:
-            return self.employee_ids
+        # The list is read as the superuser: reading it leaves out archived employees, which
+        # prefetches their fields, the wage basis among them, and hr.employee refuses an
+        # appraisal manager who is no HR officer any field its public profile lacks.
+        employees = self.sudo().employee_ids.with_env(self.env)
+        if employees:
+            return employees
         if self.department_id:
             return self.env["hr.employee"].search([
                 ("department_id", "child_of", self.department_id.id),

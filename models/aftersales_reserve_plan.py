@@ -24,6 +24,12 @@ DEMAND_SOURCES = [
     ("request", "is_from_requests", "request_qty"),
 ]
 
+# Parts whose lines one transaction of a background compute makes, and lines whose reordering
+# rules one transaction of a background apply writes (Odoo creates 1,000 rules in 1 to 2.5 s,
+# benchmarks/bench_stock.py). A plan of no more parts, or lines, runs at once, as before.
+RESERVE_PLAN_BATCH = 500
+RESERVE_APPLY_BATCH = 1000
+
 
 class AftersalesReservePlan(models.Model):
     """A spare-parts reserve plan: min/max proposals per serviceable part and warehouse computed
@@ -31,7 +37,7 @@ class AftersalesReservePlan(models.Model):
 
     _name = "aftersales.reserve.plan"
     _description = "Spare-Parts Reserve Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.job.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -236,6 +242,10 @@ class AftersalesReservePlan(models.Model):
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
+    def _unlink_except_running_job(self):
+        self._check_no_running_job()
+
+    @api.ondelete(at_uninstall=False)
     def _unlink_except_applied(self):
         for plan in self.filtered(lambda plan: plan.state == "applied"):
             raise UserError(
@@ -249,6 +259,10 @@ class AftersalesReservePlan(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_compute(self):
+        """Make the plan's lines, replacing the old ones: at once for a plan of up to
+        ``RESERVE_PLAN_BATCH`` parts, else as a background job (``aftersales.job``) whose
+        batches make the lines of that many parts each, committed one by one."""
+        self._check_no_running_job()
         for plan in self:
             if plan.state != "draft":
                 raise UserError(
@@ -259,9 +273,44 @@ class AftersalesReservePlan(models.Model):
                         state=dict(plan._fields["state"]._description_selection(self.env))[plan.state],
                     )
                 )
+        Job = self.env["aftersales.job"]
+        for plan in self:
             plan.line_ids.unlink()
-            plan._create_lines(plan._prepare_line_vals())
+            start = Job._run_or_queue(
+                plan, "_job_compute_lines", plan._get_parts(),
+                name=_("Compute %(plan)s", plan=plan.name), batch_size=RESERVE_PLAN_BATCH,
+                done_method="_job_compute_done", key=plan._get_job_key(),
+            )
+            if start.job and len(self) == 1:
+                return start.job._action_queued()
         return True
+
+    def _get_job_key(self):
+        """One background job at a time per plan, compute or apply."""
+        self.ensure_one()
+        return f"{self._name}:{self.id}"
+
+    def _job_compute_lines(self, products):
+        """One batch of the compute: the lines of ``products``. Lines of these parts already
+        there are replaced first, so that a batch run again never makes a line twice."""
+        self.ensure_one()
+        self.env["aftersales.reserve.plan.line"].search(
+            [("plan_id", "=", self.id), ("product_id", "in", products.ids)]
+        ).unlink()
+        lines = self._create_lines(self._prepare_line_vals(products))
+        return {"parts": len(products), "lines": len(lines)}
+
+    def _job_compute_done(self, job, counts):
+        """What the compute made, once every batch is done."""
+        self.ensure_one()
+        return _(
+            "%(plan)s computed: %(lines)s lines for %(parts)s parts; %(create)s new rules, "
+            "%(update)s rules to update, %(keep)s already up to date, %(stop)s stocked parts "
+            "without demand.",
+            plan=self.display_name, lines=counts.get("lines", 0), parts=counts.get("parts", 0),
+            create=self.create_count, update=self.update_count, keep=self.keep_count,
+            stop=self.stop_count,
+        )
 
     def _create_lines(self, vals_list):
         """Insert the plan's lines in one statement, making the checks the ORM would make.
@@ -321,7 +370,10 @@ class AftersalesReservePlan(models.Model):
 
     def action_apply(self):
         """Create or update the reordering rules of the lines with demand. Applying again
-        changes nothing: rules already matching their line are left untouched."""
+        changes nothing: rules already matching their line are left untouched. At once for a
+        plan of up to ``RESERVE_APPLY_BATCH`` lines, else as a background job whose batches
+        write the rules of that many lines each; the plan is applied after the last one."""
+        self._check_no_running_job()
         for plan in self:
             if plan.state == "cancel":
                 raise UserError(
@@ -334,27 +386,48 @@ class AftersalesReservePlan(models.Model):
                         plan=plan.display_name,
                     )
                 )
-            summary = plan._apply_lines()
-            if plan.state == "draft":
-                plan.write(
-                    {"state": "applied", "applied_date": fields.Datetime.now(), "applied_uid": self.env.uid}
-                )
-            plan.message_post(
-                body=_(
-                    "Applied: %(created)s reordering rules created, %(updated)s updated, "
-                    "%(unchanged)s already up to date; %(stop)s parts without demand got no rule.",
-                    **summary,
-                )
+        Job = self.env["aftersales.job"]
+        for plan in self:
+            start = Job._run_or_queue(
+                plan, "_apply_lines", plan.line_ids,
+                name=_("Apply %(plan)s", plan=plan.name), batch_size=RESERVE_APPLY_BATCH,
+                done_method="_job_apply_done", key=plan._get_job_key(),
             )
+            if start.job and len(self) == 1:
+                return start.job._action_queued()
         return True
 
+    def _job_apply_done(self, job, counts):
+        """After the last batch of the apply (``job`` empty when it ran at once): the plan
+        applied, and what was done, summed over the batches. A plan whose background apply
+        failed on some lines stays in draft until they are done (Retry Failed on the job)."""
+        self.ensure_one()
+        summary = _(
+            "Applied: %(created)s reordering rules created, %(updated)s updated, "
+            "%(unchanged)s already up to date; %(stop)s parts without demand got no rule.",
+            **{key: counts.get(key, 0) for key in ("created", "updated", "unchanged", "stop")},
+        )
+        if job and job.failure_ids:
+            return "\n".join([summary, _(
+                "Reserve plan %(plan)s stays in draft until the failed lines are done.",
+                plan=self.display_name,
+            )])
+        if self.state == "draft":
+            self.write({"state": "applied", "applied_date": fields.Datetime.now(), "applied_uid": self.env.uid})
+        if not job:
+            # in the background, the job's end posts the summary on the plan
+            self.message_post(body=summary)
+        return summary
+
     def action_cancel(self):
+        self._check_no_running_job()
         if any(plan.state == "applied" for plan in self):
             raise UserError(_("An applied reserve plan is kept for history and cannot be cancelled."))
         self.write({"state": "cancel"})
         return True
 
     def action_draft(self):
+        self._check_no_running_job()
         self.filtered(lambda plan: plan.state == "cancel").write({"state": "draft"})
         return True
 
@@ -578,13 +651,23 @@ class AftersalesReservePlan(models.Model):
             for product_id, warehouse_id, *figures, total, squares in self.env.cr.fetchall()
         }
 
-    def _prepare_line_vals(self):
+    def _prepare_line_vals(self, products=None):
         """Values of the plan's lines: every part and warehouse with consumption in the window,
         plus the stocked ones without any (candidates to stop stocking). The number of queries
-        does not depend on the number of parts."""
+        does not depend on the number of parts.
+
+        :param products: the parts to plan (a batch of a background compute), by default all
+            (``_get_parts``). A part's figures read only that part's rows (its demand, vendor,
+            stock and rules), so the lines of a batch are those the whole plan would make for
+            its parts.
+        """
         self.ensure_one()
         warehouses = self._get_warehouses()
-        products = self._get_parts()
+        if products is None:
+            products = self._get_parts()
+        else:
+            products.fetch(["product_tmpl_id"])
+            products.product_tmpl_id.fetch(["uom_id", "company_id", "aftersales_part_class"])
         if not products or not warehouses:
             return []
         date_from = datetime.combine(self.date_from, time.min)
@@ -646,8 +729,12 @@ class AftersalesReservePlan(models.Model):
                 vals_list.append(vals)
         return vals_list
 
-    def _apply_lines(self):
-        """Bring the reordering rules in line with the plan, writing only what differs.
+    def _apply_lines(self, lines=None):
+        """Bring the reordering rules of ``lines`` (a batch of a background apply; by default
+        all the plan's lines) in line with the plan, writing only what differs. One transaction:
+        the rules are looked up (``_get_existing_orderpoints``, archived ones included) in it
+        before any is created, so a batch run again, or after a stopped run rolled back, finds
+        the rules it created and creates none twice.
 
         Through Odoo's own API, batched over recordsets: the new rules in one ``create`` (Odoo
         names them from its ``stock.orderpoint`` sequence and computes their other fields), the
@@ -658,8 +745,11 @@ class AftersalesReservePlan(models.Model):
         self.ensure_one()
         Orderpoint = self.env["stock.warehouse.orderpoint"].with_company(self.company_id)
         Line = self.env["aftersales.reserve.plan.line"]
+        domain = [("plan_id", "=", self.id)]
+        if lines is not None:
+            domain.append(("id", "in", lines.ids))
         lines = Line.search_fetch(
-            [("plan_id", "=", self.id)],
+            domain,
             ["product_id", "warehouse_id", "location_id", "company_id", "min_qty", "max_qty",
              "proposal", "result", "orderpoint_id"],
         )
@@ -728,7 +818,9 @@ class AftersalesReservePlan(models.Model):
 
     @api.model
     def _cron_draft_reserve_plan(self):
-        """Monthly: draft a plan for every company with warehouses, for staff to review."""
+        """Monthly: draft a plan for every company with warehouses, for staff to review. Computed
+        as the Compute button does: a plan of more parts than a batch by the background jobs,
+        started by the scheduled action's user."""
         plans = self.browse()
         warehouses = self.env["stock.warehouse"].search([])
         for company in warehouses.company_id:
