@@ -1,6 +1,10 @@
+import logging
+
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
+
+_logger = logging.getLogger(__name__)
 
 _lt = LazyTranslate(__name__)
 
@@ -12,6 +16,9 @@ CALLBACK_STATES = [
 ]
 # One scale for both questions.
 SCORE_MIN, SCORE_MAX = 1, 5
+# Claims given their call-back in one transaction of the call-back round; a round of no more
+# runs at once.
+CALLBACK_ROUND_BATCH = 100
 
 
 class AftersalesCallback(models.Model):
@@ -296,6 +303,98 @@ class AftersalesCallback(models.Model):
         self._schedule_activities()
         return True
 
+    def action_plan_callbacks(self):
+        """Plan Call-backs (After-Sales managers, on the call-back list, whatever is selected):
+        the call-back round now, for the companies the manager works in (``_start_round``)."""
+        if not self.env.user.has_group("aftersales.group_aftersales_manager"):
+            raise AccessError(_("Only an After-Sales manager can plan the call-back round."))
+        companies = self.env.companies
+        starts, lines = [], []
+        for company in companies:
+            try:
+                starts.append(self._start_round(company))
+            except UserError as error:  # this company's round is running: say so, go on
+                if len(companies) == 1:
+                    raise
+                lines.append(str(error))
+        jobs = self.env["aftersales.job"].concat(*(start.job for start in starts))
+        if len(jobs) == 1 and len(companies) == 1:
+            return jobs._action_queued()
+        lines += [start.summary for start in starts if not start.job]
+        lines += [
+            _("%(name)s: queued, %(count)s claims.", name=job.name, count=job.unit_count)
+            for job in jobs
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info" if jobs else "success",
+                "title": _("Call-back Round"),
+                "message": "\n".join(lines),
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------ call-back round
+    @api.model
+    def _cron_plan_callbacks(self):
+        """Every day: the call-back round of every company (``_start_round``)."""
+        for company in self.env["res.company"].search([]):
+            try:
+                self._start_round(company)
+            except UserError as error:  # the company's round already running (another server)
+                _logger.info("Call-back round of %s not queued: %s", company.name, error)
+
+    @api.model
+    def _start_round(self, company):
+        """The call-back round of ``company``: the settled claims with an end user and no
+        call-back yet (settled before call-backs were scheduled, or whose call-back failed)
+        are given theirs, at once or, more than one batch (``CALLBACK_ROUND_BATCH``), by a
+        background job; one round of a company at a time (the job's key), and a claim given
+        its call-back by a concurrent round or settlement is skipped (``claim_unique``).
+        Returns a ``JobStart``."""
+        self = self.with_company(company)
+        claims = self.env["aftersales.claim"].sudo().search(
+            self._get_round_claims_domain(company), order="id"
+        )
+        return self.env["aftersales.job"]._run_or_queue(
+            self.browse(), "_job_plan_callbacks", claims.with_env(self.env),
+            name=_("Call-back round, %(company)s", company=company.name),
+            batch_size=CALLBACK_ROUND_BATCH,
+            done_method="_job_plan_callbacks_done",
+            key=f"aftersales.callback.round:{company.id}",
+        )
+
+    @api.model
+    def _get_round_claims_domain(self, company):
+        """The claims of ``company`` the call-back round calls back: settled, with an end user,
+        without a call-back (the claims ``claim._schedule_satisfaction_callbacks`` serves)."""
+        return [
+            ("company_id", "=", company.id),
+            ("state", "=", "settled"),
+            ("end_user_id", "!=", False),
+            ("callback_ids", "=", False),
+        ]
+
+    @api.model
+    def _job_plan_callbacks(self, claims):
+        """One batch of the call-back round: the claims' call-backs, with their agents'
+        activities; a claim given one meanwhile is skipped."""
+        callbacks = claims.exists()._schedule_satisfaction_callbacks()
+        return {"planned": len(callbacks), "skipped": len(claims) - len(callbacks)}
+
+    @api.model
+    def _job_plan_callbacks_done(self, job, counts):
+        message = _("Satisfaction call-backs planned: %(count)s.", count=counts.get("planned", 0))
+        if counts.get("skipped"):
+            message += " " + _(
+                "Claims skipped, called back already or no longer settled: %(count)s.",
+                count=counts["skipped"],
+            )
+        return message
+
     # -------------------------------------------------------- business methods
     def _get_satisfaction_weight(self):
         self.ensure_one()
@@ -318,7 +417,18 @@ class AftersalesCallback(models.Model):
     def _get_next_agents(self, company, count):
         """Agents of ``count`` new call-backs of ``company``: the outbound agents of its teams
         in turn (round robin, after the agent of the company's latest call-back among them),
-        else the company's call-back agent (Settings). Empty records when neither is set."""
+        else the company's call-back agent (Settings). Empty records when neither is set.
+
+        Two transactions that assign call-backs at the same moment (two lanes running batches
+        of the call-back round or of a settlement, two reviewers on two servers) each read the
+        latest call-back committed before they started, so both start the turn at the same
+        agent: the agents at the start of the turn get one call-back more than their share,
+        once per batch that ran beside another. The turn is not lost or stuck: the next batch
+        starts after the agent of the latest call-back, so the surplus falls on whoever comes
+        next, not on one agent, and every agent keeps being served in turn (the tolerance:
+        one call-back per agent per concurrent batch). Serialising the assignment (a row that
+        every batch writes) would make concurrent settlements wait for each other, which is
+        what the background jobs run in parallel to avoid."""
         agents = self.env["aftersales.team"]._get_outbound_agents(company)
         if not agents:
             agent = company.callback_user_id

@@ -1,10 +1,11 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, create_index, format_date, groupby
+from odoo.tools import SQL, create_index, format_amount, format_date, groupby
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -30,6 +31,15 @@ DECIDED_STATES = (*ONCE_APPROVED_STATES, "rejected")
 COUNTED_STATES = ("submitted", *ONCE_APPROVED_STATES)
 # Withdrawn by the dealer (a draft or submitted claim cancelled): no failure report any more.
 WITHDRAWN_STATES = ("cancelled",)
+
+# Settled, and closed after that: a claim in these states has had its credit (or nothing to
+# credit), and a settlement that finds it so skips it.
+SETTLED_STATES = ("settled", "closed")
+# Claims credited in one transaction of a background settlement; a selection of no more is
+# settled at once, in the request.
+SETTLE_BATCH = 50
+# Claims named in one error message of a selection; the others are counted.
+MAX_LISTED_PROBLEMS = 10
 
 # Dealers' claim settlement modes (res.partner.claim_settlement_mode) whose approved claims are
 # credited by the statement run, not one by one.
@@ -699,44 +709,66 @@ class AftersalesClaim(models.Model):
         return self._open_review_wizard("aftersales.claim.send.back", _("Send Back to Dealer"))
 
     def action_settle(self):
-        """Credit the dealer now (claims settled per claim, once ready)."""
+        """Credit the dealer now (claims settled per claim, once ready): the Settle button of
+        the claims list and Create Credit Note on the form. The whole selection is checked
+        first (``_check_settleable``: what the user must fix before anything starts); a
+        selection larger than one batch (``SETTLE_BATCH``) is then credited by a background job
+        (``aftersales.job``), batch by batch, and the user is told it is queued."""
         self.check_access("write")
-        for claim in self:
-            if claim.state not in APPROVED_UNSETTLED_STATES:
-                raise UserError(
-                    _(
-                        "Claim %(claim)s is %(state)s: only an approved or partially approved "
-                        "claim can be settled.",
-                        claim=claim.display_name,
-                        state=claim._get_state_label(),
-                    )
-                )
-            if claim.is_settled_by_statement:
-                if claim.settlement_mode == "quarterly":
-                    message = _(
-                        "Claim %(claim)s: dealer %(dealer)s is settled by quarterly statement; the "
-                        "claim is credited there.",
-                        claim=claim.display_name,
-                        dealer=claim.dealer_id.display_name,
-                    )
-                else:
-                    message = _(
-                        "Claim %(claim)s: dealer %(dealer)s is settled by monthly statement; the "
-                        "claim is credited there.",
-                        claim=claim.display_name,
-                        dealer=claim.dealer_id.display_name,
-                    )
-                raise UserError(message)
-            if not claim._is_ready_for_settlement():
-                raise UserError(
-                    _(
-                        "Claim %(claim)s is credited when its returned parts are received: "
-                        "validate the return receipt first.",
-                        claim=claim.display_name,
-                    )
-                )
-        self._create_refunds()
+        self._check_settleable()
+        start = self.env["aftersales.job"]._run_or_queue(
+            self.browse(), "_job_settle", self,
+            name=_("Settle %(count)s claims", count=len(self)),
+            batch_size=SETTLE_BATCH,
+            done_method="_job_settle_done",
+        )
+        if start.job:
+            return start.job._action_queued()
         return True
+
+    def _check_settleable(self):
+        """Refuse to settle claims that are not approved, that their dealer's statement
+        credits, or that wait for their returned parts: one error naming every such claim of
+        the selection (the first ten) and the fix, before anything is credited."""
+        problems = [error for error in (claim._get_settle_error() for claim in self) if error]
+        if not problems:
+            return
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        if len(problems) > len(shown):
+            shown.append(_("... and %(count)s more claims.", count=len(problems) - len(shown)))
+        raise UserError("\n".join(shown))
+
+    def _get_settle_error(self):
+        """Why this claim cannot be settled now, for the user; False when it can."""
+        self.ensure_one()
+        if self.state not in APPROVED_UNSETTLED_STATES:
+            return _(
+                "Claim %(claim)s is %(state)s: only an approved or partially approved claim can "
+                "be settled.",
+                claim=self.display_name,
+                state=self._get_state_label(),
+            )
+        if self.is_settled_by_statement:
+            if self.settlement_mode == "quarterly":
+                return _(
+                    "Claim %(claim)s: dealer %(dealer)s is settled by quarterly statement; the "
+                    "claim is credited there.",
+                    claim=self.display_name,
+                    dealer=self.dealer_id.display_name,
+                )
+            return _(
+                "Claim %(claim)s: dealer %(dealer)s is settled by monthly statement; the claim "
+                "is credited there.",
+                claim=self.display_name,
+                dealer=self.dealer_id.display_name,
+            )
+        if not self._is_ready_for_settlement():
+            return _(
+                "Claim %(claim)s is credited when its returned parts are received: validate the "
+                "return receipt first.",
+                claim=self.display_name,
+            )
+        return False
 
     def action_close(self):
         self._check_can("can_be_closed", _("closed"))
@@ -1331,6 +1363,60 @@ class AftersalesClaim(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return moves.with_env(self.env)
+
+    @api.model
+    def _job_settle(self, claims):
+        """One batch of a settlement (``action_settle``), in one transaction: the claims
+        locked, those credited meanwhile skipped (by a reviewer, by another server, or by an
+        earlier try of this batch: never credited twice), the others checked again and
+        credited with their satisfaction call-backs (``write``). A claim that can no longer
+        be settled raises: the job then runs the batch claim by claim and reports it, named,
+        while the others are credited."""
+        claims = claims.exists()
+        if not claims:
+            return {}
+        claims._lock_claims()
+        done = claims.filtered(lambda c: c.refund_move_id or c.state in SETTLED_STATES)
+        to_settle = claims - done
+        to_settle._check_settleable()
+        moves = to_settle._create_refunds()
+        totals = defaultdict(float)
+        for move in moves.sudo():  # reviewers credit dealers without reading invoices
+            totals[move.currency_id.id] += move.amount_total
+        return {
+            "credited": len(moves),
+            "nothing_to_credit": len(to_settle) - len(moves),
+            "skipped": len(done),
+            # [[currency id, amount]]: joined over the batches, added up at the end
+            "amounts": [[currency_id, amount] for currency_id, amount in totals.items()],
+        }
+
+    @api.model
+    def _job_settle_done(self, job, counts):
+        """What a settlement did, in one sentence for the user: the claims credited and the
+        total of their credit notes."""
+        totals = defaultdict(float)
+        for currency_id, amount in counts.get("amounts", []):
+            totals[currency_id] += amount
+        Currency = self.env["res.currency"]
+        total = " + ".join(
+            format_amount(self.env, amount, Currency.browse(currency_id))
+            for currency_id, amount in sorted(totals.items())
+        ) or format_amount(self.env, 0.0, self.env.company.currency_id)
+        message = _(
+            "Claims credited: %(count)s, %(total)s in total.",
+            count=counts.get("credited", 0), total=total,
+        )
+        if counts.get("nothing_to_credit"):
+            message += " " + _(
+                "Settled with nothing to credit (no approved amount): %(count)s.",
+                count=counts["nothing_to_credit"],
+            )
+        if counts.get("skipped"):
+            message += " " + _(
+                "Skipped, already credited: %(count)s.", count=counts["skipped"],
+            )
+        return message
 
     def _create_period_refund(self, date):
         """One credit note, dated ``date``, for the approved claims of one dealer settled by

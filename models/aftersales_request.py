@@ -1,4 +1,6 @@
+import logging
 import re
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -6,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import email_normalize, format_date, html2plaintext, is_html_empty
 from odoo.tools.translate import LazyTranslate
+
+_logger = logging.getLogger(__name__)
 
 _lt = LazyTranslate(__name__)
 
@@ -47,6 +51,9 @@ SERVICE_CAUSES = [
 # Request types that follow a failure unless the desk says otherwise: a complaint, a call-out,
 # a return-to-factory repair. Maintenance, questions and call-backs are routine.
 FAILURE_REQUEST_TYPES = ("complaint", "field_service", "repair")
+# Machines reminded of their maintenance in one transaction of a background job; no more are
+# reminded at once, in the scheduled action's transaction.
+MAINTENANCE_BATCH = 200
 
 
 class AftersalesRequest(models.Model):
@@ -849,7 +856,12 @@ class AftersalesRequest(models.Model):
     def _cron_create_maintenance_reminders(self, today=None):
         """One outbound reminder per machine and due date (idempotent): a machine is due every
         maintenance interval after its registration; the latest due date not after today is
-        reminded once, with an activity for the owner."""
+        reminded once, with an activity for the owner. The machines due are found here; their
+        reminders are created at once, or, when a company has more than one batch of them
+        (``MAINTENANCE_BATCH``), by a background job, one per company and day: started on two
+        servers at once, the cron queues one job (the job's key), and a reminder created twice
+        at the same moment is refused by ``maintenance_due_uniq``, its batch run again and the
+        reminder found there. Returns the reminders created at once."""
         today = today or fields.Date.context_today(self)
         templates = self.env["product.template"].search(
             [("has_maintenance_reminder", "=", True), ("maintenance_interval_months", ">", 0)]
@@ -861,26 +873,89 @@ class AftersalesRequest(models.Model):
             ("registration_date", "!=", False),
             ("registration_date", "<", today),
         ])
+        due = self._get_maintenance_due(lots, today)
+        by_company = defaultdict(list)
+        for lot in due:
+            by_company[lot.company_id or self.env.company].append(lot.id)
+        requests = self.browse()
+        for company, lot_ids in by_company.items():
+            try:
+                start = self.with_company(company)._start_maintenance_reminders(
+                    self.env["stock.lot"].browse(lot_ids), today
+                )
+            except UserError as error:  # the same day's reminders queued by another server
+                _logger.info("Maintenance reminders of %s not queued: %s", company.name, error)
+                continue
+            requests |= self.browse(start.counts.get("request_ids", []))
+        return requests
+
+    @api.model
+    def _start_maintenance_reminders(self, lots, today):
+        """Create the reminders of ``lots`` (machines of the environment's company) due on
+        ``today``, now or as a background job; a ``JobStart``."""
+        company = self.env.company
+        return self.env["aftersales.job"]._run_or_queue(
+            self, "_job_create_maintenance_reminders", lots,
+            name=_("Maintenance reminders %(date)s, %(company)s",
+                   date=format_date(self.env, today), company=company.name),
+            batch_size=MAINTENANCE_BATCH,
+            params={"today": fields.Date.to_string(today)},
+            done_method="_job_create_maintenance_reminders_done",
+            key=f"aftersales.request.maintenance:{company.id}:{today}",
+        )
+
+    @api.model
+    def _job_create_maintenance_reminders(self, lots, today):
+        """One batch of maintenance reminders: the machines' due dates worked out again, those
+        reminded meanwhile skipped (a batch run again after losing a race to another server
+        finds the other's reminder)."""
+        due = self._get_maintenance_due(lots, fields.Date.to_date(today))
+        requests = self._create_maintenance_reminders(due)
+        return {
+            "created": len(requests),
+            "skipped": len(lots) - len(requests),
+            "request_ids": requests.ids,
+        }
+
+    @api.model
+    def _job_create_maintenance_reminders_done(self, job, counts):
+        message = _("Maintenance reminders created: %(count)s.", count=counts.get("created", 0))
+        if counts.get("skipped"):
+            message += " " + _(
+                "Machines skipped, already reminded: %(count)s.", count=counts["skipped"],
+            )
+        return message
+
+    @api.model
+    def _get_maintenance_due(self, lots, today):
+        """{machine: due date} of ``lots`` due for maintenance on ``today`` and not reminded of
+        that due date yet."""
         due = {}
         for lot in lots:
             due_date = lot._get_last_maintenance_due_date(today)
             if due_date:
                 due[lot] = due_date
         if not due:
-            return self
+            return due
         existing = {
             (lot.id, date)
-            for lot, date in self._read_group(
+            for lot, date in self.sudo()._read_group(
                 [("lot_id", "in", [lot.id for lot in due]),
                  ("maintenance_due_date", "in", list(set(due.values())))],
                 ["lot_id", "maintenance_due_date:day"],
             )
         }
+        return {lot: date for lot, date in due.items() if (lot.id, date) not in existing}
+
+    @api.model
+    def _create_maintenance_reminders(self, due):
+        """The reminders of ``due`` ({machine: due date}), each with a call activity for its
+        owner, the leader of the company's first team."""
+        if not due:
+            return self.browse()
         teams = {}
         vals_list = []
         for lot, due_date in due.items():
-            if (lot.id, due_date) in existing:
-                continue
             company = lot.company_id or self.env.company
             if company not in teams:
                 teams[company] = self.env["aftersales.team"].search(

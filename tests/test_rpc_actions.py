@@ -252,6 +252,7 @@ class TestRpcActions(HttpCase):
             ("aftersales.callback", "action_unreachable"): on(planned_callback),
             ("aftersales.callback", "action_cancel"): on(planned_callback),
             ("aftersales.callback", "action_reset"): cancelled_callback,
+            ("aftersales.callback", "action_plan_callbacks"): on(planned_callback),
             # claims and their review wizards
             ("aftersales.claim", "action_submit"): on(draft_claim),
             ("aftersales.claim", "action_approve"): approvable_claim,
