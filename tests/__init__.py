@@ -48,3 +48,13 @@ from . import test_claim_assignment
 from . import test_claim_part_lines
 from . import test_claim_reviewer_ui
 from . import test_ui_chinese
+from . import test_background_jobs
+from . import test_callback_jobs
+from . import test_claim_jobs
+from . import test_kpi_jobs
+from . import test_multi_server
+from . import test_portal_readonly
+from . import test_pricing_jobs
+from . import test_replica
+from . import test_request_jobs
+from . import test_reserve_plan_jobs
