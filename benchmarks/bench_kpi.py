@@ -126,12 +126,16 @@ def build(env, args):
     scheme = env["aftersales.kpi.scheme"].create({
         "name": "Bench Scheme", "employee_ids": [Command.set(employees.ids)], "item_ids": items,
     })
-    # only an approved scheme appraises: discussed, agreed by everybody (recorded), approved
+    approve(scheme)
+    env.cr.commit()
+    return env, scheme, employees
+
+
+def approve(scheme):
+    """Only an approved scheme appraises: discussed, agreed by everybody (recorded), approved."""
     scheme.action_start_discussion()
     scheme.agreement_ids.action_record_agreement()
     scheme.action_approve()
-    env.cr.commit()
-    return env, scheme, employees
 
 
 def odoo_create_sheets(env, period):
@@ -163,6 +167,7 @@ def odoo_create_sheets(env, period):
 
 def main():
     args = parse_args()
+    from odoo.fields import Command
     with bench_environment("kpi") as env:
         env, scheme, employees = build(env, args)
         today = date.today()
@@ -188,16 +193,23 @@ def main():
                    if line.measure == "manual"), "manual values lost"
         odoo_create = odoo_create_sheets(env, period)
         half = employees[: len(employees) // 2]
-        scheme.employee_ids = half
-        period_half = Period.create({"scheme_id": scheme.id, "date_from": month.replace(
-            year=month.year - 1)})
+        # an approved scheme appraises whom its employees agreed to: half the staff is a scheme
+        # of its own, with the same items
+        half_scheme = scheme.copy(
+            {"name": "Bench Scheme (half)", "employee_ids": [Command.set(half.ids)]}
+        )
+        approve(half_scheme)
+        period_half = Period.create({"scheme_id": half_scheme.id, "date_from": month})
         with Measure(env, f"compute a period for {len(half)} employees") as small:
             period_half.action_compute()
             env["aftersales.job"]._run_pending()
         measured = period.sheet_ids.line_ids.filtered(lambda line: not line.no_data)
+        messages = env["mail.message"].search_count(
+            [("model", "=", "aftersales.kpi.sheet"), ("res_id", "in", period.sheet_ids.ids)])
         print(f"sheets: {len(period.sheet_ids)}, lines: {len(period.sheet_ids.line_ids)} "
               f"({len(measured)} measured), average KPI {period.average_kpi:.2f}, "
-              f"below 1: {period.share_below_one:.1f} %, needs revision: {period.needs_revision}")
+              f"below 1: {period.share_below_one:.1f} %, needs revision: {period.needs_revision}, "
+              f"chatter messages on the sheets: {messages}")
         print(f"\nresult: {first.seconds:.2f} s and {first.query_count} queries for "
               f"{len(employees)} employees ({small.query_count} queries for {len(half)}): "
               f"target under 30 s")

@@ -324,6 +324,8 @@ class Bench:
     def run_plan(self, fresh=True):
         """A reserve plan over every part and warehouse, computed and applied. ``fresh``: start
         without reordering rules, so that both sizes go the same way (every rule created)."""
+        from odoo.tools import html2plaintext
+
         if fresh:
             self.env["stock.warehouse.orderpoint"].with_context(active_test=False).search([]).unlink()
         result = {}
@@ -340,7 +342,28 @@ class Bench:
         result["lines"] = plan.line_count
         self.env.flush_all()
         applied = plan.message_ids.filtered(lambda message: "Applied:" in (message.body or ""))[:1]
-        result["summary"] = " ".join(applied.body.striptags().split()) if applied else ""
+        result["summary"] = " ".join(html2plaintext(applied.body).split()) if applied else ""
+        return result
+
+    def run_compute_at_once(self):
+        """The same compute in one transaction (every part in one batch, as before the
+        background jobs), rolled back: what cutting the compute into batches costs."""
+        params = self.env["ir.config_parameter"]
+        params.set_param("aftersales.job_batch_size", 10**6)
+        result = {}
+        try:
+            with rolled_back(self.env):
+                with self.measure(result):
+                    plan = self.env["aftersales.reserve.plan"].create(
+                        {"warehouse_ids": [(6, 0, self.warehouses.ids)]}
+                    )
+                    plan.action_compute()
+                result["lines"] = plan.line_count
+                result["jobs"] = self.env["aftersales.job"].search_count(
+                    [("res_model", "=", plan._name), ("res_id", "=", plan.id)]
+                )
+        finally:
+            params.set_param("aftersales.job_batch_size", False)
         return result
 
     def run_odoo_create(self, plan):
@@ -464,6 +487,9 @@ def main():
                 rows.append((label, size, plan, aging))
                 cr.commit()
             full_plan = rows[-1][2]
+            at_once = bench.run_compute_at_once()
+            say(f"  the same compute at once (one batch, rolled back): {at_once['seconds']:.2f} s, "
+                f"{at_once['queries']} queries, {at_once['lines']} lines, {at_once['jobs']} jobs")
             odoo_create = bench.run_odoo_create(full_plan["plan"])
             report_odoo(f"create(vals_list) of the same {odoo_create['rules']} rules", odoo_create)
             odoo_report = bench.run_odoo_replenishment()
@@ -503,6 +529,9 @@ def main():
           f"{again['select']:>6} {again['write']:>6} {again['lines']:>6} |")
     full = rows[-1]
     print()
+    batched = full[2]["compute_seconds"]
+    print(f"RATIO compute in batches of 500 parts: {batched:.2f} s | the same compute at once (one "
+          f"batch): {at_once['seconds']:.2f} s | ratio {batched / at_once['seconds']:.2f} x")
     print_ratio("plan + apply creating the rules", full[2]["seconds"],
                 f"create(vals_list) of the same {odoo_create['rules']} rules", odoo_create["seconds"])
     print_ratio("plan + apply creating the rules", full[2]["seconds"],

@@ -413,7 +413,9 @@ class AftersalesReservePlan(models.Model):
                 plan=self.display_name,
             )])
         if self.state == "draft":
-            self.write({"state": "applied", "applied_date": fields.Datetime.now(), "applied_uid": self.env.uid})
+            self.write(
+                {"state": "applied", "applied_date": fields.Datetime.now(), "applied_uid": self.env.uid}
+            )
         if not job:
             # in the background, the job's end posts the summary on the plan
             self.message_post(body=summary)

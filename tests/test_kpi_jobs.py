@@ -91,8 +91,10 @@ class TestKpiJobs(KpiMeasuresCommon):
         self.assertEqual(period.state, "draft")
         self.Job._run_pending()
         period.invalidate_recordset()
-        self.assertRecordValues(period, [{"state": "computed", "employee_count": 5,
-                                          "aftersales_job_state": "done", "is_aftersales_job_running": False}])
+        self.assertRecordValues(period, [{
+            "state": "computed", "employee_count": 5, "aftersales_job_state": "done",
+            "is_aftersales_job_running": False,
+        }])
         no_data = len(period.sheet_ids.line_ids.filtered("no_data"))
         summary = (f"5 appraisal sheets computed; 0 values entered by hand kept; {no_data} items "
                    "without data, scored as the scheme says.")

@@ -285,7 +285,8 @@ class TestReservePlanJobs(AftersalesStockCommon):
         self.assertRecordValues(job, [{"state": "failed", "failed_count": 1}])
         self.assertEqual(job.failure_ids.unit_name, line.display_name)
         self.assertEqual(plan.state, "draft")
-        self.assertIn(f"Reserve plan {plan.name} stays in draft until the failed lines are done.", job.summary)
+        self.assertIn(f"Reserve plan {plan.name} stays in draft until the failed lines are done.",
+                      job.summary)
         self.assertEqual(len(self._rules()), 6)  # every other rule is there
         line.location_id = self.stock_location
         job.with_user(self.planner).action_retry_failed()
