@@ -17,6 +17,16 @@ to Odoo's (target: at most 1.3) and the load average, then drops the database.
 
     /opt/aftersales-venv/bin/python benchmarks/bench_claims.py [--db NAME] [--keep]
         [--machines 20000] [--dealers 200] [--claims 2000] [--batch 100]
+        [--mode approve|settle-job|both] [--job-batch N]
+
+``--mode settle-job`` (or ``both``, after the measure above) measures issue 22's background
+settlement instead: ``--claims`` claims filed, submitted and approved (not timed) while their
+dealers are settled by monthly statement, so that none is credited; the dealers then settled per
+claim, the Settle button of the claims list called on all of them at once (the selection checked
+and a job queued: timed) and the job's batches run by ``aftersales.job._run_pending()``, what the
+scheduled actions' lanes do batch by batch, here in this process and one transaction (no Odoo
+server needed). Prints the seconds of both steps, the claims credited per second and the SQL
+queries per claim, and checks that every claim was credited once.
 
 ODOO_PATH (default /opt/odoo18) and PGHOST/PGPORT/PGUSER are read like scripts/lib.sh does.
 The figures, with their date, machine and load, are in benchmarks/README.md.
@@ -46,9 +56,18 @@ def parse_args():
     parser.add_argument("--claims", type=int, default=2_000)
     parser.add_argument("--batch", type=int, default=100, help="claims per submit/approve batch")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--mode", choices=("approve", "settle-job", "both"), default="approve",
+        help="approve: file, submit and approve (credited on approval) against Odoo's credit "
+        "notes; settle-job: the claims settled as a background job; both: one after the other",
+    )
+    parser.add_argument("--job-batch", type=int, default=0,
+                        help="claims per batch of the settlement job (default: the add-on's)")
     args = parser.parse_args()
-    if args.machines < args.claims + 200:
-        parser.error("--machines must be at least --claims + 200: each claim (and each of the 200 "
+    needed = {"approve": args.claims + 200, "settle-job": args.claims,
+              "both": 2 * args.claims + 200}[args.mode]
+    if args.machines < needed:
+        parser.error(f"--machines must be at least {needed}: each claim (and each of the 200 "
                      "claims of 6 lines) is filed for a machine of its own")
     return args
 
@@ -207,11 +226,65 @@ class Bench:
               f"{odoo.queries / count:>7.1f} {ours.seconds / odoo.seconds:>6.2f}")
         return ours, odoo
 
+    def run_settle_job(self, lots):
+        """Issue 22: ``len(lots)`` approved claims settled as a background job. Filed,
+        submitted and approved in batches while their dealers are settled by monthly statement
+        (not timed: nothing credited), then the dealers settled per claim; timed: the Settle
+        button on the whole selection (checked, a job queued) and the job's batches run by
+        ``_run_pending()``, committed at the end."""
+        Claim = self.env["aftersales.claim"]
+        Job = self.env["aftersales.job"]
+        if self.args.job_batch:
+            self.env["ir.config_parameter"].set_param("aftersales.job_batch_size", self.args.job_batch)
+        self.dealers.claim_settlement_mode = "monthly"
+        started = time.perf_counter()
+        claims = Claim.browse()
+        for start in range(0, len(lots), self.args.batch):
+            batch = Claim.create([self.claim_vals(lot, 3) for lot in lots[start:start + self.args.batch]])
+            batch.action_submit()
+            batch.action_approve()
+            claims |= batch
+            self.env.cr.commit()
+        self.dealers.claim_settlement_mode = "per_claim"
+        self.env.cr.commit()
+        assert set(claims.mapped("state")) == {"approved"}, "approved, waiting for a credit note"
+        print(f"\nsettlement as a background job: {len(claims)} approved claims filed in "
+              f"{time.perf_counter() - started:.1f} s (not timed)")
+        queue, run = Clock(self.env), Clock(self.env)
+        with queue.step():
+            action = claims.action_settle()
+        job = Job.browse(action["params"]["next"]["res_id"])
+        with run.step():
+            finished = Job._run_pending()
+        assert finished == job and job.state == "done", f"job {job.state}: {job.summary}"
+        self.env.invalidate_all()
+        credited = Claim.search([("id", "in", claims.ids), ("state", "=", "settled"),
+                                 ("refund_move_id", "!=", False)])
+        assert len(credited) == len(claims), f"{len(credited)} of {len(claims)} claims credited"
+        refunds = self.env["account.move"].search_count(
+            [("move_type", "=", "out_refund"), ("invoice_origin", "in", claims.mapped("name"))])
+        assert refunds == len(claims), f"{refunds} credit notes for {len(claims)} claims"
+        count = len(claims)
+        print(f"{'step':<44} {'seconds':>8} {'cpu s':>7} {'SQL/cl.':>7}")
+        print(f"{'Settle on the selection (checked, queued)':<44} {queue.seconds:>8.1f} "
+              f"{queue.cpu:>7.1f} {queue.queries / count:>7.1f}")
+        print(f"{f'job run by _run_pending(), {len(job.batch_ids)} batches':<44} {run.seconds:>8.1f} "
+              f"{run.cpu:>7.1f} {run.queries / count:>7.1f}")
+        total = queue.seconds + run.seconds
+        print(f"{count} claims settled as a background job in {total:.1f} s "
+              f"({count / run.seconds:.1f} claims credited per second by the job); {job.summary}")
+
     def run(self):
         print("load average (1, 5, 15 min) at the start: " + load_average())
         self.build_archive()
+        if self.args.mode == "settle-job":
+            self.run_settle_job(self.lots.browse(self.rng.sample(self.lots.ids, self.args.claims)))
+            print("load average (1, 5, 15 min) at the end: " + load_average())
+            return
         # every claim on its own machine: no duplicates, no repeat parts
-        lots = self.lots.browse(self.rng.sample(self.lots.ids, self.args.claims + 200))
+        sample = self.rng.sample(self.lots.ids, self.args.claims + 200 + (
+            self.args.claims if self.args.mode == "both" else 0))
+        lots = self.lots.browse(sample[:self.args.claims + 200])
         first = self.args.claims // 4
         print(f"\n{'':<32} {'':>6} {'':>5} {'ours: filed, approved, credited':^24} "
               f"{'Odoo: credit notes':^24}")
@@ -230,6 +303,8 @@ class Bench:
               f"({(d1.queries + d2.queries) / total:.1f} SQL queries per credit note)")
         print(f"ratio ours / Odoo's: {ours / odoo:.2f} "
               f"(target <= 1.3: {'met' if ours / odoo <= 1.3 else 'MISSED'})")
+        if self.args.mode == "both":
+            self.run_settle_job(self.lots.browse(sample[self.args.claims + 200:]))
         print("load average (1, 5, 15 min) at the end: " + load_average())
 
 
