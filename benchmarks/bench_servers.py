@@ -1,7 +1,7 @@
 """Dealer portal on one Odoo server against two Odoo servers on the same database.
 
     /opt/aftersales-venv/bin/python benchmarks/bench_servers.py [--claims 2000 --parts 5000
-        --clients 20 --requests 100 --warmup 10 --workers 5 --port 8469]
+        --clients 20 --requests 100 --warmup 10 --workers 5 --rounds 2 --port 8469]
 
 Builds the data of bench_portal.py (one dealer, 400 machines, 2,000 claims, 5,000 parts, 30 sales
 orders) on a throw-away database, then serves it twice: first by one Odoo server (``--workers``
@@ -13,6 +13,9 @@ shuffled). With two servers each client sends its requests to the servers in tur
 per client, no sticky session: a session opened on one server is used on the other). It prints,
 per setup, the requests per second, the median and 95th-percentile latency, the requests each
 server answered and the errors (anything but a 200), then the ratio of two servers to one.
+``--rounds 2`` (the default) measures one, two, then two, one server(s): a load on the machine
+that rises or falls during the run weighs on both setups alike; the ratio is that of the
+requests per second summed over the rounds.
 
 On one machine the two servers share its cores with each other, with PostgreSQL and with the
 clients: the ratio says what a second server costs or gains there, not what a second machine
@@ -135,6 +138,8 @@ def main():
                         help="the first server's port; the second's is the next one")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
                         help="worker processes of each server; default: Odoo's rule, 2 x cores + 1")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds of both setups, in turn one-two and two-one")
     args = parser.parse_args()
 
     with bench_environment("servers") as env:
@@ -144,11 +149,20 @@ def main():
         db = env.cr.dbname
         settle(db)
         pages = portal_pages(ids)
-        one, one_errors = run_setup("one server", db, [args.port], args.workers, pages, args)
-        two, two_errors = run_setup("two servers", db, [args.port, args.port + 1], args.workers, pages, args)
+        setups = {"one server": [args.port], "two servers": [args.port, args.port + 1]}
+        rates = {label: [] for label in setups}
+        errors = 0
+        for round_ in range(args.rounds):
+            for label in (list(setups) if round_ % 2 == 0 else list(reversed(setups))):
+                rate, failed = run_setup(label, db, setups[label], args.workers, pages, args)
+                rates[label].append(rate)
+                errors += failed
 
-    print(f"\nRATIO two servers / one server: {two / one:.2f} x ({two:.1f} / {one:.1f} requests/s), "
-          f"{args.clients} clients, errors {one_errors + two_errors}; {load_average()}")
+    one, two = sum(rates["one server"]), sum(rates["two servers"])
+    print(f"\nRATIO two servers / one server: {two / one:.2f} x (requests/s: one server "
+          f"{', '.join(f'{r:.1f}' for r in rates['one server'])}; two servers "
+          f"{', '.join(f'{r:.1f}' for r in rates['two servers'])}), {args.clients} clients, "
+          f"errors {errors}; {load_average()}")
 
 
 if __name__ == "__main__":

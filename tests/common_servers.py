@@ -199,6 +199,22 @@ def server_database():
     return name
 
 
+def _has_failed(testcase):
+    """Whether ``testcase`` has failed so far, seen from one of its clean-ups: Odoo's test runner
+    keeps it on the outcome; under Python's (which pytest drives) a clean-up runs with the outcome
+    reset, and the failure is on the result."""
+    outcome = getattr(testcase, "_outcome", None)
+    if outcome is None:
+        return False
+    if not outcome.success:
+        return True
+    result = outcome.result
+    if getattr(result, "_excinfo", None):  # pytest's result of this one test
+        return True
+    failed = list(getattr(result, "errors", ())) + list(getattr(result, "failures", ()))
+    return any(test is testcase for test, _error in failed)
+
+
 class OdooServer:
     """One ``odoo-bin`` process serving ``database`` on 127.0.0.1 (see the module's docstring).
 
@@ -304,8 +320,7 @@ class OdooServer:
 
     def _cleanup(self, testcase):
         self.stop()
-        outcome = getattr(testcase, "_outcome", None)
-        if outcome is not None and not outcome.success:
+        if _has_failed(testcase):
             print(f"\n----- log of Odoo server {self.name} (port {self.port}) -----\n{self.log()}"
                   f"----- end of the log of {self.name} -----", file=sys.stderr, flush=True)
         with contextlib.suppress(OSError):

@@ -32,8 +32,10 @@ class TestPortalOnReadReplica(BaseCase):
         self._create_dealer()
 
     def _replica(self, command):
-        env = dict(os.environ, PGHOST=str(config["db_host"] or "127.0.0.1"),
-                   PGPORT=str(config["db_port"] or 5432), PGUSER=str(config["db_user"] or os.environ.get("USER", "")))
+        # the PostgreSQL server the tests run on
+        env = dict(os.environ, PGHOST=str(config["db_host"] or "127.0.0.1"), PGPORT=str(config["db_port"] or 5432))
+        if config["db_user"]:
+            env["PGUSER"] = config["db_user"]
         if config["db_password"]:
             env["PGPASSWORD"] = config["db_password"]
         done = subprocess.run(["bash", str(REPLICA_SCRIPT), command, "--port", str(self.standby_port)],
