@@ -41,10 +41,23 @@ def load_average():
 
 
 def build_claims(env, count):
-    """``count`` approved claims of 3 lines, waiting to be credited: from bench_claims.py."""
-    from bench_claims import build_approved_claims
+    """``count`` approved claims of 3 lines waiting to be credited, on bench_claims.py's archive
+    (200 dealers, a machine per claim): filed, submitted and approved while their dealers are
+    settled by monthly statement (so none is credited), then the dealers settled per claim."""
+    from bench_claims import Bench
 
-    return build_approved_claims(env, count)
+    bench = Bench(env, argparse.Namespace(dealers=200, machines=count, batch=100))
+    bench.build_archive()
+    Claim = env["aftersales.claim"]
+    bench.dealers.claim_settlement_mode = "monthly"
+    claims = Claim.browse()
+    for start in range(0, count, 100):
+        batch = Claim.create([bench.claim_vals(lot, 3) for lot in bench.lots[start:start + 100]])
+        batch.action_submit()
+        batch.action_approve()
+        claims |= batch
+    bench.dealers.claim_settlement_mode = "per_claim"
+    return claims
 
 
 def query(db, sql, params=()):

@@ -19,7 +19,8 @@ class AftersalesJobBatch(models.Model):
         [("queued", "Queued"), ("done", "Done"), ("failed", "Failed"), ("cancel", "Cancelled")],
         default="queued", required=True, index=True,
     )
-    unit_ids = fields.Json(string="Record IDs", required=True, default=list)
+    # not required: a batch whose records all failed keeps none (Odoo stores an empty list as NULL)
+    unit_ids = fields.Json(string="Record IDs", default=list)
     unit_count = fields.Integer(string="Records", compute="_compute_unit_count", store=True)
     unit_name = fields.Char(string="Record", help="The record that failed.")
     error = fields.Text(string="Reason")

@@ -168,3 +168,25 @@ class TestBackgroundJobsTour(AftersalesStatementCommon, BrowserCase):
         job.invalidate_recordset()
         self.assertEqual(job.state, "running")
         self.assertEqual(job.remaining_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundJobFailures(AftersalesStatementCommon):
+    def test_a_batch_whose_records_all_fail_ends_the_job(self):
+        """Both dealers of the last batch fail: the job still ends, naming both."""
+        self.env["ir.config_parameter"].sudo().set_param("aftersales.job_batch_size", 2)
+        Partner = self.env["res.partner"]
+        dealers = self.dealer_a | self.dealer_b | Partner.create([
+            {"name": name, "is_company": True, "is_dealer": True} for name in ("Dealer C", "Dealer D")
+        ])
+        for dealer in dealers:
+            self._invoice(dealer, 100.0, self.date_from + relativedelta(days=3))
+        for dealer in dealers[2:]:
+            self._generate(dealer, self.date_from, self.date_to - relativedelta(days=5)).state = "confirmed"
+        job = self.env["aftersales.statement"].with_user(self.accountant)._start_draw(
+            dealers, self.date_from, self.date_to
+        ).job
+        self.assertEqual(self.env["aftersales.job"]._run_pending(), job)
+        self.assertRecordValues(job, [{"state": "failed", "done_count": 2, "failed_count": 2,
+                                       "remaining_count": 0}])
+        self.assertEqual(sorted(job.failure_ids.mapped("unit_name")), ["Dealer C", "Dealer D"])

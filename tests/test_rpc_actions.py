@@ -98,6 +98,8 @@ class TestRpcActions(HttpCase):
         views calls."""
         found = set()
         for name, model_class in self.env.registry.items():
+            if model_class._abstract:  # no records to call a button on over RPC
+                continue
             for klass in self._addon_classes(model_class):
                 found.update(
                     (name, attr) for attr, value in vars(klass).items()
@@ -238,6 +240,36 @@ class TestRpcActions(HttpCase):
             wizard.line_ids[-1:].amount_approved = 0.0
             return Call(wizard)
 
+        def queued_job():
+            """A draw of two dealers' statements queued in the background (batches of one)."""
+            env["ir.config_parameter"].sudo().set_param("aftersales.job_batch_size", 1)
+            today = fields.Date.today()
+            return env["aftersales.statement"]._start_draw(
+                dealer | south, today.replace(day=1), today, skip_frozen=True,
+            ).job
+
+        def failed_job():
+            job = queued_job()
+            job.batch_ids[0].state = "failed"
+            job.batch_ids[1].state = "done"
+            job.state = "failed"
+            return Call(job)
+
+        def with_running_job(record, method="action_compute"):
+            """``record`` whose ``method`` queued a background job (batches of one)."""
+            def setup():
+                env["ir.config_parameter"].sudo().set_param("aftersales.job_batch_size", 1)
+                target = record() if callable(record) else record
+                getattr(target, method)()
+                return Call(target)
+            return setup
+
+        def job_of(record):
+            def setup():
+                target = with_running_job(record)().records
+                return Call(target._get_aftersales_jobs()[:1])
+            return setup
+
         def new(model, **vals):
             return lambda: Call(env[model].create(vals))
 
@@ -247,6 +279,14 @@ class TestRpcActions(HttpCase):
 
         return {
             ("account.move", "action_view_aftersales_claims"): on(ref("invoice_north_1_demo")),
+            # background jobs
+            ("aftersales.job", "action_cancel"): on(queued_job),
+            ("aftersales.job", "action_retry_failed"): failed_job,
+            ("aftersales.job", "action_view_record"): job_of(plan),
+            ("aftersales.pricing.run", "action_view_aftersales_job"): with_running_job(
+                lambda: env["aftersales.pricing.run"].create({})),
+            ("aftersales.reserve.plan", "action_view_aftersales_job"): with_running_job(plan),
+            ("aftersales.kpi.period", "action_view_aftersales_job"): with_running_job(this_month),
             # call-backs
             ("aftersales.callback", "action_done"): answered_callback,
             ("aftersales.callback", "action_unreachable"): on(planned_callback),
