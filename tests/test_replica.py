@@ -97,6 +97,7 @@ class TestPortalOnReadReplica(BaseCase):
             "is_serviceable_part": True, "sale_ok": True, "list_price": 12.5,
         })
         self.dealer = self.server.session(self.login, self.login)
+        self._wait_for_replay()  # the machine's page is read on the standby
         response = self.dealer.post(self.server.url(f"/my/machines/{self.lot_id}/register"), data={
             "csrf_token": self.server.form_token(self.dealer, f"/my/machines/{self.lot_id}"),
             "name": unique("Replica End User"), "phone": "+1 555 0177",
