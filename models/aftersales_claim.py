@@ -721,6 +721,9 @@ class AftersalesClaim(models.Model):
             name=_("Settle %(count)s claims", count=len(self)),
             batch_size=SETTLE_BATCH,
             done_method="_job_settle_done",
+            # each credit note takes the journal's next number: two batches at once would
+            # only roll each other back
+            sequential=True,
         )
         if start.job:
             return start.job._action_queued()

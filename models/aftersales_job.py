@@ -105,6 +105,12 @@ class AftersalesJob(models.Model):
         help="What the job does, e.g. the statements of a company and month: while one job with a "
         "key is queued or running, the same work is not queued a second time.",
     )
+    is_sequential = fields.Boolean(
+        string="One Batch at a Time", readonly=True,
+        help="Its batches run one after the other, never two at once on two servers: work that "
+        "Odoo serialises anyway, such as posting credit notes in one journal (each takes the "
+        "journal's next number), where two batches at once would only roll each other back.",
+    )
     date_started = fields.Datetime(string="Started", readonly=True)
     date_finished = fields.Datetime(string="Finished", readonly=True)
     summary = fields.Text(readonly=True)
@@ -141,11 +147,12 @@ class AftersalesJob(models.Model):
     # ------------------------------------------------------------------ start
     @api.model
     def _run_or_queue(self, record, method, units, *, name, batch_size, params=None,
-                      done_method=None, key=None, background=None):
+                      done_method=None, key=None, background=None, sequential=False):
         """Run ``record.method(units, **params)`` now when ``units`` fit in one batch; else queue
         a job of batches of ``batch_size`` and wake the lanes. ``background`` True queues even
         one batch (work that cannot be cut but takes long, e.g. a pricing run's solve), False
-        runs everything now.
+        runs everything now. ``sequential`` runs the batches one at a time (see
+        ``is_sequential``).
 
         :return: a ``JobStart``: the job queued (empty when the work ran now) and, when it ran
             now, the counts ``method`` returned and the sentence ``done_method`` said of them
@@ -168,6 +175,7 @@ class AftersalesJob(models.Model):
             "unit_model": units._name,
             "unit_count": len(ids),
             "key": key,
+            "is_sequential": sequential,
             "batch_ids": [
                 Command.create({"sequence": seq, "unit_ids": ids[start:start + batch_size]})
                 for seq, start in enumerate(range(0, len(ids), batch_size))
@@ -327,7 +335,7 @@ class AftersalesJob(models.Model):
                                 WHERE b.job_id = job.id AND b.state = 'queued')
              ORDER BY job.id
                FOR NO KEY UPDATE SKIP LOCKED
-        """)
+        """, log_exceptions=False)
         jobs = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         for job in jobs:
             job._finish()
@@ -378,11 +386,14 @@ class AftersalesJob(models.Model):
 
     # ------------------------------------------------------------------ helpers
     def _mark_running(self):
-        """Queued -> running, when a lane takes the job's first batch. Two lanes taking two
-        batches of a new job at the same moment both write it: the second one's batch is
-        rolled back by PostgreSQL (a serialization failure) and run again a moment later."""
+        """Queued -> running, when a lane takes the job's first batch; left to the other lane
+        when two take the first two batches at the same moment (the row locked by it)."""
         self.ensure_one()
-        if self.state == "queued":
+        if self.state != "queued":
+            return
+        self.env.cr.execute("SELECT id FROM aftersales_job WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                            [self.id], log_exceptions=False)
+        if self.env.cr.fetchone():
             self.write({"state": "running", "date_started": fields.Datetime.now()})
 
     def _get_record(self):

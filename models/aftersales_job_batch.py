@@ -36,24 +36,48 @@ class AftersalesJobBatch(models.Model):
     @api.model
     def _lock_next(self):
         """The next queued batch that no other server is running, locked until this
-        transaction ends (``SKIP LOCKED``: two lanes never take the same batch)."""
+        transaction ends (``SKIP LOCKED``: two lanes never take the same batch). A job marked
+        ``is_sequential`` runs one batch at a time: its row is locked with the batch, and a lane
+        finding it locked takes another job's batch.
+
+        The locks are taken without logging a failure: a row another server changed since this
+        transaction began cannot be locked (PostgreSQL's serialization failure), which the lane
+        answers by running again in a new transaction, not as an error."""
         self.flush_model(["state"])
-        self.env.cr.execute("""
-            SELECT id FROM aftersales_job_batch
-             WHERE state = 'queued'
-             ORDER BY job_id, sequence, id
-             LIMIT 1
-               FOR NO KEY UPDATE SKIP LOCKED
+        self.env["aftersales.job"].flush_model(["state", "is_sequential"])
+        cr = self.env.cr
+        cr.execute("""
+            SELECT job.id, job.is_sequential FROM aftersales_job job
+             WHERE job.state IN ('queued', 'running')
+               AND EXISTS (SELECT 1 FROM aftersales_job_batch b
+                            WHERE b.job_id = job.id AND b.state = 'queued')
+             ORDER BY job.id
         """)
-        row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+        for job_id, is_sequential in cr.fetchall():
+            if is_sequential:
+                cr.execute("SELECT id FROM aftersales_job WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                           [job_id], log_exceptions=False)
+                if not cr.fetchone():
+                    continue  # another lane is running one of its batches
+            cr.execute("""
+                SELECT id FROM aftersales_job_batch
+                 WHERE job_id = %s AND state = 'queued'
+                 ORDER BY sequence, id
+                 LIMIT 1
+                   FOR NO KEY UPDATE SKIP LOCKED
+            """, [job_id], log_exceptions=False)
+            row = cr.fetchone()
+            if row:
+                return self.browse(row[0])
+        return self.browse()
 
     def _count_attempt(self):
         """Count a concurrency failure of this batch, at the start of a new transaction (the
         failed one was rolled back), unless another lane has taken the batch meanwhile."""
         self.ensure_one()
         self.env.cr.execute(
-            "SELECT id FROM aftersales_job_batch WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [self.id]
+            "SELECT id FROM aftersales_job_batch WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [self.id],
+            log_exceptions=False,
         )
         if self.env.cr.fetchone():
             self.attempts += 1
