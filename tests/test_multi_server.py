@@ -312,6 +312,73 @@ class TestMultiServer(BaseCase):
         self.assertEqual(len(refused), 1, outcomes)
         self.assertIn("already running in the background", refused[0].faultString)
 
+    def _stage_claims(self, count, approve=False):
+        """``count`` claims of one labour line, each on a registered machine of its own, of one
+        dealer settled per claim; submitted, and with ``approve`` approved while the dealer was
+        settled by monthly statement (so not credited yet). Their ids."""
+        with self.env_of() as env:
+            env.company.claim_credit_trigger = "approval"
+            today = fields.Date.today()
+            dealer = env["res.partner"].create({
+                "name": unique("Claims Dealer"), "is_company": True, "is_dealer": True,
+                "claim_settlement_mode": "monthly" if approve else "per_claim",
+            })
+            product = env["product.product"].create({
+                "name": unique("Claims Generator"), "type": "consu", "is_storable": True,
+                "tracking": "serial", "aftersales_part_class": "finished", "warranty_months": 24,
+            })
+            end_users = env["res.partner"].create([
+                {"name": unique("Claims End User"), "is_end_user": True, "phone": f"+1 555 01{i:02d}",
+                 "aftersales_dealer_id": dealer.id}
+                for i in range(count)
+            ])
+            lots = env["stock.lot"].create([
+                {"name": unique("SN-CLAIM"), "product_id": product.id, "dealer_id": dealer.id,
+                 "dealer_delivery_date": today - timedelta(days=60)}
+                for _i in range(count)
+            ])
+            for lot, end_user in zip(lots, end_users):
+                lot._register_end_user(end_user, today - timedelta(days=30))
+            labour = env.ref("aftersales.product_fee_labour")
+            claims = env["aftersales.claim"].create([
+                {"dealer_id": dealer.id, "lot_id": lot.id, "failure_date": today - timedelta(days=3),
+                 "line_ids": [Command.create({"line_type": "labour", "product_id": labour.id,
+                                              "quantity": 2.0})]}
+                for lot in lots
+            ])
+            claims.action_submit()
+            if approve:
+                claims.action_approve()
+                dealer.claim_settlement_mode = "per_claim"
+            return claims.ids
+
+    def _credit_notes(self, claim_ids):
+        """{claim id: credit notes made for it (their origin is the claim)}"""
+        with server_cursor(self.db) as cr:
+            cr.execute("""SELECT c.id, count(m.id) FROM aftersales_claim c
+                            LEFT JOIN account_move m ON m.move_type = 'out_refund'
+                                                    AND m.invoice_origin = c.name
+                           WHERE c.id IN %s GROUP BY c.id""", [tuple(claim_ids)])
+            return dict(cr.fetchall())
+
+    def test_killed_server_credits_no_claim_twice(self):
+        """A server killed in the middle of settling claims in the background: the claims it
+        credited stay credited, the one it was crediting is not, and another server credits the
+        rest; every claim has one credit note."""
+        self._batches_of_one()
+        claim_ids = self._stage_claims(24, approve=True)
+        first = OdooServer(self.db, max_cron_threads=1, name="first").start(self)
+        action = first.rpc("aftersales.claim", "action_settle", claim_ids)
+        job_id = action["params"]["next"]["res_id"]
+        self._wait(lambda: self._job_batches(job_id).get("done", 0) >= 3, wake=False)
+        first.kill()
+        self._wait_for_killed(first)
+        self.assertGreater(self._job_batches(job_id).get("queued", 0), 0, "settled before the kill")
+        self.assertEqual(set(self._credit_notes(claim_ids).values()), {0, 1})
+        OdooServer(self.db, max_cron_threads=1, name="second").start(self)
+        self._wait(lambda: self._job_state(job_id) == "done")
+        self.assertEqual(self._credit_notes(claim_ids), dict.fromkeys(claim_ids, 1))
+
     def test_two_reviewers_approve_one_claim_on_two_servers(self):
         """Two reviewers press Approve on the same claim on two servers at the same moment: the
         claim is approved and credited once."""
@@ -324,32 +391,7 @@ class TestMultiServer(BaseCase):
                     "name": login, "login": login, "password": login,
                     "groups_id": [Command.link(group.id), Command.link(env.ref("account.group_account_invoice").id)],
                 })
-            today = fields.Date.today()
-            dealer = env["res.partner"].create({
-                "name": unique("Approve Dealer"), "is_company": True, "is_dealer": True,
-                "claim_settlement_mode": "per_claim",
-            })
-            end_user = env["res.partner"].create({
-                "name": unique("Approve End User"), "is_end_user": True, "phone": "+1 555 0199",
-                "aftersales_dealer_id": dealer.id,
-            })
-            product = env["product.product"].create({
-                "name": unique("Approve Generator"), "type": "consu", "is_storable": True,
-                "tracking": "serial", "aftersales_part_class": "finished", "warranty_months": 24,
-            })
-            lot = env["stock.lot"].create({
-                "name": unique("SN-APPROVE"), "product_id": product.id, "dealer_id": dealer.id,
-                "dealer_delivery_date": today - timedelta(days=60),
-            })
-            lot._register_end_user(end_user, today - timedelta(days=30))
-            claim = env["aftersales.claim"].create({
-                "dealer_id": dealer.id, "lot_id": lot.id, "failure_date": today - timedelta(days=3),
-                "line_ids": [Command.create({
-                    "line_type": "labour", "product_id": env.ref("aftersales.product_fee_labour").id,
-                    "quantity": 2.0})],
-            })
-            claim.action_submit()
-            claim_id = claim.id
+        claim_id = self._stage_claims(1)[0]
         first = OdooServer(self.db, name="first").start(self)
         second = OdooServer(self.db, name="second").start(self)
         outcomes = at_once(
