@@ -413,6 +413,8 @@ class AftersalesStatement(models.Model):
         """Draw the statements of ``dealers`` now, or as a background job when they are more
         than one batch (``aftersales.job``); a ``JobStart``."""
         company = self.env.company
+        # made now if the company has none yet, not by the first batches of a job at once
+        company.sudo()._get_aftersales_gift_program()
         return self.env["aftersales.job"]._run_or_queue(
             self, "_job_draw", dealers,
             name=_("Statements %(start)s - %(end)s, %(company)s", company=company.name,

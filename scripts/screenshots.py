@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from datetime import date, timedelta
 
 import requests
 import websocket
@@ -50,6 +51,9 @@ SHOTS = [
     ("reserve_plan_zh_CN", "admin", "/odoo/action-aftersales.aftersales_reserve_plan_action/{reserve_plan}",
      DESKTOP, ".o_form_view .o_field_one2many .o_data_row", "zh_CN"),
     ("portal_claims_phone_zh_TW", "dealer.north", "/my/claims", PHONE, "table", "zh_TW"),
+    # a draw of the demo dealers' statements run as a background job (background_job_id)
+    ("background_job", "admin", "/odoo/action-aftersales.aftersales_job_action/{background_job}", DESKTOP,
+     ".o_form_view .o_field_widget[name='progress'] .o_progressbar"),
 ]
 
 
@@ -100,6 +104,30 @@ def execute(url, db, model, method, *args, **kwargs):
     if "error" in result:
         raise SystemExit(json.dumps(result["error"])[:500])
     return result["result"]
+
+
+def background_job(url, db):
+    """A background job to show: the demo dealers' statements of two months ago drawn in
+    batches of one dealer (the system parameter set for the draw, then removed), run by the
+    served database's scheduled actions; its id once it has ended."""
+    execute(url, db, "ir.config_parameter", "set_param", "aftersales.job_batch_size", "1")
+    try:
+        today = date.today().replace(day=1)
+        start = (today - timedelta(days=1)).replace(day=1)
+        start = (start - timedelta(days=1)).replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        dealers = execute(url, db, "res.partner", "search", [("is_dealer", "=", True), ("is_company", "=", True)])
+        wizard = execute(url, db, "aftersales.statement.generate", "create", {
+            "dealer_ids": [(6, 0, dealers)], "date_from": str(start), "date_to": str(end)})
+        action = execute(url, db, "aftersales.statement.generate", "action_generate", [wizard])
+    finally:
+        execute(url, db, "ir.config_parameter", "set_param", "aftersales.job_batch_size", False)
+    job = action["params"]["next"]["res_id"]
+    for _attempt in range(120):
+        if execute(url, db, "aftersales.job", "read", [job], ["state"])[0]["state"] not in ("queued", "running"):
+            return job
+        time.sleep(1)
+    raise SystemExit("the background job did not end within 2 minutes: does the server run crons?")
 
 
 def set_language(url, db, user, lang):
@@ -185,6 +213,8 @@ def main():
     parser.add_argument("--only", nargs="*", help="names of the shots to take (default: all)")
     args = parser.parse_args()
     ids = record_ids(args.url, args.db)
+    if not args.only or "background_job" in args.only:
+        ids["background_job"] = background_job(args.url, args.db)
     sessions = {}
     browser = Browser()
     try:
