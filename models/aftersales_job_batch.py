@@ -1,4 +1,5 @@
 import logging
+import time
 from odoo import api, fields, models
 
 from .aftersales_job import CONCURRENCY_ERRORS, MAX_ATTEMPTS, merge_counts
@@ -90,7 +91,7 @@ class AftersalesJobBatch(models.Model):
         job = self.job_id
         if job.state == "queued":
             job._mark_running()
-        start = fields.Datetime.now()
+        start = time.perf_counter()
         record = job._get_env_record()
         units = record.env[job.unit_model].browse(self.unit_ids).exists()
         params = job.params or {}
@@ -106,7 +107,7 @@ class AftersalesJobBatch(models.Model):
             else:
                 self.write({
                     "state": "done", "result": counts, "attempts": 0,
-                    "duration": (fields.Datetime.now() - start).total_seconds(),
+                    "duration": round(time.perf_counter() - start, 2),
                 })
                 return
         results, done, failures = [], [], []
@@ -122,7 +123,7 @@ class AftersalesJobBatch(models.Model):
                 failures.append((unit, job._error_text(error)))
         self.write({
             "state": "done", "unit_ids": done, "result": merge_counts(results), "attempts": 0,
-            "duration": (fields.Datetime.now() - start).total_seconds(),
+            "duration": round(time.perf_counter() - start, 2),
         })
         self.create([
             {"job_id": job.id, "sequence": self.sequence, "state": "failed", "unit_ids": [unit.id],
