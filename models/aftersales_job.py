@@ -126,9 +126,12 @@ class AftersalesJob(models.Model):
     # ------------------------------------------------------------------ computes
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):
+        names = {}
+        for model, jobs in self.filtered("res_id").grouped("res_model").items():
+            for record in self.env[model].browse(jobs.mapped("res_id")).exists():  # one read a model
+                names[model, record.id] = record.display_name
         for job in self:
-            record = job._get_record()
-            job.res_name = record.display_name if job.res_id and record.exists() else False
+            job.res_name = names.get((job.res_model, job.res_id), False)
 
     @api.depends("batch_ids.state", "batch_ids.unit_count", "unit_count")
     def _compute_progress(self):

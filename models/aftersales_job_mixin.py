@@ -42,6 +42,12 @@ class AftersalesJobMixin(models.AbstractModel):
             record.aftersales_job_summary = job.summary if job else False
             record.is_aftersales_job_running = bool(job) and job.state in ("queued", "running")
 
+    def _get_aftersales_job_key(self):
+        """The key of this document's jobs: one job at a time per document, whatever it does
+        (a compute and an apply of the same run never run together)."""
+        self.ensure_one()
+        return f"{self._name}:{self.id}"
+
     def _check_no_running_job(self):
         self.invalidate_recordset(["is_aftersales_job_running"])  # a job queued in this transaction
         running = self.filtered("is_aftersales_job_running")[:1]

@@ -207,7 +207,7 @@ class AftersalesKpiPeriod(models.Model):
             start = Job._run_or_queue(
                 period, "_compute_sheets", period._prepare_compute(),
                 name=_("Compute %(period)s", period=period.name), batch_size=KPI_BATCH,
-                done_method="_job_compute_done", key=f"{period._name}:{period.id}",
+                done_method="_job_compute_done", key=period._get_aftersales_job_key(),
             )
             if start.job:
                 if len(self) == 1:

@@ -160,7 +160,7 @@ class AftersalesPricingRun(models.Model):
             start = Job._run_or_queue(
                 run, "_job_compute", run,
                 name=_("Compute %(run)s", run=run.name), batch_size=1,
-                done_method="_job_compute_done", key=f"{run._name}:{run.id}",
+                done_method="_job_compute_done", key=run._get_aftersales_job_key(),
                 background=parts > Job._get_batch_size(PRICING_COMPUTE_AT_ONCE),
             )
             if start.job and len(self) == 1:
@@ -202,7 +202,7 @@ class AftersalesPricingRun(models.Model):
             start = self.env["aftersales.job"]._run_or_queue(
                 run, "_job_apply_prices", run.line_ids,
                 name=_("Apply %(run)s", run=run.name), batch_size=PRICING_BATCH,
-                done_method="_job_apply_done", key=f"{run._name}:{run.id}",
+                done_method="_job_apply_done", key=run._get_aftersales_job_key(),
             )
             if start.job:
                 if len(self) == 1:

@@ -279,16 +279,11 @@ class AftersalesReservePlan(models.Model):
             start = Job._run_or_queue(
                 plan, "_job_compute_lines", plan._get_parts(),
                 name=_("Compute %(plan)s", plan=plan.name), batch_size=RESERVE_PLAN_BATCH,
-                done_method="_job_compute_done", key=plan._get_job_key(),
+                done_method="_job_compute_done", key=plan._get_aftersales_job_key(),
             )
             if start.job and len(self) == 1:
                 return start.job._action_queued()
         return True
-
-    def _get_job_key(self):
-        """One background job at a time per plan, compute or apply."""
-        self.ensure_one()
-        return f"{self._name}:{self.id}"
 
     def _job_compute_lines(self, products):
         """One batch of the compute: the lines of ``products``. Lines of these parts already
@@ -391,7 +386,7 @@ class AftersalesReservePlan(models.Model):
             start = Job._run_or_queue(
                 plan, "_apply_lines", plan.line_ids,
                 name=_("Apply %(plan)s", plan=plan.name), batch_size=RESERVE_APPLY_BATCH,
-                done_method="_job_apply_done", key=plan._get_job_key(),
+                done_method="_job_apply_done", key=plan._get_aftersales_job_key(),
             )
             if start.job and len(self) == 1:
                 return start.job._action_queued()
