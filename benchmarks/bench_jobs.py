@@ -33,11 +33,7 @@ import psycopg2
 from bench_portal import start_server, stop_server
 from bench_settlement import build as build_statements
 from bench_settlement import copy_invoices
-from harness import ODOO_PATH, PG_CLIENT_ARGS, PGHOST, PGPORT, PGUSER, Measure, _config_file
-
-
-def load_average():
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+from harness import ODOO_PATH, PG_CLIENT_ARGS, PGHOST, PGPORT, PGUSER, Measure, _config_file, load_average
 
 
 def build_claims(env, count):
@@ -68,11 +64,6 @@ def query(db, sql, params=()):
             return cr.fetchall()
     finally:
         connection.close()
-
-
-def wake_crons(db):
-    """What Odoo does when a job is triggered: NOTIFY the servers' cron threads."""
-    query("postgres", "SELECT pg_notify('cron_trigger', %s), 1", [db])
 
 
 def wait_for_job(db, job_id, timeout):

@@ -26,14 +26,13 @@ import http.client
 import os
 import random
 import statistics
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from bench_portal import build_data, login, percentile, portal_pages, settle, start_server, stop_server
-from harness import Measure, bench_environment
+from harness import Measure, bench_environment, load_average
 
 
 def drive(bases, pages, clients, per_page, warmup):
@@ -96,10 +95,6 @@ def drive(bases, pages, clients, per_page, warmup):
         if warm_errors:
             print(f"warm-up: {len(warm_errors)} errors: {sorted(set(warm_errors))[:5]}", flush=True)
     return send(shuffled(per_page))
-
-
-def load_average():
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def run_setup(label, db, ports, workers, pages, args):

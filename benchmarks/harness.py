@@ -118,6 +118,11 @@ def rolled_back(env):
     env.invalidate_all()
 
 
+def load_average():
+    """What ``uptime`` says: the machine's load while a benchmark ran (its figures move with it)."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def print_ratio(ours_label, ours_seconds, odoo_label, odoo_seconds):
     """One line: our figure, Odoo's comparable path measured in the same run, and the ratio."""
     ratio = ours_seconds / odoo_seconds if odoo_seconds else float("inf")
