@@ -1,6 +1,6 @@
 import logging
 import unittest
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
 
 from odoo import fields
@@ -41,6 +41,18 @@ def load_translations(env, langs=("zh_CN", "zh_TW"), modules=("aftersales",)):
             importer.load_file(file_path(f"{module}/i18n/{lang}.po"), lang)
     importer.save(overwrite=True)
     env.invalidate_all()
+
+
+def run_one_batch_killed(case):
+    """A lane takes the next batch of the background jobs and its server is stopped before the
+    commit: the batch's transaction is rolled back and the batch stays queued. ``case``: the
+    test (its environment and assertions)."""
+    batch = case.env["aftersales.job.batch"].sudo()._lock_next()
+    with closing(case.env.cr.savepoint()):
+        batch._run()
+        case.assertEqual(batch.state, "done")
+    case.assertEqual(batch.state, "queued")
+    return batch
 
 
 def use_one_time_zone(env):

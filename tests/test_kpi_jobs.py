@@ -1,10 +1,10 @@
-from contextlib import closing
 from datetime import date
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from .common import run_one_batch_killed
 from .common_kpi import approve_scheme
 from .test_kpi_measures import KpiMeasuresCommon
 
@@ -49,15 +49,6 @@ class TestKpiJobs(KpiMeasuresCommon):
                     for line in sheet.line_ids))
             for sheet in sheets
         )
-
-    def _run_one_batch_killed(self):
-        """A lane takes the next batch and its server is stopped before the commit."""
-        batch = self.env["aftersales.job.batch"].sudo()._lock_next()
-        with closing(self.env.cr.savepoint()):
-            batch._run()
-            self.assertEqual(batch.state, "done")
-        self.assertEqual(batch.state, "queued")
-        return batch
 
     def test_compute_in_the_background_as_at_once(self):
         self._set_batch_size(2)
@@ -120,7 +111,7 @@ class TestKpiJobs(KpiMeasuresCommon):
         job = self.Job.browse(period.action_compute()["params"]["next"]["res_id"])
         batch = self.env["aftersales.job.batch"].sudo()._lock_next()
         batch._run()
-        self._run_one_batch_killed()
+        run_one_batch_killed(self)
         self.Job._run_pending()
         self.assertEqual(job.state, "done")
         self.assertEqual(job.result["kept"], 5)

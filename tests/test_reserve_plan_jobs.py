@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import html2plaintext
 
+from .common import run_one_batch_killed
 from .stock_common import AftersalesStockCommon
 
 # What a line holds once computed, compared between a plan made in batches and one made at once.
@@ -142,16 +143,6 @@ class TestReservePlanJobs(AftersalesStockCommon):
             self.assertEqual(len(summary), 1)
             return self._rules(), self._results(plan), html2plaintext(summary.body)
 
-    def _run_one_batch_killed(self):
-        """A lane takes the next batch and its server is stopped before the commit: the
-        batch's transaction is rolled back, the batch stays queued."""
-        batch = self.env["aftersales.job.batch"].sudo()._lock_next()
-        with closing(self.env.cr.savepoint()):
-            batch._run()
-            self.assertEqual(batch.state, "done")
-        self.assertEqual(batch.state, "queued")
-        return batch
-
     # ------------------------------------------------------------------ tests
 
     def test_compute_in_the_background_makes_the_lines_of_a_plan_at_once(self):
@@ -228,7 +219,7 @@ class TestReservePlanJobs(AftersalesStockCommon):
         first = Batch._lock_next()
         first._run()
         first_rules = self._rules()
-        self._run_one_batch_killed()
+        run_one_batch_killed(self)
         self.assertEqual(self._rules(), first_rules)  # what the stopped batch created is gone
         plan.invalidate_recordset()
         self.assertRecordValues(plan, [{"state": "draft", "aftersales_job_state": "running",
@@ -256,7 +247,7 @@ class TestReservePlanJobs(AftersalesStockCommon):
             batch._run()
             if batch == ours[0]:
                 break
-        self.assertIn(self._run_one_batch_killed(), ours)
+        self.assertIn(run_one_batch_killed(self), ours)
         self.Job._run_pending()
         self.assertEqual(job.state, "done")
         at_once = self._plan_at_once()
