@@ -139,6 +139,13 @@ class TestBackgroundJobs(AftersalesStatementCommon):
         self.assertEqual(
             self.env["aftersales.job"].with_user(manager).search([("id", "not in", self.jobs_before.ids)]), job
         )
+        # a dealer's portal user reads no job (not even the draw of its own statement) and no
+        # batch, by the ORM as by RPC
+        for model in ("aftersales.job", "aftersales.job.batch"):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.portal_a).search([])
+        with self.assertRaises(AccessError):
+            job.with_user(self.portal_a).read(["name", "summary"])
         job.with_user(manager).action_cancel()
         self.assertEqual(job.state, "cancel")
         self.assertFalse(self.env["aftersales.job"]._run_pending())
