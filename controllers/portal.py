@@ -346,6 +346,11 @@ class AftersalesPortal(CustomerPortal):
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
+            # replacement serials: the modules the machine carries, read with the dealer's rights
+            "components": request.env["aftersales.machine.component"].search_fetch(
+                [("machine_id", "=", lot_sudo.id), ("is_current", "=", True)],
+                ["product_id", "lot_id", "date_installed", "replaced_component_id", "warranty_end_date"],
+            ).sudo(),
         })
         values["claim_badges"] = self._aftersales_claim_badges(values["claims"])
         values.update(extra)
