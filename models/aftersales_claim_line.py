@@ -547,6 +547,13 @@ class AftersalesClaimLine(models.Model):
         ])
         by_lot = current.grouped("lot_id")
         by_part = current.grouped(lambda component: (component.machine_id, component.product_id))
+        # a dealer is not told which other machine (of another dealer perhaps) carries a serial
+        internal = self.env.user._is_internal()
+
+        def machine_name(components):
+            if not internal:
+                return _("another machine")
+            return _("machine %(machine)s", machine=components[0].machine_id.name)
         for line in lines:
             name = _("Claim %(claim)s, line %(line)s", claim=line.claim_id.display_name, line=line.name)
             if not line.is_serial_part:
@@ -587,17 +594,17 @@ class AftersalesClaimLine(models.Model):
             elsewhere = by_lot.get(removed, Component).filtered(lambda c: c.machine_id != machine)
             if removed and not carried and elsewhere:
                 raise ValidationError(_(
-                    "%(line)s: serial %(serial)s is fitted in machine %(other)s, not in %(machine)s.",
-                    line=name, serial=removed.name, other=elsewhere[0].machine_id.name,
+                    "%(line)s: serial %(serial)s is fitted in %(other)s, not in %(machine)s.",
+                    line=name, serial=removed.name, other=machine_name(elsewhere),
                     machine=machine.name or _("this machine"),
                 ))
             installed = by_lot.get(line.installed_lot_id, Component)
             if line.installed_lot_id and installed:
                 raise ValidationError(_(
-                    "%(line)s: serial %(serial)s is already fitted in machine %(other)s: enter "
+                    "%(line)s: serial %(serial)s is already fitted in %(other)s: enter "
                     "the serial of the new part you installed.",
                     line=name, serial=line.installed_lot_id.name,
-                    other=installed[0].machine_id.name,
+                    other=machine_name(installed),
                 ))
 
     def _get_replacement_serial_errors(self):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
@@ -197,3 +198,32 @@ class TestComponents(HttpCase, AftersalesClaimCommon):
         self.assertIn("MOD-1", page.text)  # replacing
         other = self.url_open(f"/my/machines/{self.lot_b.id}")
         self.assertNotIn("MOD-B", other.text)
+
+    def test_portal_claim_form_serials(self):
+        self.authenticate("portal_a", "portal_a")
+        form = self.url_open("/my/claims/new?serial=SN-A-1").text
+        self.assertIn(f'name="part_removed_serial_{self.module.id}"', form)
+        self.assertIn('value="MOD-1"', form)  # the serial the machine carries, offered
+        self.assertNotIn(f'name="part_removed_serial_{self.part.id}"', form)  # not serial-tracked
+        data = {
+            "serial": "SN-A-1", "failure_date": str(self.failure_date), "usage": "120",
+            "usage_unit": "hours", "claim_type": "warranty", "symptom": "Stops", "cause_category": "material",
+            f"part_qty_{self.module.id}": "1", f"fee_qty_{self.fee_labour.id}": "1", "submit": "1",
+            f"part_removed_serial_{self.module.id}": " mod-1 ",
+            "csrf_token": http.Request.csrf_token(self),
+        }
+        Claim = self.env["aftersales.claim"]
+        response = self.url_open("/my/claims/new", data=dict(data))
+        self.assertIn("is tracked by serial number", response.text)  # installed serial missing
+        response = self.url_open("/my/claims/new", data=dict(data, **{f"part_installed_serial_{self.module.id}": "MOD-9"}))
+        self.assertIn("Serial number MOD-9 of Test Engine Module is unknown", response.text)
+        response = self.url_open("/my/claims/new", data=dict(data, **{f"part_installed_serial_{self.module.id}": "MOD-B"}))
+        self.assertIn("already fitted in another machine", response.text)
+        self.assertNotIn("SN-B-1", response.text)  # another dealer's machine is not named
+        self.assertFalse(Claim.search([("dealer_id", "=", self.dealer_a.id)]))
+        self.url_open("/my/claims/new", data=dict(data, **{f"part_installed_serial_{self.module.id}": "mod-2"}))
+        claim = Claim.search([("dealer_id", "=", self.dealer_a.id)])
+        self.assertEqual(claim.state, "submitted")
+        self.assertEqual(
+            (self._module_line(claim).removed_lot_id, self._module_line(claim).installed_lot_id), (self.m1, self.m2)
+        )
