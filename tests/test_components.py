@@ -4,17 +4,21 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, tagged
 
+from .common import BrowserCase
 from .common_claim import AftersalesClaimCommon
 
 
 @tagged("post_install", "-at_install")
-class TestComponents(HttpCase, AftersalesClaimCommon):
+class TestComponents(BrowserCase, AftersalesClaimCommon):
     """Replacement serials and parts warranty: a claim line replacing a serial-tracked module
     names the serial removed and the serial installed; approval writes the machine's component
     history; the installed module has its own warranty; the removed serial comes back to the
     claimed-parts room."""
+
+    browser_size = "390x844"  # the dealer's flow, on a phone
+    touch_enabled = True
 
     @classmethod
     def setUpClass(cls):
@@ -227,3 +231,13 @@ class TestComponents(HttpCase, AftersalesClaimCommon):
         self.assertEqual(
             (self._module_line(claim).removed_lot_id, self._module_line(claim).installed_lot_id), (self.m1, self.m2)
         )
+
+    def test_dealer_claims_module_on_phone(self):
+        """On a phone: the machine page shows the module MOD-2 replacing MOD-1; the new claim
+        offers MOD-2 as the serial removed, the dealer types MOD-3 installed and submits."""
+        self._approve(self._module_claim(self.lot_a, self.m1, self.m2, failure_date=self.today - timedelta(days=20)))
+        self.start_tour(f"/my/machines/{self.lot_a.id}", "aftersales_component_tour", login="portal_a")
+        claim = self.env["aftersales.claim"].search([("lot_id", "=", self.lot_a.id), ("failure_date", "=", self.today)])
+        self.assertEqual(claim.state, "submitted")
+        line = self._module_line(claim)
+        self.assertEqual((line.removed_lot_id, line.installed_lot_id), (self.m2, self.m3))
