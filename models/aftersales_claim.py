@@ -1668,43 +1668,21 @@ class AftersalesClaim(models.Model):
 
     def _update_component_history(self):
         """The approved claims' part lines that replaced a serial update their machines'
-        component history: the removed serial's row is closed and the installed serial's row
-        opened on the failure date, replacing it. One search and one create for all claims."""
+        component history, on the failure date (``_record_replacements``), all at once."""
         lines = self.line_ids.filtered(
             lambda line: line.line_type == "part" and line.installed_lot_id and line.lot_id
-        ).sorted(lambda line: (line.claim_id.failure_date or line.claim_id.date, line.id))
-        if not lines:
-            return self.env["aftersales.machine.component"]
-        Component = self.env["aftersales.machine.component"].sudo()
-        current = Component.search([
-            ("machine_id", "in", lines.lot_id.ids),
-            ("lot_id", "in", lines.removed_lot_id.ids),
-            ("is_current", "=", True),
-        ])
-        by_lot = {(component.machine_id, component.lot_id): component for component in current}
-        replaced = []
-        vals_list = []
-        for line in lines:
-            day = line.claim_id.failure_date or line.claim_id.date
-            old = by_lot.get((line.lot_id, line.removed_lot_id), Component)
-            replaced.append((old, day))
-            vals_list.append({
-                "machine_id": line.lot_id.id,
-                "product_id": line.product_id.id,
-                "lot_id": line.installed_lot_id.id,
-                "date_installed": day,
-                "replaced_component_id": old.id,
+        )
+        return self.env["aftersales.machine.component"]._record_replacements([
+            {
+                "machine": line.lot_id,
+                "product": line.product_id,
+                "removed": line.removed_lot_id,
+                "installed": line.installed_lot_id,
+                "date": line.claim_id.failure_date or line.claim_id.date,
                 "claim_line_id": line.id,
-            })
-        # the removed rows are closed first: a serial is current in one machine at a time
-        for (old, day) in replaced:
-            if old:
-                old.date_removed = day
-        components = Component.create(vals_list)
-        for (old, _day), component in zip(replaced, components):
-            if old:
-                old.replaced_by_id = component
-        return components
+            }
+            for line in lines
+        ])
 
     def _set_returned_serials(self, pickings):
         """The return receipts carry the removed serials: the Claimed Parts location receives

@@ -88,6 +88,15 @@ class AftersalesMachineComponent(models.Model):
         help="The claim line that installed this serial as a replacement.",
     )
     claim_id = fields.Many2one(related="claim_line_id.claim_id", string="Claim", store=True)
+    repair_id = fields.Many2one(
+        "repair.order",
+        string="Repair",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The repair order that installed this serial as a replacement.",
+    )
     warranty_end_date = fields.Date(
         string="Part Warranty until",
         compute="_compute_warranty_end_date",
@@ -105,7 +114,7 @@ class AftersalesMachineComponent(models.Model):
             component.is_current = not component.date_removed
 
     @api.depends(
-        "claim_line_id", "date_installed", "product_id.aftersales_part_class",
+        "claim_line_id", "repair_id", "date_installed", "product_id.aftersales_part_class",
         "company_id.aftersales_part_warranty_months_module",
         "company_id.aftersales_part_warranty_months_standard",
         "company_id.aftersales_part_warranty_months_wear",
@@ -117,7 +126,9 @@ class AftersalesMachineComponent(models.Model):
             months = company._get_aftersales_part_warranty_months(component.part_class)
             component.warranty_end_date = (
                 component.date_installed + relativedelta(months=months)
-                if component.claim_line_id and component.date_installed and months > 0
+                if (component.claim_line_id or component.repair_id)
+                and component.date_installed
+                and months > 0
                 else False
             )
 
@@ -163,6 +174,49 @@ class AftersalesMachineComponent(models.Model):
                 ))
 
     # -------------------------------------------------------- business methods
+    @api.model
+    def _record_replacements(self, replacements):
+        """Write replacements into the machines' component history, the one place claims and
+        repairs do it: ``replacements`` is a list of dicts with ``machine``, ``product``,
+        ``removed`` and ``installed`` (serials, either may be empty), ``date``, and the
+        ``claim_line_id`` or ``repair_id`` that made it. The removed serial's current row is
+        closed on the date and the installed serial's row opened, replacing it; in date order,
+        with one search and one create for all. Written as superuser: the history follows the
+        document that was approved or done, whoever did it."""
+        Component = self.sudo()
+        replacements = sorted(replacements, key=lambda r: r["date"])
+        removed = [r for r in replacements if r["removed"]]
+        current = Component.search([
+            ("machine_id", "in", [r["machine"].id for r in removed]),
+            ("lot_id", "in", [r["removed"].id for r in removed]),
+            ("is_current", "=", True),
+        ]) if removed else Component
+        by_lot = {(component.machine_id, component.lot_id): component for component in current}
+        closed = []
+        vals_list = []
+        for replacement in replacements:
+            old = by_lot.get((replacement["machine"], replacement["removed"]), Component)
+            if old:
+                # a serial is current in one machine at a time: closed before the new one opens
+                old.date_removed = replacement["date"]
+            if not replacement["installed"]:
+                continue
+            closed.append(old)
+            vals_list.append({
+                "machine_id": replacement["machine"].id,
+                "product_id": replacement["product"].id,
+                "lot_id": replacement["installed"].id,
+                "date_installed": replacement["date"],
+                "replaced_component_id": old.id,
+                "claim_line_id": replacement.get("claim_line_id", False),
+                "repair_id": replacement.get("repair_id", False),
+            })
+        components = Component.create(vals_list)
+        for old, component in zip(closed, components):
+            if old:
+                old.replaced_by_id = component
+        return components
+
     def _covers(self, on_date):
         """Whether the part warranty of this component covers a failure on ``on_date``."""
         self.ensure_one()

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import http
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -241,3 +241,33 @@ class TestComponents(BrowserCase, AftersalesClaimCommon):
         self.assertEqual(claim.state, "submitted")
         line = self._module_line(claim)
         self.assertEqual((line.removed_lot_id, line.installed_lot_id), (self.m2, self.m3))
+
+    def test_repair_updates_history(self):
+        """A repair of the machine that removes module MOD-1 and adds MOD-4 updates the history
+        on the day it is done, the new module under its own warranty."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1)
+        stock = warehouse.lot_stock_id
+        for product, lot in ((self.machine, self.lot_a), (self.module, self.m4), (self.module, self.m1)):
+            self.env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+        repair = self.env["repair.order"].create({
+            "product_id": self.machine.id,
+            "lot_id": self.lot_a.id,
+            "partner_id": self.dealer_a.id,
+            "picking_type_id": warehouse.repair_type_id.id,
+            "move_ids": [
+                Command.create({"product_id": self.module.id, "product_uom_qty": 1, "repair_line_type": kind})
+                for kind in ("remove", "add")
+            ],
+        })
+        repair.action_validate()
+        repair.action_repair_start()
+        for move in repair.move_ids:
+            move.lot_ids = self.m1 if move.repair_line_type == "remove" else self.m4
+        repair.move_ids.picked = True
+        repair.action_repair_end()
+        self.assertEqual(repair.state, "done")
+        current = self.lot_a.aftersales_component_ids.filtered("is_current")
+        self.assertEqual((current.lot_id, current.repair_id, current.date_installed), (self.m4, repair, self.today))
+        self.assertEqual(current.replaced_component_id, self.original_a)
+        self.assertEqual(self.original_a.date_removed, self.today)
+        self.assertEqual(current.warranty_end_date, self.today + relativedelta(months=3))
