@@ -135,7 +135,8 @@ class AftersalesMachineComponent(models.Model):
     # ------------------------------------------------------------- constraints
     @api.constrains("machine_id", "lot_id", "product_id", "date_removed")
     def _check_component(self):
-        current = self.search([
+        # every company's machines: a serial is fitted in one machine, wherever it is
+        current = self.sudo().search([
             ("lot_id", "in", self.lot_id.ids), ("is_current", "=", True), ("id", "not in", self.ids),
         ])
         carried = current.grouped("lot_id")

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import BrowserCase
 from .common_claim import AftersalesClaimCommon
@@ -271,3 +271,24 @@ class TestComponents(BrowserCase, AftersalesClaimCommon):
         self.assertEqual(current.replaced_component_id, self.original_a)
         self.assertEqual(self.original_a.date_removed, self.today)
         self.assertEqual(current.warranty_end_date, self.today + relativedelta(months=3))
+
+    def test_machine_form_components(self):
+        """On the machine form (Components tab) a user enters the module a machine was built
+        with; a serial fitted in another machine is refused."""
+        self.original_b.unlink()
+        clerk = new_test_user(
+            self.env, login="as_stock", groups="base.group_user,stock.group_stock_user,aftersales.group_aftersales_user"
+        )
+        form = Form(self.lot_b.with_user(clerk))
+        with form.aftersales_component_ids.new() as row:
+            row.product_id = self.module
+            row.lot_id = self.m1  # fitted in SN-A-1
+            row.date_installed = self.today - timedelta(days=200)
+        with self.assertRaisesMessage(ValidationError, r"MOD-1 of Test Engine Module is already fitted in machine SN-A-1"):
+            form.save()
+        with form.aftersales_component_ids.edit(0) as row:
+            row.lot_id = self.mb
+        form.save()
+        self.assertEqual(self.lot_b.aftersales_component_ids.lot_id, self.mb)
+        self.assertTrue(self.lot_b.aftersales_component_ids.is_current)
+        self.assertFalse(self.lot_b.aftersales_component_ids.warranty_end_date)
