@@ -1575,7 +1575,7 @@ class AftersalesClaim(models.Model):
             return self.env["stock.picking"]
         pickings = self.env["stock.picking"].sudo().create(vals_list)
         pickings.action_confirm()
-        pickings.aftersales_claim_id._set_returned_serials(pickings)  # replacement serials
+        self._set_returned_serials(pickings)  # replacement serials
         for picking in pickings:
             picking.aftersales_claim_id.message_post(
                 body=_(

@@ -10,22 +10,19 @@ class RepairOrder(models.Model):
         "aftersales.request", string="Service Request", readonly=True, copy=False, index="btree_not_null"
     )
 
-    def action_repair_done(self):
-        res = super().action_repair_done()
-        self._aftersales_update_component_history()
-        return res
-
-    def _aftersales_update_component_history(self):
-        """A repair of a machine of the archive that removed or added serial-tracked parts
-        updates the machine's component history, on the day it is done: each serial added
-        replaces a serial of the same part removed (in the order of the moves), a serial removed
-        without one added is only taken off."""
+    def _aftersales_update_component_history(self, moves):
+        """The done parts ``moves`` of these repairs (``stock.move._action_done``) that removed
+        or added serial-tracked parts of a machine of the archive update its component history,
+        on the day the repair is done: each serial added replaces a serial of the same part
+        removed (in the order of the moves), a serial removed without one added is only taken
+        off."""
         today = fields.Date.context_today(self)
         replacements = []
-        for repair in self.filtered(lambda r: r.state == "done" and r.lot_id.is_machine):
+        for repair in self.filtered(lambda r: r.lot_id.is_machine):
             lots = {"add": defaultdict(list), "remove": defaultdict(list)}
-            for move in repair.move_ids.filtered(
-                lambda m: m.state == "done" and m.product_id.tracking == "serial"
+            for move in moves.filtered(
+                lambda m: m.repair_id == repair and m.state == "done" and m.repair_line_type
+                and m.product_id.tracking == "serial"
             ).sorted("id"):
                 kind = "add" if move.repair_line_type == "add" else "remove"
                 lots[kind][move.product_id].extend(move.move_line_ids.lot_id)
