@@ -4,7 +4,7 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import escape_psql, format_date
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -346,6 +346,11 @@ class AftersalesPortal(CustomerPortal):
             "page_name": "aftersales_machine",
             "today": fields.Date.context_today(request.env.user),
             "form": {},
+            # replacement serials: the modules the machine carries, read with the dealer's rights
+            "components": request.env["aftersales.machine.component"].search_fetch(
+                [("machine_id", "=", lot_sudo.id), ("is_current", "=", True)],
+                ["product_id", "lot_id", "date_installed", "replaced_component_id", "warranty_end_date"],
+            ).sudo(),
         })
         values["claim_badges"] = self._aftersales_claim_badges(values["claims"])
         values.update(extra)
@@ -612,6 +617,8 @@ class AftersalesPortal(CustomerPortal):
             "fee_prices": company.sudo()._get_aftersales_fee_prices(fees, today) if fees else {},
             "today": today,
             "form": post or {},
+            # replacement serials: the serial the machine carries, offered as the removed one
+            "part_serials": self._aftersales_carried_serials(machine, parts),
         })
         return values
 
@@ -667,6 +674,7 @@ class AftersalesPortal(CustomerPortal):
                     raise UserError(_("Enter quantities as numbers."))
                 if quantity:
                     lines.append({"line_type": line_type, "product_id": product_id, "quantity": quantity})
+        self._aftersales_claim_line_serials(lines, machine, post)  # replacement serials
         claim_type = post.get("claim_type") if post.get("claim_type") in ("warranty", "goodwill") else "warranty"
         usage_unit = post.get("usage_unit") if post.get("usage_unit") in ("hours", "km") else "hours"
         # no default: the dealer chooses the cause, which the failure analysis counts
@@ -694,6 +702,47 @@ class AftersalesPortal(CustomerPortal):
             if (post.get(key) or "").strip():
                 vals[key] = post[key].strip()
         return vals
+
+    # Replacement serials -------------------------------------------------------
+    def _aftersales_carried_serials(self, machine, parts):
+        """{part id: serial number} of the serial-tracked modules ``machine`` carries, from its
+        component history."""
+        if not machine or not parts:
+            return {}
+        components = request.env["aftersales.machine.component"].sudo().search_fetch(
+            [("machine_id", "=", machine.id), ("is_current", "=", True), ("product_id", "in", parts.ids)],
+            ["product_id", "lot_id"],
+        )
+        return {component.product_id.id: component.lot_id.name for component in components}
+
+    def _aftersales_claim_line_serials(self, lines, machine, post):
+        """Give the part lines of serial-tracked parts the serials the dealer typed: the serial
+        removed and the serial installed, looked up among the part's serial numbers (case and
+        spaces ignored). A serial left empty is for the claim's submission to ask for."""
+        Lot = request.env["stock.lot"].sudo()
+        company = machine.company_id or request.env.company
+        for line in lines:
+            if line["line_type"] != "part":
+                continue
+            product = request.env["product.product"].sudo().browse(line["product_id"])
+            if product.tracking != "serial":
+                continue
+            for key, field in (("removed", "removed_lot_id"), ("installed", "installed_lot_id")):
+                serial = (post.get(f"part_{key}_serial_{product.id}") or "").strip()
+                if not serial:
+                    continue
+                lot = Lot.search([
+                    ("product_id", "=", product.id),
+                    ("name", "=ilike", escape_psql(serial)),
+                    ("company_id", "in", [False, company.id]),
+                ], limit=1)
+                if not lot:
+                    raise UserError(_(
+                        "Serial number %(serial)s of %(part)s is unknown. Check the label on the "
+                        "part, or ask the after-sales department.",
+                        serial=serial, part=product.display_name,
+                    ))
+                line[field] = lot.id
 
     # ------------------------------------------------------------------- parts
     @http.route(

@@ -20,6 +20,7 @@ from . import stock_picking
 from . import stock_warehouse
 from . import aftersales_claim
 from . import aftersales_claim_line
+from . import aftersales_machine_component
 from . import account_move
 from . import account_payment
 from . import aftersales_request

@@ -674,6 +674,7 @@ class AftersalesClaim(models.Model):
                 "sent_back_question": False,
             })
         self._schedule_review_activities()
+        self._post_warranty_cover()  # parts warranty
         return True
 
     def _schedule_review_activities(self):
@@ -971,7 +972,11 @@ class AftersalesClaim(models.Model):
             )
         if not self.failure_date:
             errors.append(_("Enter the failure date."))
-        elif self.claim_type == "warranty" and not self.is_in_warranty:
+        elif (
+            self.claim_type == "warranty"
+            and not self.is_in_warranty
+            and not self._is_covered_by_part_warranty()  # parts warranty
+        ):
             if not lot.registration_date or self.failure_date < lot.registration_date:
                 errors.append(
                     _(
@@ -1020,7 +1025,7 @@ class AftersalesClaim(models.Model):
         self.ensure_one()
         if not self.line_ids:
             return [_("Add at least one line: the parts replaced and the labour or fees.")]
-        return []
+        return self.line_ids._get_replacement_serial_errors()  # replacement serials
 
     def _get_duplicates(self):
         """{claim: other claim} for claims of a machine and failure date already claimed."""
@@ -1220,6 +1225,7 @@ class AftersalesClaim(models.Model):
     def _after_approval(self):
         self.activity_feedback(["aftersales.mail_activity_type_claim_review"])
         self._create_return_pickings()
+        self._update_component_history()  # replacement serials
         self._propose_end_user_updates()
         self.filtered(
             lambda c: c.settlement_mode == "per_claim" and c._is_ready_for_settlement()
@@ -1569,6 +1575,7 @@ class AftersalesClaim(models.Model):
             return self.env["stock.picking"]
         pickings = self.env["stock.picking"].sudo().create(vals_list)
         pickings.action_confirm()
+        self._set_returned_serials(pickings)  # replacement serials
         for picking in pickings:
             picking.aftersales_claim_id.message_post(
                 body=_(
@@ -1615,6 +1622,77 @@ class AftersalesClaim(models.Model):
                 for line in lines
             ],
         }
+
+    # Replacement serials and parts warranty -----------------------------------
+    def _is_covered_by_part_warranty(self, components=None):
+        """Whether the parts warranty covers this claim out of the machine's warranty: it has
+        part lines and the failed part of every one (its removed serial) is a replacement part
+        under its own warranty on the failure date. ``components``: the lines'
+        ``_get_part_warranty_components``, when already read."""
+        self.ensure_one()
+        if components is None:
+            components = self.line_ids._get_part_warranty_components()
+        parts = self.line_ids.filtered(lambda line: line.line_type == "part")
+        return bool(parts) and all(line in components for line in parts)
+
+    def _post_warranty_cover(self):
+        """Say in each submitted claim's chatter which warranty covers it."""
+        components = self.line_ids._get_part_warranty_components()
+        for claim in self:
+            if claim.is_in_warranty:
+                body = _(
+                    "Covered by the warranty of machine %(machine)s (until %(end)s).",
+                    machine=claim.lot_id.name,
+                    end=format_date(self.env, claim.lot_id.warranty_end_date),
+                )
+            elif claim._is_covered_by_part_warranty(components):
+                covered = [components[line] for line in claim.line_ids if line in components]
+                body = _(
+                    "Out of the warranty of machine %(machine)s, covered by the parts warranty "
+                    "of: %(parts)s.",
+                    machine=claim.lot_id.name,
+                    parts=", ".join(
+                        _(
+                            "%(part)s serial %(serial)s (installed on %(installed)s, until %(end)s)",
+                            part=component.product_id.display_name,
+                            serial=component.lot_id.name,
+                            installed=format_date(self.env, component.date_installed),
+                            end=format_date(self.env, component.warranty_end_date),
+                        )
+                        for component in covered
+                    ),
+                )
+            else:
+                body = _("Covered by no warranty: a goodwill claim.")
+            claim.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _update_component_history(self):
+        """The approved claims' part lines that replaced a serial update their machines'
+        component history, on the failure date (``_record_replacements``), all at once."""
+        lines = self.line_ids.filtered(
+            lambda line: line.line_type == "part" and line.installed_lot_id and line.lot_id
+        )
+        return self.env["aftersales.machine.component"]._record_replacements([
+            {
+                "machine": line.lot_id,
+                "product": line.product_id,
+                "removed": line.removed_lot_id,
+                "installed": line.installed_lot_id,
+                "date": line.claim_id.failure_date or line.claim_id.date,
+                "claim_line_id": line.id,
+            }
+            for line in lines
+        ])
+
+    def _set_returned_serials(self, pickings):
+        """The return receipts carry the removed serials: the Claimed Parts location receives
+        the very lot the machine carried. A picking's moves are in the order of its lines."""
+        for picking in pickings:
+            claim = picking.aftersales_claim_id
+            lines = claim.line_ids.filtered(lambda l: l.line_type == "part" and l.return_required)
+            for line, move in zip(lines, picking.move_ids.sorted("id")):
+                if line.removed_lot_id and move.product_id == line.product_id:
+                    move.lot_ids = line.removed_lot_id
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -31,6 +31,13 @@ PART_PRODUCT_DOMAIN = (
     "'|', ('is_serviceable_part', '=', True), ('id', 'in', service_bom_part_ids)]"
 )
 
+# Which warranty covers a claim line (replacement serials and parts warranty).
+WARRANTY_COVERS = [
+    ("machine", "Machine warranty"),
+    ("part", "Parts warranty"),
+    ("none", "No warranty"),
+]
+
 # What a reviewer may still change on the lines of a submitted claim.
 REVIEW_FIELDS = {"is_part_confirmed", "return_required", "sequence"}
 # What only the review itself writes (as superuser), never a user directly.
@@ -468,3 +475,172 @@ class AftersalesClaimLine(models.Model):
             SQL("date_trunc('month', %s)::date AS month", SQL.identifier(self._table, "claim_date")),
             SQL("%s AS quantity", SQL.identifier(self._table, "quantity")),
         )
+
+    # ------------------------------------- replacement serials and parts warranty
+    is_serial_part = fields.Boolean(
+        string="Serial-Tracked Part",
+        compute="_compute_is_serial_part",
+        help="A part tracked by serial number: the line records the serial removed from the "
+        "machine and the serial installed.",
+    )
+    removed_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Removed Serial",
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+        help="The serial number of the failed part taken off the machine: the serial the "
+        "machine's component history says it carries, and the serial the dealer sends back.",
+    )
+    installed_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Installed Serial",
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+        help="The serial number of the replacement part fitted in the machine: it enters the "
+        "machine's component history when the claim is approved, with its own parts warranty.",
+    )
+    warranty_cover = fields.Selection(
+        WARRANTY_COVERS,
+        string="Covered by",
+        compute="_compute_warranty_cover",
+        help="Which warranty covers the line on the failure date: the machine's, the parts "
+        "warranty of the failed part (a replacement part fitted less than its class's months "
+        "before), or none.",
+    )
+
+    @api.depends("line_type", "product_id.tracking")
+    def _compute_is_serial_part(self):
+        for line in self:
+            line.is_serial_part = line.line_type == "part" and line.product_id.tracking == "serial"
+
+    @api.depends(
+        "line_type", "removed_lot_id", "claim_id.is_in_warranty", "claim_id.failure_date",
+        "claim_id.lot_id",
+    )
+    def _compute_warranty_cover(self):
+        claims = self.claim_id
+        components = claims.line_ids._get_part_warranty_components()
+        part_covered = {claim: claim._is_covered_by_part_warranty(components) for claim in claims}
+        for line in self:
+            if line.claim_id.is_in_warranty:
+                line.warranty_cover = "machine"
+            elif line.line_type == "part":
+                line.warranty_cover = "part" if line in components else "none"
+            else:
+                line.warranty_cover = "part" if part_covered.get(line.claim_id) else "none"
+
+    @api.constrains("removed_lot_id", "installed_lot_id", "product_id", "line_type", "quantity")
+    def _check_replacement_serials(self):
+        lines = self.filtered(lambda line: line.removed_lot_id or line.installed_lot_id)
+        if not lines:
+            return
+        Component = self.env["aftersales.machine.component"].sudo()
+        current = Component.search([
+            ("is_current", "=", True),
+            "|",
+            ("lot_id", "in", (lines.removed_lot_id | lines.installed_lot_id).ids),
+            "&", ("machine_id", "in", lines.lot_id.ids), ("product_id", "in", lines.product_id.ids),
+        ])
+        by_lot = current.grouped("lot_id")
+        by_part = current.grouped(lambda component: (component.machine_id, component.product_id))
+        # a dealer is not told which other machine (of another dealer perhaps) carries a serial
+        internal = self.env.user._is_internal()
+
+        def machine_name(components):
+            if not internal:
+                return _("another machine")
+            return _("machine %(machine)s", machine=components[0].machine_id.name)
+        for line in lines:
+            name = _("Claim %(claim)s, line %(line)s", claim=line.claim_id.display_name, line=line.name)
+            if not line.is_serial_part:
+                raise ValidationError(_(
+                    "%(line)s: %(part)s is not a part tracked by serial number: leave the removed "
+                    "and installed serials empty.",
+                    line=name, part=line.product_id.display_name,
+                ))
+            for lot in line.removed_lot_id | line.installed_lot_id:
+                if lot.product_id != line.product_id:
+                    raise ValidationError(_(
+                        "%(line)s: serial %(serial)s belongs to %(other)s, not to %(part)s.",
+                        line=name, serial=lot.name, other=lot.product_id.display_name,
+                        part=line.product_id.display_name,
+                    ))
+            if line.quantity != 1:
+                raise ValidationError(_(
+                    "%(line)s: one line per serial number. Enter quantity 1, and one line for "
+                    "each part replaced.",
+                    line=name,
+                ))
+            if line.removed_lot_id and line.removed_lot_id == line.installed_lot_id:
+                raise ValidationError(_(
+                    "%(line)s: the removed and the installed serial are both %(serial)s. Enter "
+                    "the serial of the new part as the installed one.",
+                    line=name, serial=line.removed_lot_id.name,
+                ))
+            machine = line.claim_id.lot_id
+            carried = by_part.get((machine, line.product_id), Component)
+            removed = line.removed_lot_id
+            if removed and carried and removed not in carried.lot_id:
+                raise ValidationError(_(
+                    "%(line)s: machine %(machine)s carries %(part)s serial %(serials)s, not "
+                    "%(serial)s. Enter the serial read on the part taken off.",
+                    line=name, machine=machine.name, part=line.product_id.display_name,
+                    serials=", ".join(carried.lot_id.mapped("name")), serial=removed.name,
+                ))
+            elsewhere = by_lot.get(removed, Component).filtered(lambda c: c.machine_id != machine)
+            if removed and not carried and elsewhere:
+                raise ValidationError(_(
+                    "%(line)s: serial %(serial)s is fitted in %(other)s, not in %(machine)s.",
+                    line=name, serial=removed.name, other=machine_name(elsewhere),
+                    machine=machine.name or _("this machine"),
+                ))
+            installed = by_lot.get(line.installed_lot_id, Component)
+            if line.installed_lot_id and installed:
+                raise ValidationError(_(
+                    "%(line)s: serial %(serial)s is already fitted in %(other)s: enter "
+                    "the serial of the new part you installed.",
+                    line=name, serial=line.installed_lot_id.name,
+                    other=machine_name(installed),
+                ))
+
+    def _get_replacement_serial_errors(self):
+        """What the submission of these lines' claim says about missing serials."""
+        return [
+            _(
+                "Line %(line)s: %(part)s is tracked by serial number. Enter the serial removed "
+                "from the machine and the serial installed.",
+                line=line.name, part=line.product_id.display_name,
+            )
+            for line in self
+            if line.is_serial_part and not (line.removed_lot_id and line.installed_lot_id)
+        ]
+
+    def _get_part_warranty_components(self):
+        """{line: machine component} of the part lines whose failed part (the removed serial)
+        is a replacement part of the claim's machine under its own parts warranty on the failure
+        date. One search for all lines; read as superuser, as a portal dealer files claims."""
+        lines = self.filtered(
+            lambda line: line.line_type == "part" and line.removed_lot_id
+            and line.claim_id.lot_id and line.claim_id.failure_date
+        )
+        if not lines:
+            return {}
+        components = self.env["aftersales.machine.component"].sudo().search([
+            ("machine_id", "in", lines.claim_id.lot_id.ids),
+            ("lot_id", "in", lines.removed_lot_id.ids),
+            ("warranty_end_date", "!=", False),
+        ])
+        by_lot = components.grouped(lambda component: (component.machine_id, component.lot_id))
+        result = {}
+        for line in lines:
+            day = line.claim_id.failure_date
+            for component in by_lot.get((line.claim_id.lot_id, line.removed_lot_id), []):
+                if component._covers(day) and (
+                    not component.date_removed or component.date_removed >= day
+                ):
+                    result[line] = component
+        return result

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from .product_template import MARKET_UPLIFT_PART_CLASSES, ZERO_PROFIT_PART_CLASSES
+from .product_template import SPARE_PART_CLASSES as PART_WARRANTY_CLASSES  # parts warranty
 
 # The double rule of the handbook, a fixed principle (shown in Settings, not a setting): the service
 # parts of one finished product, added up, cost twice its dealer settlement price.
@@ -571,3 +572,48 @@ class ResCompany(models.Model):
             }
             for tmpl, price in prices.items()
         ])
+
+    # -------------------------------------------------------- parts warranty
+    # Replacement serials and parts warranty: a module fitted as a replacement has its own
+    # warranty, these months after its installation, by part class (0: no parts warranty).
+    aftersales_part_warranty_months_module = fields.Integer(
+        string="Parts Warranty: Modules (months)", default=3,
+        help="Months of warranty of a module fitted as a replacement, from its installation "
+        "date. 0: no parts warranty.",
+    )
+    aftersales_part_warranty_months_standard = fields.Integer(
+        string="Parts Warranty: Standard Parts (months)", default=3,
+        help="Months of warranty of a standard part fitted as a replacement, from its "
+        "installation date. 0: no parts warranty.",
+    )
+    aftersales_part_warranty_months_wear = fields.Integer(
+        string="Parts Warranty: Wear Parts (months)", default=0,
+        help="Months of warranty of a wear part fitted as a replacement, from its installation "
+        "date. 0: no parts warranty (a wear part wears out).",
+    )
+    aftersales_part_warranty_months_core_ip = fields.Integer(
+        string="Parts Warranty: Core IP Parts (months)", default=3,
+        help="Months of warranty of a core IP part fitted as a replacement, from its "
+        "installation date. 0: no parts warranty.",
+    )
+
+    @api.constrains(
+        "aftersales_part_warranty_months_module", "aftersales_part_warranty_months_standard",
+        "aftersales_part_warranty_months_wear", "aftersales_part_warranty_months_core_ip",
+    )
+    def _check_aftersales_part_warranty(self):
+        for company in self:
+            if min(company[f"aftersales_part_warranty_months_{part_class}"]
+                   for part_class in PART_WARRANTY_CLASSES) < 0:
+                raise ValidationError(_(
+                    "%(company)s: the parts warranty is a number of months (0 for none) and "
+                    "cannot be negative.",
+                    company=company.display_name,
+                ))
+
+    def _get_aftersales_part_warranty_months(self, part_class):
+        """Months of warranty of a part of ``part_class`` fitted as a replacement (0: none)."""
+        self.ensure_one()
+        if part_class not in PART_WARRANTY_CLASSES:
+            return 0
+        return self[f"aftersales_part_warranty_months_{part_class}"]

@@ -116,3 +116,17 @@ class ResConfigSettings(models.TransientModel):
                 "Pricelists ticked under Settings > Sales > Pricing.",
                 pricelists=", ".join(pricelists.mapped("display_name")),
             ))
+
+    # Replacement serials and parts warranty ----------------------------------
+    aftersales_part_warranty_months_module = fields.Integer(
+        related="company_id.aftersales_part_warranty_months_module", readonly=False
+    )
+    aftersales_part_warranty_months_standard = fields.Integer(
+        related="company_id.aftersales_part_warranty_months_standard", readonly=False
+    )
+    aftersales_part_warranty_months_wear = fields.Integer(
+        related="company_id.aftersales_part_warranty_months_wear", readonly=False
+    )
+    aftersales_part_warranty_months_core_ip = fields.Integer(
+        related="company_id.aftersales_part_warranty_months_core_ip", readonly=False
+    )

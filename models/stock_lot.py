@@ -386,3 +386,17 @@ class StockLot(models.Model):
                 end_user.write(updates)
         self._register_end_user(end_user, registration_date)
         return end_user
+
+    # ------------------------------------- replacement serials and parts warranty
+    aftersales_component_ids = fields.One2many(
+        "aftersales.machine.component", "machine_id", string="Components",
+        help="The serial-tracked modules this machine carries and carried, current first.",
+    )
+    aftersales_fitted_ids = fields.One2many(
+        "aftersales.machine.component", "lot_id", string="Fitted in",
+        help="The machines this part serial is or was fitted in.",
+    )
+    aftersales_claim_line_removed_ids = fields.One2many(
+        "aftersales.claim.line", "removed_lot_id", string="Removed by Claims",
+        help="The claim lines that took this part serial off a machine.",
+    )

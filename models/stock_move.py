@@ -5,6 +5,15 @@ from odoo.tools import SQL
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    # Replacement serials: a repair's parts moves update the machine's component history
+    def _action_done(self, cancel_backorder=False):
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        moves.filtered(
+            lambda m: m.state == "done" and m.repair_id and m.repair_line_type
+            and m.product_id.tracking == "serial"
+        ).repair_id._aftersales_update_component_history(moves)
+        return moves
+
     @api.model
     def _get_aftersales_consumption_domain(self, date_from=None, date_to=None):
         """The stock moves that count as spare-parts demand: what the reserve plan and the slow

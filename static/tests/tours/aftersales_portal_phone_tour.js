@@ -5,7 +5,7 @@ import { registry } from "@web/core/registry";
  * no wider than the window (nothing to scroll sideways), the element lies within the screen's
  * width, and its text is not cut (``whole``: the element's cell shows all of it).
  */
-function onScreen(content, trigger, { whole = false } = {}) {
+export function onScreen(content, trigger, { whole = false } = {}) {
     return {
         content,
         trigger,
