@@ -73,6 +73,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_claim_line_views.xml",
         "views/aftersales_claim_views.xml",
         "views/aftersales_dealer_level_views.xml",
+        "views/aftersales_improvement_plan_views.xml",
         "views/aftersales_kpi_period_views.xml",
         "views/aftersales_kpi_scheme_views.xml",
         "views/aftersales_kpi_sheet_line_views.xml",
@@ -102,6 +103,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/stock_warehouse_views.xml",
         "reports/aftersales_cost_report_views.xml",
         "reports/aftersales_failure_rate_report_views.xml",
+        "reports/aftersales_lifecycle_cost_report_views.xml",
         "reports/aftersales_price_check_views.xml",
         "reports/aftersales_purchase_exception_report_views.xml",
         "reports/aftersales_satisfaction_report_views.xml",
@@ -121,6 +123,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_kpi_demo.xml",
         "demo/aftersales_statement_demo.xml",
         "demo/aftersales_stock_demo.xml",
+        "demo/aftersales_lifecycle_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
