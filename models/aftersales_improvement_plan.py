@@ -41,7 +41,7 @@ class AftersalesImprovementPlan(models.Model):
     )
     description = fields.Html()
     line_ids = fields.One2many(
-        "aftersales.improvement.plan.product", "plan_id", string="Products", copy=True
+        "aftersales.improvement.plan.product", "plan_id", string="Product Lines", copy=True
     )
     product_ids = fields.Many2many(
         "product.template", string="Products", compute="_compute_product_ids", store=True

@@ -88,13 +88,13 @@ class AftersalesImprovementPlanProduct(models.Model):
         ):
             costs[template, company].append((day, amount))
         starts = defaultdict(list)
-        for template, company, start, count in self.env["stock.lot"].sudo()._read_group(
+        for product, company, start, count in self.env["stock.lot"].sudo()._read_group(
             [("is_machine", "=", True), ("product_id.product_tmpl_id", "in", templates.ids),
              ("company_id", "in", companies.ids), ("life_start_date", "!=", False),
              ("life_start_date", "<=", today)],
-            ["product_id.product_tmpl_id", "company_id", "life_start_date:day"], ["__count"],
+            ["product_id", "company_id", "life_start_date:day"], ["__count"],
         ):
-            starts[template, company].append((start, count))
+            starts[product.product_tmpl_id, company].append((start, count))
         for line in lines:
             key = (line.product_tmpl_id, line.company_id)
             cut = min(line.plan_id.date, today)
