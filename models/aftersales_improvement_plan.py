@@ -20,7 +20,7 @@ class AftersalesImprovementPlan(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True, translate=True)
+    name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
