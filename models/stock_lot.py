@@ -419,12 +419,15 @@ class StockLot(models.Model):
             )
 
     def _get_lifecycle_cost_by_year(self):
-        """{machine: {(life year, source): cost}}, one grouped query for the machines."""
+        """{machine: {(life year, source): cost}}, one grouped query for the machines. Read as
+        superuser: whoever reads the machine reads its figures (the form shows them to
+        After-Sales users only), and reading the machine's fields never fails on the report's
+        access rights (portal, stock users)."""
         result = {lot: {} for lot in self}
-        for lot, year, source, amount in self.env["aftersales.lifecycle.cost.report"]._read_group(
+        for lot, year, source, amount in self.env["aftersales.lifecycle.cost.report"].sudo()._read_group(
             [("lot_id", "in", self.ids)], ["lot_id", "life_year", "source"], ["amount:sum"]
         ):
-            result[lot][year, source] = amount
+            result[lot.with_env(self.env)][year, source] = amount
         return result
 
     def _compute_lifecycle_cost(self):
