@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 IMPROVEMENT_PLAN_STATES = [
     ("draft", "Draft"),
@@ -68,6 +68,22 @@ class AftersalesImprovementPlan(models.Model):
             plan.can_be_started = plan.state == "draft"
             plan.can_be_done = plan.state == "in_progress"
             plan.can_be_reset = plan.state != "draft"
+
+    @api.constrains("request_ids")
+    def _check_request_ids(self):
+        for plan in self:
+            others = plan.request_ids.filtered(
+                lambda request: request.request_type != COMPLAINT_REQUEST_TYPE
+            )
+            if others:
+                raise ValidationError(
+                    _(
+                        "Improvement plan %(plan)s: %(requests)s are not complaints. Link the "
+                        "complaints that prompted the improvement.",
+                        plan=plan.display_name,
+                        requests=", ".join(others.mapped("display_name")),
+                    )
+                )
 
     def _check_can(self, flag, verb):
         for plan in self:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import numpy
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common_claim import AftersalesClaimCommon
@@ -288,6 +288,14 @@ class TestLifecycleCost(AftersalesClaimCommon):
         plan.action_start()
         plan.action_done()
         self.assertEqual(plan.state, "done")
+        # prompted by complaints, not by any request
+        complaint = self.env["aftersales.request"].create({
+            "subject": "Modules again", "request_type": "complaint", "lot_id": self.lot_old.id,
+        })
+        plan.request_ids = complaint
+        with self.assertRaisesMessage(ValidationError, "not complaints"):
+            plan.request_ids |= self.visit
+        self.assertEqual(plan.request_ids, complaint)
         empty = self.env["aftersales.improvement.plan"].create({"name": "Nothing yet"})
         with self.assertRaisesMessage(UserError, "add the products"):
             empty.action_start()
