@@ -113,22 +113,29 @@ class AftersalesLifecycleCostReport(models.Model):
            CASE WHEN r.request_type = %(repair_type)s THEN 'factory_repair'
                 ELSE 'field_service' END,
            NULL,
-           SUM(-aml.balance)
+           charged.amount
       FROM aftersales_request r
-      JOIN account_move_line aml ON aml.move_id = r.invoice_id AND aml.display_type = 'product'
-           AND aml.parent_state != 'cancel'
-     WHERE r.lot_id IS NOT NULL AND r.settlement_claim_id IS NULL
-     GROUP BY r.id
+      -- summed per request in a lateral query, so a filter on the machine reaches the requests
+      JOIN LATERAL (
+           SELECT SUM(-aml.balance) AS amount
+             FROM account_move_line aml
+            WHERE aml.move_id = r.invoice_id AND aml.display_type = 'product'
+                  AND aml.parent_state != 'cancel'
+           ) charged ON charged.amount IS NOT NULL
+     WHERE r.lot_id IS NOT NULL AND r.invoice_id IS NOT NULL AND r.settlement_claim_id IS NULL
     UNION ALL
     -- the parts a factory repair consumed, unless its request was charged or claimed
-    SELECT ro.id * 8 + 3, ro.lot_id, ro.company_id, MAX(m.date)::date, 'factory_repair', NULL,
-           SUM(-svl.value)
+    SELECT ro.id * 8 + 3, ro.lot_id, ro.company_id, used.date, 'factory_repair', NULL,
+           used.amount
       FROM repair_order ro
-      JOIN stock_move m ON m.repair_id = ro.id AND m.repair_line_type = 'add' AND m.state = 'done'
-      JOIN stock_valuation_layer svl ON svl.stock_move_id = m.id
+      JOIN LATERAL (
+           SELECT MAX(m.date)::date AS date, SUM(-svl.value) AS amount
+             FROM stock_move m
+             JOIN stock_valuation_layer svl ON svl.stock_move_id = m.id
+            WHERE m.repair_id = ro.id AND m.repair_line_type = 'add' AND m.state = 'done'
+           ) used ON used.amount IS NOT NULL
       LEFT JOIN aftersales_request r ON r.id = ro.aftersales_request_id
      WHERE ro.lot_id IS NOT NULL AND r.invoice_id IS NULL AND r.settlement_claim_id IS NULL
-     GROUP BY ro.id
     UNION ALL
     SELECT cb.id * 8 + 4, cb.lot_id, cb.company_id, cb.call_date::date, 'callback',
            c.cause_category, cb.service_cost
