@@ -74,6 +74,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_claim_views.xml",
         "views/aftersales_machine_component_views.xml",
         "views/aftersales_dealer_level_views.xml",
+        "views/aftersales_improvement_plan_views.xml",
         "views/aftersales_kpi_period_views.xml",
         "views/aftersales_kpi_scheme_views.xml",
         "views/aftersales_kpi_sheet_line_views.xml",
@@ -103,6 +104,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/stock_warehouse_views.xml",
         "reports/aftersales_cost_report_views.xml",
         "reports/aftersales_failure_rate_report_views.xml",
+        "reports/aftersales_lifecycle_cost_report_views.xml",
         "reports/aftersales_price_check_views.xml",
         "reports/aftersales_purchase_exception_report_views.xml",
         "reports/aftersales_satisfaction_report_views.xml",
@@ -123,6 +125,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_kpi_demo.xml",
         "demo/aftersales_statement_demo.xml",
         "demo/aftersales_stock_demo.xml",
+        "demo/aftersales_lifecycle_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -53,3 +53,5 @@ from . import sale_order_line
 from . import account_move_line
 from . import aftersales_reserve_plan
 from . import aftersales_reserve_plan_line
+from . import aftersales_improvement_plan
+from . import aftersales_improvement_plan_product

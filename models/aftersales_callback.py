@@ -14,6 +14,8 @@ CALLBACK_STATES = [
     ("unreachable", "Unreachable"),
     ("cancelled", "Cancelled"),
 ]
+# Call-backs made, answered or not: the hotline time was spent (life-cycle cost).
+CALLED_STATES = ("done", "unreachable")
 # One scale for both questions.
 SCORE_MIN, SCORE_MAX = 1, 5
 # Claims given their call-back in one transaction of the call-back round; a round of no more

@@ -49,6 +49,7 @@ CLAIM_TYPES = [
     ("warranty", "Warranty"),
     ("goodwill", "Goodwill"),
 ]
+CAMPAIGN_CLAIM_TYPE = "campaign"
 
 USAGE_UNITS = [
     ("hours", "Operating hours"),

@@ -650,3 +650,41 @@ class ProductTemplate(models.Model):
             ("location_id.usage", "=", "supplier"),
             ("location_dest_id.usage", "=", "internal"),
         ]
+
+    # ------------------------------------------------- life-cycle cost (issue 23)
+    lifecycle_cost_per_machine_year = fields.Monetary(
+        string="Life-Cycle Cost per Machine-Year",
+        compute="_compute_lifecycle_cost",
+        help="The product's life-cycle cost over all the machine-years its machines lived (in "
+        "the current company).",
+    )
+    lifecycle_cost_growth = fields.Monetary(
+        string="Life-Cycle Cost Growth per Year",
+        compute="_compute_lifecycle_cost",
+        help="Slope of the cost per machine-year over the machines' years of life (least "
+        "squares, at least 2 years): how much more a machine-year costs each year the machines "
+        "age. The fastest-growing products are ranked in After-Sales > Analysis.",
+    )
+
+    def _compute_lifecycle_cost(self):
+        Report = self.env["aftersales.lifecycle.year.report"].sudo()
+        domain = [("product_tmpl_id", "in", self.ids), ("company_id", "=", self.env.company.id)]
+        per_year = dict(Report._read_group(domain, ["product_tmpl_id"], ["cost_per_machine_year:avg"]))
+        # a template of several variants: its fastest-growing variant
+        growth = dict(
+            Report._read_group(
+                domain + [("is_latest_year", "=", True)], ["product_tmpl_id"], ["growth:max"]
+            )
+        )
+        for template in self:
+            template.lifecycle_cost_per_machine_year = per_year.get(template) or 0.0
+            template.lifecycle_cost_growth = growth.get(template) or 0.0
+
+    def action_view_lifecycle_cost(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.aftersales_lifecycle_year_report_action"
+        )
+        action["domain"] = [("product_tmpl_id", "=", self.id)]
+        return action
+    # ------------------------------------------- end of life-cycle cost (issue 23)

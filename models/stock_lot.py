@@ -400,3 +400,80 @@ class StockLot(models.Model):
         "aftersales.claim.line", "removed_lot_id", string="Removed by Claims",
         help="The claim lines that took this part serial off a machine.",
     )
+    # ------------------------------------------------- life-cycle cost (issue 23)
+    life_start_date = fields.Date(
+        string="Life Start",
+        compute="_compute_life_start_date",
+        store=True,
+        index=True,
+        help="Start of the machine's life for the life-cycle cost: the dealer delivery date, "
+        "else the registration date, else the production date. Year 1 of its life is the 12 "
+        "months from this day.",
+    )
+    lifecycle_cost = fields.Monetary(
+        string="Life-Cycle Cost",
+        compute="_compute_lifecycle_cost",
+        currency_field="lifecycle_currency_id",
+        help="Everything the machine's service has cost since its life started: claim parts and "
+        "labour, campaign work, field service, factory repairs and call-backs.",
+    )
+    lifecycle_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_lifecycle_cost", string="Life-Cycle Cost Currency"
+    )
+    lifecycle_cost_html = fields.Html(
+        string="Cost per Year of Life", compute="_compute_lifecycle_cost", sanitize=False
+    )
+
+    @api.depends("dealer_delivery_date", "registration_date", "production_date")
+    def _compute_life_start_date(self):
+        for lot in self:
+            lot.life_start_date = (
+                lot.dealer_delivery_date or lot.registration_date or lot.production_date
+            )
+
+    def _get_lifecycle_cost_by_year(self):
+        """{machine: {(life year, source): cost}}, one grouped query for the machines. Read as
+        superuser: whoever reads the machine reads its figures (the form shows them to
+        After-Sales users only), and reading the machine's fields never fails on the report's
+        access rights (portal, stock users)."""
+        result = {lot: {} for lot in self}
+        for lot, year, source, amount in self.env["aftersales.lifecycle.cost.report"].sudo()._read_group(
+            [("lot_id", "in", self.ids)], ["lot_id", "life_year", "source"], ["amount:sum"]
+        ):
+            result[lot.with_env(self.env)][year, source] = amount
+        return result
+
+    def _compute_lifecycle_cost(self):
+        Report = self.env["aftersales.lifecycle.cost.report"]
+        sources = dict(Report._fields["source"]._description_selection(self.env))
+        by_lot = self._get_lifecycle_cost_by_year() if self.ids else {}
+        for lot in self:
+            currency = lot.company_id.currency_id or self.env.company.currency_id
+            costs = by_lot.get(lot, {})
+            lot.lifecycle_currency_id = currency
+            lot.lifecycle_cost = sum(costs.values())
+            lot.lifecycle_cost_html = lot._render_lifecycle_cost_table(costs, sources, currency)
+
+    def _render_lifecycle_cost_table(self, costs, sources, currency):
+        if not costs:
+            return False
+        used = [key for key in sources if any(source == key for _year, source in costs)]
+        return self.env["ir.qweb"]._render(
+            "aftersales.stock_lot_lifecycle_cost_table",
+            {
+                "years": sorted({year for year, _source in costs}),
+                "sources": [(key, sources[key]) for key in used],
+                "costs": costs,
+                "currency": currency,
+            },
+        )
+
+    def action_view_lifecycle_cost(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.aftersales_lifecycle_cost_report_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"pivot_row_groupby": ["life_year"], "pivot_column_groupby": ["source"]}
+        return action
+    # ------------------------------------------- end of life-cycle cost (issue 23)

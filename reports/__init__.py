@@ -6,3 +6,5 @@ from . import aftersales_price_check
 from . import aftersales_stock_aging_report
 from . import aftersales_purchase_exception_report
 from . import report_parts_quote
+from . import aftersales_lifecycle_cost_report
+from . import aftersales_lifecycle_year_report

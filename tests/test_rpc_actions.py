@@ -420,6 +420,16 @@ class TestRpcActions(HttpCase):
                 "stock.lot.register", lot_id=lot.id, name="RPC End User", phone="+44 20 7946 0999",
             ),
             ("stock.quant", "action_view_aftersales_incoming_move"): quant_with_receipt,
+            # life-cycle cost and improvement plans (issue 23)
+            ("aftersales.improvement.plan", "action_start"): new(
+                "aftersales.improvement.plan", name="RPC Plan",
+                line_ids=[Command.create({"product_tmpl_id": finished.id})],
+            ),
+            # the demo plan is in progress
+            ("aftersales.improvement.plan", "action_done"): on(ref("improvement_plan_generator_demo")),
+            ("aftersales.improvement.plan", "action_reset"): on(ref("improvement_plan_generator_demo")),
+            ("product.template", "action_view_lifecycle_cost"): on(finished),
+            ("stock.lot", "action_view_lifecycle_cost"): on(lot),
         }
 
     # -------------------------------------------------------------------- tests

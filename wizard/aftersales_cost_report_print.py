@@ -88,3 +88,31 @@ class AftersalesCostReportPrint(models.TransientModel):
             "min_answers": self.company_id.satisfaction_min_answers,
             "weight": self.company_id.satisfaction_weight,
         }
+
+    # ------------------------------------------------- life-cycle cost (issue 23)
+    def _get_lifecycle_report_data(self, max_growing=10):
+        """The life-cycle cost page, as of today: per product its cost per machine-year in each
+        year of life (the curve), and the products whose cost grows fastest."""
+        self.ensure_one()
+        Year = self.env["aftersales.lifecycle.year.report"]
+        base = [("company_id", "=", self.company_id.id)]
+        curves = {}
+        for product, year, machines, cost in Year._read_group(
+            base, ["product_id", "life_year"], ["machine_count:sum", "cost_per_machine_year:avg"]
+        ):
+            curves.setdefault(product, {})[year] = (machines, cost)
+        years = list(range(1, max((max(curve) for curve in curves.values()), default=0) + 1))
+        growing = [
+            {"product": product, "growth": growth, "years": year, "latest": cost}
+            for product, growth, year, cost in Year._read_group(
+                base + [("is_latest_year", "=", True), ("growth", "!=", False)],
+                ["product_id"], ["growth:max", "life_year:max", "cost_per_machine_year:avg"],
+            )
+        ]
+        growing.sort(key=lambda row: -row["growth"])
+        return {
+            "years": years,
+            "curves": sorted(curves.items(), key=lambda item: item[0].display_name),
+            "growing": growing[:max_growing],
+        }
+    # ------------------------------------------- end of life-cycle cost (issue 23)
