@@ -52,3 +52,7 @@ from . import sale_order_line
 from . import account_move_line
 from . import aftersales_reserve_plan
 from . import aftersales_reserve_plan_line
+# Service campaigns
+from . import aftersales_campaign
+from . import aftersales_campaign_line
+from . import aftersales_campaign_machine
