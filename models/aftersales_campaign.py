@@ -405,6 +405,7 @@ class AftersalesCampaign(models.Model):
         the record rules."""
         self.ensure_one()
         Machine = self.env["aftersales.campaign.machine"]
+        self.env.flush_all()  # the query below reads the tables, not the ORM's cache
         query = self.env["stock.lot"]._search(self._get_machine_domain())
         self.env.cr.execute(query.select(*(
             SQL.identifier(query.table, fname)
