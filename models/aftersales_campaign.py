@@ -111,8 +111,8 @@ class AftersalesCampaign(models.Model):
     date_end = fields.Date(string="End", tracking=True, help="Last day a campaign claim may be dated.")
     amount_estimate_unit = fields.Monetary(
         string="Estimate per Machine", compute="_compute_amount_estimate_unit",
-        help="The kit and labour priced as a claim of today, at list prices (before any "
-        "dealer's price list).",
+        help="Draft: the kit and labour priced as a claim of today, at list prices (before any "
+        "dealer's price list). Active: the estimate divided by the machines affected.",
     )
     amount_estimate = fields.Monetary(
         string="Estimate", readonly=True, copy=False, tracking=True,
@@ -138,10 +138,20 @@ class AftersalesCampaign(models.Model):
     can_be_reset = fields.Boolean(compute="_compute_can_be")
 
     # ---------------------------------------------------------------- computes
-    @api.depends("line_ids.product_id", "line_ids.quantity", "labour_hours", "labour_product_id")
+    @api.depends(
+        "line_ids.product_id", "line_ids.quantity", "labour_hours", "labour_product_id",
+        "amount_estimate", "state",
+    )
     def _compute_amount_estimate_unit(self):
+        counts = dict(self.env["aftersales.campaign.machine"]._read_group(
+            [("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"]
+        )) if self.ids else {}
         for campaign in self:
-            campaign.amount_estimate_unit = campaign._get_claim_estimate()
+            count = counts.get(campaign, 0)
+            if campaign.state != "draft" and count:
+                campaign.amount_estimate_unit = campaign.amount_estimate / count
+            else:
+                campaign.amount_estimate_unit = campaign._get_claim_estimate()
 
     def _compute_counts(self):
         rows = defaultdict(lambda: defaultdict(int))
@@ -427,7 +437,7 @@ class AftersalesCampaign(models.Model):
             }
             for lot_id, product_id, dealer_id, end_user_id in rows
         ])
-        self.invalidate_recordset(["machine_ids"])
+        self.invalidate_recordset()  # machines and counts, written by SQL
         return rows
 
     def _check_serials_found(self, lot_ids):
@@ -536,15 +546,6 @@ class AftersalesCampaign(models.Model):
 
     def _job_contact_end_users_done(self, job, counts):
         return _("Campaign contact requests created: %(count)s.", count=counts.get("created", 0))
-
-    def _get_dealer_open_rows(self, dealer):
-        """The open machines of ``dealer`` (a dealer company) in this campaign."""
-        self.ensure_one()
-        return self.env["aftersales.campaign.machine"].search([
-            ("campaign_id", "=", self.id),
-            ("state", "=", "open"),
-            ("dealer_id.commercial_partner_id", "=", dealer.commercial_partner_id.id),
-        ])
 
     def _remind_dealers(self):
         """Post a reminder to every dealer with open machines in these campaigns: one message per

@@ -277,6 +277,9 @@ class TestCampaign(AftersalesClaimCommon):
         rows_a = Row.with_user(self.portal_a).search([])
         self.assertEqual(rows_a, self.row_a | self.row_old)
         self.assertEqual(Row.with_user(self.portal_b).search([]), self.row_b)
+        # what the portal lists: the dealer's open machines of active campaigns
+        self.assertEqual(Row.with_user(self.portal_a)._get_dealer_open_rows(self.contact_a), rows_a)
+        self.assertFalse(Row.with_user(self.portal_a)._get_dealer_open_rows(self.dealer_b))
         with self.assertRaises(AccessError):
             self.row_b.with_user(self.portal_a).read(["lot_id"])
         Campaign = self.env["aftersales.campaign"]
