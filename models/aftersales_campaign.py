@@ -563,20 +563,24 @@ class AftersalesCampaign(models.Model):
                 [("campaign_id", "=", campaign.id), ("state", "=", "open"),
                  ("dealer_id", "!=", False)],
             )
-            type_label = dict(
-                self._fields["campaign_type"]._description_selection(self.env)
-            )[campaign.campaign_type]
             for dealer, rows in open_rows.grouped(lambda r: r.dealer_id.commercial_partner_id).items():
-                campaign.message_post_with_source(
+                # written in the dealer's language, as the statement's e-mail is
+                dealer_campaign = campaign.with_context(lang=dealer.lang or self.env.lang)
+                dealer_env = dealer_campaign.env
+                dealer_campaign.message_post_with_source(
                     view,
                     render_values={
                         "dealer": dealer,
-                        "campaign_type": type_label,
+                        "campaign_type": dict(
+                            self._fields["campaign_type"]._description_selection(dealer_env)
+                        )[campaign.campaign_type],
                         "rows": rows[:MAX_REMINDER_MACHINES],
                         "more": max(len(rows) - MAX_REMINDER_MACHINES, 0),
                     },
-                    subject=_("Campaign %(campaign)s: machines still to do",
-                              campaign=campaign.display_name),
+                    subject=dealer_env._(
+                        "Campaign %(campaign)s: machines still to do",
+                        campaign=dealer_campaign.display_name,
+                    ),
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                     partner_ids=dealer.ids,
