@@ -111,6 +111,24 @@ class TestCampaign(AftersalesClaimCommon):
             campaign.action_activate()
         self.assertFalse(campaign.machine_ids)
 
+    def test_activation_queries_flat_in_the_machines(self):
+        """Two campaigns over dealer A's machines, one and ten: the same queries."""
+        self.env["stock.lot"].create([
+            {"name": f"SN-A-X{n}", "product_id": self.machine.id, "dealer_id": self.dealer_a.id}
+            for n in range(8)
+        ])
+        counts = []
+        for serials in ("SN-A-1", "SN-A-0 SN-A-1 " + " ".join(f"SN-A-X{n}" for n in range(8))):
+            campaign = self._create_campaign(selection_mode="serial_list", serial_list=serials)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            campaign.action_activate()
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - start)
+            self.assertEqual(len(campaign.machine_ids), len(serials.split()))
+        self.assertEqual(counts[0], counts[1])
+
     def test_form_and_reset(self):
         with Form(self.env["aftersales.campaign"]) as form:
             form.title = "Upgrade"
@@ -170,6 +188,22 @@ class TestCampaign(AftersalesClaimCommon):
             claims.action_approve()
         self.assertEqual(claims.mapped("state"), ["submitted", "submitted"])
         self.assertEqual(self.row_b.state, "open")
+
+    def test_campaign_claim_in_the_claim_form(self):
+        """The back office files a campaign claim on the claim form: kit and labour filled."""
+        with Form(self.env["aftersales.claim"].with_user(self.as_user)) as form:
+            form.dealer_id = self.dealer_b
+            form.lot_id = self.lot_b
+            form.claim_type = "campaign"
+            form.campaign_id = self.campaign
+        claim = form.record
+        self.assertEqual(
+            sorted(claim.line_ids.mapped(lambda l: (l.line_type, l.product_id, l.quantity))),
+            sorted([("part", self.part, 1.0), ("labour", self.fee_labour, 1.0)]),
+        )
+        self.assertEqual(claim.failure_date, self.today)
+        claim.action_submit()
+        self.assertEqual(claim.state, "submitted")
 
     def test_campaign_claim_rules(self):
         claim = self.env["aftersales.claim"].create(self.campaign._prepare_claim_vals(self.row_a))
