@@ -138,6 +138,13 @@ class AftersalesCampaign(models.Model):
     can_be_reset = fields.Boolean(compute="_compute_can_be")
 
     # ---------------------------------------------------------------- computes
+    @api.depends("name", "title")
+    def _compute_display_name(self):
+        for campaign in self:
+            campaign.display_name = (
+                f"{campaign.name}: {campaign.title}" if campaign.title else campaign.name
+            )
+
     @api.depends(
         "line_ids.product_id", "line_ids.quantity", "labour_hours", "labour_product_id",
         "amount_estimate", "state",
@@ -215,13 +222,6 @@ class AftersalesCampaign(models.Model):
                 sequence = self.env["ir.sequence"].with_company(vals.get("company_id"))
                 vals["name"] = sequence.next_by_code("aftersales.campaign") or _("New")
         return super().create(vals_list)
-
-    @api.depends("name", "title")
-    def _compute_display_name(self):
-        for campaign in self:
-            campaign.display_name = (
-                f"{campaign.name}: {campaign.title}" if campaign.title else campaign.name
-            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):

@@ -59,7 +59,7 @@ class TestCampaign(AftersalesClaimCommon):
         vals.update(values)
         return cls.env["aftersales.campaign"].create(vals)
 
-    def _file(self, row, user=None):
+    def _file(self, row):
         """A campaign claim for ``row`` as the back office files it, submitted."""
         action = row.action_create_claim()
         claim = self.env["aftersales.claim"].browse(action["res_id"])
@@ -118,7 +118,8 @@ class TestCampaign(AftersalesClaimCommon):
             for n in range(8)
         ])
         counts = []
-        for serials in ("SN-A-1", "SN-A-0 SN-A-1 " + " ".join(f"SN-A-X{n}" for n in range(8))):
+        # the first activation of the run fills Odoo's caches (sequence, views...): not counted
+        for serials in ("SN-A-0", "SN-A-1", "SN-A-0 SN-A-1 " + " ".join(f"SN-A-X{n}" for n in range(8))):
             campaign = self._create_campaign(selection_mode="serial_list", serial_list=serials)
             self.env.flush_all()
             self.env.invalidate_all()
@@ -127,7 +128,7 @@ class TestCampaign(AftersalesClaimCommon):
             self.env.flush_all()
             counts.append(self.env.cr.sql_log_count - start)
             self.assertEqual(len(campaign.machine_ids), len(serials.split()))
-        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(counts[1], counts[2], counts)
 
     def test_form_and_reset(self):
         with Form(self.env["aftersales.campaign"]) as form:
@@ -239,12 +240,16 @@ class TestCampaign(AftersalesClaimCommon):
         claim.action_submit()
         notes = claim.message_ids.filtered(lambda m: self.campaign.name in (m.body or ""))
         self.assertTrue(notes)
-        self.assertFalse(self._file(self.row_a).campaign_warning)  # a campaign claim: none
-        self.assertFalse(self._create_claim(dealer=self.dealer_b, lot=self.lot_b).campaign_warning
-                         and self.row_b.state == "done")
-        self.campaign.action_close()
+        campaign_claim = self._file(self.row_a)
+        self.assertFalse(campaign_claim.campaign_warning)  # a campaign claim: none
+        campaign_claim.action_approve()
         claim.invalidate_recordset(["campaign_warning"])
-        self.assertFalse(claim.campaign_warning)
+        self.assertFalse(claim.campaign_warning)  # the machine is done
+        other = self._create_claim(dealer=self.dealer_b, lot=self.lot_b)
+        self.assertIn(self.campaign.name, other.campaign_warning)
+        self.campaign.action_close()
+        other.invalidate_recordset(["campaign_warning"])
+        self.assertFalse(other.campaign_warning)  # closed: no open campaign
 
     # -------------------------------------------------- contacts, reminders
     def test_contact_end_users(self):
