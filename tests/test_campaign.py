@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from .common import BrowserCase
 from .common_claim import AftersalesClaimCommon
 
 
@@ -131,7 +132,8 @@ class TestCampaign(AftersalesClaimCommon):
         self.assertEqual(counts[1], counts[2], counts)
 
     def test_form_and_reset(self):
-        with Form(self.env["aftersales.campaign"]) as form:
+        # an After-Sales user (not a manager) opens, activates and resets a campaign
+        with Form(self.env["aftersales.campaign"].with_user(self.as_user)) as form:
             form.title = "Upgrade"
             form.campaign_type = "optional"
             form.product_ids.add(self.machine)
@@ -347,3 +349,16 @@ class TestCampaign(AftersalesClaimCommon):
         self.assertNotIn(
             campaign_2, self.env["aftersales.campaign"].with_user(self.as_user).search([])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignUi(BrowserCase):
+    """The back office follows the demo recall in the web client (a database with demo data)."""
+
+    def test_campaign_tour(self):
+        self.start_tour("/odoo", "aftersales_campaign_tour", login="admin")
+        recall = self.env.ref("aftersales.campaign_compressor_recall_demo")
+        lot = self.env.ref("aftersales.lot_compressor_1002_demo")
+        claim = recall.claim_ids.filtered(lambda c: c.lot_id == lot)
+        self.assertEqual(claim.state, "draft")
+        self.assertEqual(claim.claim_type, "campaign")
