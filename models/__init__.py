@@ -55,3 +55,7 @@ from . import aftersales_reserve_plan
 from . import aftersales_reserve_plan_line
 from . import aftersales_improvement_plan
 from . import aftersales_improvement_plan_product
+# Service campaigns
+from . import aftersales_campaign
+from . import aftersales_campaign_line
+from . import aftersales_campaign_machine

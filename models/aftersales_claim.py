@@ -48,7 +48,10 @@ STATEMENT_SETTLEMENT_MODES = ("monthly", "quarterly")
 CLAIM_TYPES = [
     ("warranty", "Warranty"),
     ("goodwill", "Goodwill"),
+    # Service campaigns: the work of a campaign (recall) on one of its machines
+    ("campaign", "Campaign"),
 ]
+# Service campaigns: the claim type of a campaign claim, for the code and SQL that test it
 CAMPAIGN_CLAIM_TYPE = "campaign"
 
 USAGE_UNITS = [
@@ -77,6 +80,7 @@ CLAIMED_FIELDS = {
     "company_id", "date", "claim_type", "dealer_id", "lot_id", "product_id", "end_user_id",
     "end_user_name", "end_user_phone", "end_user_email", "failure_date", "usage", "usage_unit",
     "symptom", "cause", "action_taken",
+    "campaign_id",  # Service campaigns
 }
 
 
@@ -123,7 +127,9 @@ class AftersalesClaim(models.Model):
         tracking=True,
         help="Warranty: the failure happened while the machine was under warranty.\n"
         "Goodwill: a failure outside warranty the company may still pay for; an After-Sales "
-        "manager must approve it.",
+        "manager must approve it.\n"
+        "Campaign: the work of a service campaign or recall on one of its machines, in or out "
+        "of warranty.",
     )
     dealer_id = fields.Many2one(
         "res.partner",
@@ -309,6 +315,22 @@ class AftersalesClaim(models.Model):
     callback_ids = fields.One2many("aftersales.callback", "claim_id", string="Call-backs")
     callback_count = fields.Integer(compute="_compute_callback_count")
 
+    # Service campaigns -------------------------------------------------------
+    campaign_id = fields.Many2one(
+        "aftersales.campaign",
+        string="Campaign",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('state', '=', 'active')]",
+        help="The service campaign whose work this campaign claim pays.",
+    )
+    campaign_warning = fields.Text(
+        compute="_compute_campaign_warning",
+        help="The open campaigns of the machine of a warranty or goodwill claim: the failure may "
+        "be the campaign's defect, to be claimed as a campaign claim.",
+    )
+
     can_be_submitted = fields.Boolean(compute="_compute_can_be")
     can_be_approved = fields.Boolean(compute="_compute_can_be")
     can_be_rejected = fields.Boolean(compute="_compute_can_be")
@@ -480,7 +502,10 @@ class AftersalesClaim(models.Model):
             state = claim.state
             submitted = state == "submitted" and is_reviewer
             claim.can_be_submitted = state == "draft"
-            claim.can_be_approved = submitted and (claim.claim_type == "warranty" or is_manager)
+            claim.can_be_approved = submitted and (
+                # Service campaigns: a campaign claim is approved by any reviewer
+                claim.claim_type in ("warranty", CAMPAIGN_CLAIM_TYPE) or is_manager
+            )
             claim.can_be_rejected = submitted
             claim.can_be_sent_back = submitted
             claim.can_be_settled = (
@@ -496,6 +521,117 @@ class AftersalesClaim(models.Model):
                 and claim.has_end_user_changes
                 and state in ONCE_APPROVED_STATES
             )
+
+    # Service campaigns -------------------------------------------------------
+    @api.depends("claim_type", "lot_id")
+    def _compute_campaign_warning(self):
+        lots = self.filtered(lambda c: c.claim_type != CAMPAIGN_CLAIM_TYPE).lot_id
+        # read as superuser: accountants and dealers read claims, not campaigns
+        open_rows = lots.sudo()._get_open_campaign_rows().grouped("lot_id") if lots else {}
+        for claim in self:
+            rows = open_rows.get(claim.lot_id) if claim.claim_type != CAMPAIGN_CLAIM_TYPE else None
+            claim.campaign_warning = _(
+                "Machine %(machine)s has open campaigns: %(campaigns)s. If the failure is the "
+                "campaign's defect, it is claimed as a campaign claim.",
+                machine=claim.lot_id.name,
+                campaigns=", ".join(rows.campaign_id.mapped("display_name")),
+            ) if rows else False
+
+    @api.onchange("campaign_id", "lot_id")
+    def _onchange_campaign_id(self):
+        """Fill a new campaign claim with its campaign's kit and labour."""
+        if self.campaign_id and self.claim_type == CAMPAIGN_CLAIM_TYPE and not self.line_ids:
+            self.line_ids = self.campaign_id._prepare_claim_line_commands()
+            self.symptom = self.symptom or self.campaign_id.title
+            self.failure_date = self.failure_date or fields.Date.context_today(self)
+
+    def _get_campaign_errors(self):
+        """What stops a campaign claim: the campaign not active or the claim date outside its
+        dates, the machine not in it or done already, or claimed by another claim."""
+        self.ensure_one()
+        campaign = self.campaign_id
+        if self.claim_type != CAMPAIGN_CLAIM_TYPE:
+            return [_("Only a campaign claim names a campaign: clear the campaign, or make it a "
+                      "campaign claim.")] if campaign else []
+        if not campaign:
+            return [_("Choose the campaign whose work this campaign claim pays.")]
+        errors = []
+        if campaign.state != "active":
+            errors.append(_("Campaign %(campaign)s is not active.", campaign=campaign.display_name))
+        if self.date < campaign.date_start or (campaign.date_end and self.date > campaign.date_end):
+            errors.append(_(
+                "The claim date %(date)s lies outside campaign %(campaign)s (%(start)s - %(end)s).",
+                date=format_date(self.env, self.date), campaign=campaign.display_name,
+                start=format_date(self.env, campaign.date_start),
+                end=format_date(self.env, campaign.date_end) if campaign.date_end else "...",
+            ))
+        row = self._get_campaign_row()
+        if not row:
+            errors.append(_(
+                "Machine %(machine)s is not affected by campaign %(campaign)s.",
+                machine=self.lot_id.name or "-", campaign=campaign.display_name,
+            ))
+        elif row.state == "done":
+            errors.append(_(
+                "Machine %(machine)s is already done in campaign %(campaign)s (claim %(claim)s): "
+                "a machine is done once.",
+                machine=self.lot_id.name, campaign=campaign.display_name, claim=row.claim_id.name,
+            ))
+        else:
+            other = self.search([
+                ("campaign_id", "=", campaign.id), ("lot_id", "=", self.lot_id.id),
+                ("state", "in", COUNTED_STATES), ("id", "!=", self.id),
+            ], limit=1)
+            if other:
+                errors.append(_(
+                    "Machine %(machine)s already has campaign claim %(other)s: a machine is done "
+                    "once. Cancel one of the two.", machine=self.lot_id.name, other=other.name,
+                ))
+        return errors
+
+    def _get_campaign_row(self):
+        """The campaign machine of this campaign claim (sudo: a dealer's portal user files it)."""
+        self.ensure_one()
+        return self.env["aftersales.campaign.machine"].sudo().search([
+            ("campaign_id", "=", self.campaign_id.id), ("lot_id", "=", self.lot_id.id),
+        ], limit=1)
+
+    def _check_campaign_approvable(self):
+        """Before anything is written: every campaign claim's machine is still open, once."""
+        claims = self.filtered(lambda c: c.claim_type == CAMPAIGN_CLAIM_TYPE)
+        rows = self.env["aftersales.campaign.machine"].sudo().concat(
+            *(claim._get_campaign_row() for claim in claims)
+        )
+        if rows:
+            # two reviewers approving two claims of one machine at once: the second waits for
+            # nothing, fails, and its retry finds the machine done (as _lock_claims does)
+            rows.flush_recordset()
+            self.env.cr.execute(SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                SQL.identifier(rows._table), tuple(rows.ids),
+            ))
+            rows.invalidate_recordset(["state", "claim_id"])
+        seen = set()
+        for claim in claims:
+            row = claim._get_campaign_row()
+            if not row or row.state == "done" or row.id in seen:
+                raise UserError(_(
+                    "Claim %(claim)s: machine %(machine)s is already done in campaign "
+                    "%(campaign)s, or not in it: a machine is done once. Reject this claim.",
+                    claim=claim.display_name, machine=claim.lot_id.name,
+                    campaign=claim.campaign_id.display_name,
+                ))
+            seen.add(row.id)
+
+    def _mark_campaign_machines_done(self):
+        today = fields.Date.context_today(self)
+        for claim in self.filtered(lambda c: c.claim_type == CAMPAIGN_CLAIM_TYPE):
+            claim._get_campaign_row().write({"state": "done", "claim_id": claim.id, "done_date": today})
+
+    def _note_open_campaigns(self):
+        """Tell the reviewer, in the chatter, of the open campaigns of a normal claim's machine."""
+        for claim in self.filtered("campaign_warning"):
+            claim.message_post(body=claim.campaign_warning, subtype_xmlid="mail.mt_note")
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -667,6 +803,7 @@ class AftersalesClaim(models.Model):
         now = fields.Datetime.now()
         day = fields.Date.context_today(self, now)
         self._assign_reviewers()
+        self._note_open_campaigns()  # Service campaigns
         for company, claims in self.grouped("company_id").items():
             claims.write({
                 "state": "submitted",
@@ -916,6 +1053,7 @@ class AftersalesClaim(models.Model):
             errors = claim._get_machine_errors()
             errors += claim._get_end_user_errors()
             errors += claim._get_line_errors()
+            errors += claim._get_campaign_errors()  # Service campaigns
             if claim in duplicates:
                 errors.append(
                     _(
@@ -1029,8 +1167,12 @@ class AftersalesClaim(models.Model):
         return self.line_ids._get_replacement_serial_errors()  # replacement serials
 
     def _get_duplicates(self):
-        """{claim: other claim} for claims of a machine and failure date already claimed."""
-        claims = self.filtered(lambda c: c.lot_id and c.failure_date)
+        """{claim: other claim} for claims of a machine and failure date already claimed.
+        Service campaigns: a campaign claim is no failure, neither checked nor counted here (its
+        own rule is one claim per campaign machine, ``_get_campaign_errors``)."""
+        claims = self.filtered(
+            lambda c: c.lot_id and c.failure_date and c.claim_type != CAMPAIGN_CLAIM_TYPE
+        )
         if not claims:
             return {}
         others = self.search(
@@ -1038,6 +1180,7 @@ class AftersalesClaim(models.Model):
                 ("lot_id", "in", claims.lot_id.ids),
                 ("failure_date", "in", list(set(claims.mapped("failure_date")))),
                 ("state", "!=", "cancelled"),
+                ("claim_type", "!=", CAMPAIGN_CLAIM_TYPE),
             ],
             order="id",
         )
@@ -1135,6 +1278,7 @@ class AftersalesClaim(models.Model):
         if approved_amounts:
             self._check_reason(reason, _("Give the reason for the partial approval."))
         self._check_reviewable(approving=True)
+        self._check_campaign_approvable()  # Service campaigns
         amounts = {
             line: approved_amounts.get(line.id, line.amount_claimed) for line in self.line_ids
         }
@@ -1224,6 +1368,7 @@ class AftersalesClaim(models.Model):
         }
 
     def _after_approval(self):
+        self._mark_campaign_machines_done()  # Service campaigns
         self.activity_feedback(["aftersales.mail_activity_type_claim_review"])
         self._create_return_pickings()
         self._update_component_history()  # replacement serials

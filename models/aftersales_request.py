@@ -3,6 +3,8 @@ import re
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
@@ -27,6 +29,8 @@ REQUEST_TYPES = [
     ("repair", "Return-to-Factory Repair"),
     ("maintenance", "Maintenance Reminder"),
     ("callback", "Satisfaction Call-back"),
+    # Service campaigns: an end user told of a campaign on their machine
+    ("campaign", "Campaign Contact"),
 ]
 REQUEST_CHANNELS = [
     ("inbound_call", "Inbound Call"),
@@ -219,6 +223,12 @@ class AftersalesRequest(models.Model):
 
     # maintenance reminders
     maintenance_due_date = fields.Date(readonly=True, copy=False, index=True)
+
+    # Service campaigns
+    campaign_id = fields.Many2one(
+        "aftersales.campaign", string="Campaign", index="btree_not_null", tracking=True,
+        check_company=True, help="The campaign the end user is contacted about.",
+    )
 
     can_be_started = fields.Boolean(compute="_compute_can_be")
     can_be_put_waiting = fields.Boolean(compute="_compute_can_be")
@@ -951,11 +961,38 @@ class AftersalesRequest(models.Model):
     def _create_maintenance_reminders(self, due):
         """The reminders of ``due`` ({machine: due date}), each with a call activity for its
         owner, the leader of the company's first team."""
-        if not due:
+        return self._create_outbound_requests(
+            [
+                (lot, lambda env, lot=lot, due_date=due_date: {
+                    "subject": env._("Maintenance due on %(date)s: %(machine)s",
+                                     date=format_date(env, due_date), machine=lot.name),
+                    "request_type": "maintenance",
+                    "maintenance_due_date": due_date,
+                })
+                for lot, due_date in due.items()
+            ],
+            lambda env, request: env._(
+                "Remind %(customer)s of the maintenance",
+                customer=request.end_user_id.name or request.lot_id.name,
+            ),
+            lambda request: request.maintenance_due_date,
+        )
+
+    @api.model
+    def _create_outbound_requests(self, lot_vals, summary, deadline):
+        """Outbound calls about machines, each with a call activity for its owner, the leader of
+        the machine company's first team: the maintenance reminders and the campaign contacts.
+
+        :param lot_vals: list of (machine, vals(env)): the request's own values, written in
+            the language and date format of the owner who reads them (``env``)
+        :param summary: summary(env, request) of the call activity, in the caller's language
+        :param deadline: deadline(request) of the call activity
+        """
+        if not lot_vals:
             return self.browse()
         teams = {}
         vals_list = []
-        for lot, due_date in due.items():
+        for lot, get_vals in lot_vals:
             company = lot.company_id or self.env.company
             if company not in teams:
                 teams[company] = self.env["aftersales.team"].search(
@@ -965,9 +1002,6 @@ class AftersalesRequest(models.Model):
             # written once, in the language and date format of the owner who reads it
             owner_env = self.with_context(lang=team.leader_id.lang or self.env.lang).env
             vals_list.append({
-                "subject": owner_env._("Maintenance due on %(date)s: %(machine)s",
-                                       date=format_date(owner_env, due_date), machine=lot.name),
-                "request_type": "maintenance",
                 "channel": "outbound_call",
                 "company_id": company.id,
                 "team_id": team.id,
@@ -975,7 +1009,7 @@ class AftersalesRequest(models.Model):
                 "lot_id": lot.id,
                 "end_user_id": lot.end_user_id.id,
                 "dealer_id": lot.dealer_id.id,
-                "maintenance_due_date": due_date,
+                **get_vals(owner_env),
             })
         requests = self.with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
         activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
@@ -986,13 +1020,58 @@ class AftersalesRequest(models.Model):
                 "res_id": request.id,
                 "activity_type_id": activity_type.id if activity_type else False,
                 # in the language of the one who calls
-                "summary": self.with_context(lang=request.user_id.lang or self.env.lang).env._(
-                    "Remind %(customer)s of the maintenance",
-                    customer=request.end_user_id.name or request.lot_id.name,
+                "summary": summary(
+                    self.with_context(lang=request.user_id.lang or self.env.lang).env, request
                 ),
-                "date_deadline": request.maintenance_due_date,
+                "date_deadline": deadline(request),
                 "user_id": request.user_id.id,
             }
             for request in requests.filtered("user_id")
         ])
         return requests
+
+    # Service campaigns
+    @api.model
+    def _create_campaign_contacts(self, rows):
+        """One outbound campaign-contact request per campaign machine of ``rows``, naming the
+        campaign and the dealer that does the work, due at once."""
+        today = fields.Date.context_today(self)
+
+        def get_vals(row):
+            def vals(env):
+                campaign = row.campaign_id
+                dealer = row.dealer_id.commercial_partner_id
+                return {
+                    "subject": env._(
+                        "%(campaign)s: contact %(customer)s about %(machine)s",
+                        campaign=campaign.display_name,
+                        customer=row.end_user_id.name, machine=row.lot_id.name,
+                    ),
+                    "description": Markup("<p>%s</p>") % env._(
+                        "Campaign %(campaign)s (%(type)s) on machine %(machine)s. Ask the end "
+                        "user to have it done by dealer %(dealer)s%(phone)s.",
+                        campaign=campaign.display_name,
+                        type=dict(campaign._fields["campaign_type"]._description_selection(env))[
+                            campaign.campaign_type
+                        ],
+                        machine=row.lot_id.name,
+                        dealer=dealer.name or env._("(no dealer)"),
+                        phone=f", {dealer.phone}" if dealer.phone else "",
+                    ),
+                    "request_type": "campaign",
+                    "campaign_id": campaign.id,
+                    "dealer_id": dealer.id,
+                    "end_user_id": row.end_user_id.id,
+                    "service_cause": "routine",
+                }
+            return vals
+
+        return self._create_outbound_requests(
+            [(row.lot_id, get_vals(row)) for row in rows],
+            lambda env, request: env._(
+                "Tell %(customer)s of campaign %(campaign)s",
+                customer=request.end_user_id.name or request.lot_id.name,
+                campaign=request.campaign_id.display_name,
+            ),
+            lambda request: today,
+        )

@@ -79,6 +79,40 @@ class StockLot(models.Model):
     claim_count = fields.Integer(compute="_compute_claim_count")
     request_count = fields.Integer(compute="_compute_request_count")
     repair_count = fields.Integer(compute="_compute_repair_count")
+    # Service campaigns
+    campaign_machine_ids = fields.One2many(
+        "aftersales.campaign.machine", "lot_id", string="Campaigns"
+    )
+    open_campaign_count = fields.Integer(
+        string="Open Campaigns", compute="_compute_open_campaigns",
+        help="Active campaigns in which this machine is not done yet.",
+    )
+    open_campaign_names = fields.Char(compute="_compute_open_campaigns")
+
+    def _compute_open_campaigns(self):
+        # read as superuser: the machine form of a stock user without after-sales rights
+        rows = self.sudo()._get_open_campaign_rows().grouped("lot_id") if self.ids else {}
+        for lot in self:
+            campaigns = rows[lot].campaign_id if lot in rows else self.env["aftersales.campaign"]
+            lot.open_campaign_count = len(campaigns)
+            lot.open_campaign_names = ", ".join(campaigns.mapped("display_name"))
+
+    def _get_open_campaign_rows(self):
+        """The rows of these machines in active campaigns, not done yet (one search)."""
+        return self.env["aftersales.campaign.machine"].search([
+            ("lot_id", "in", self.ids), ("state", "=", "open"), ("campaign_id.state", "=", "active"),
+        ])
+
+    def action_view_campaigns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales.aftersales_campaign_machine_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"create": False, "search_default_open": 1}
+        return action
+
+    # end of Service campaigns
 
     # ---------------------------------------------------------------- computes
     @api.depends("product_id.product_tmpl_id.aftersales_part_class")

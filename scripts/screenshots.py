@@ -51,6 +51,16 @@ SHOTS = [
     ("reserve_plan_zh_CN", "admin", "/odoo/action-aftersales.aftersales_reserve_plan_action/{reserve_plan}",
      DESKTOP, ".o_form_view .o_field_one2many .o_data_row", "zh_CN"),
     ("portal_claims_phone_zh_TW", "dealer.north", "/my/claims", PHONE, "table", "zh_TW"),
+    # service campaigns, replacement serials, life-cycle cost
+    ("campaign_form", "admin", "/odoo/action-aftersales.aftersales_campaign_action/{campaign}", DESKTOP,
+     ".o_form_view .o_field_one2many .o_data_row"),
+    ("portal_campaign_phone", "dealer.north", "/my/campaigns/{campaign}", PHONE, "table"),
+    ("portal_machine_phone", "dealer.north", "/my/machines/{component_machine}", PHONE,
+     ".o_aftersales_machine_components"),
+    ("lifecycle_curve", "admin", "/odoo/action-aftersales.aftersales_lifecycle_year_report_action", DESKTOP,
+     ".o_graph_renderer canvas"),
+    ("improvement_plan", "admin", "/odoo/action-aftersales.aftersales_improvement_plan_action/{improvement_plan}",
+     DESKTOP, ".o_form_view .o_field_one2many .o_data_row"),
     # a draw of the demo dealers' statements run as a background job (background_job_id)
     ("background_job", "admin", "/odoo/action-aftersales.aftersales_job_action/{background_job}", DESKTOP,
      ".o_form_view .o_field_widget[name='progress'] .o_progressbar"),
@@ -93,6 +103,9 @@ def record_ids(url, db):
         "pricing_run": search("aftersales.pricing.run", [], "id desc"),
         "reserve_plan": search("aftersales.reserve.plan", [], "id desc"),
         "portal_claim": search("aftersales.claim", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north"), ("state", "=", "settled")], "id desc"),
+        "campaign": search("aftersales.campaign", [("state", "=", "active")]),
+        "component_machine": search("stock.lot", [("aftersales_component_ids", "!=", False)]),
+        "improvement_plan": search("aftersales.improvement.plan", []),
         "portal_statement": search("aftersales.statement", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north")], "id desc"),
     }
 
