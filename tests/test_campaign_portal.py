@@ -1,4 +1,6 @@
+import threading
 from datetime import timedelta
+from unittest.mock import patch
 
 from lxml import html
 
@@ -8,6 +10,7 @@ from odoo.tests import HttpCase, tagged
 
 from .common import BrowserCase
 from .common_claim import AftersalesClaimCommon
+from .test_portal_readonly import ReadonlyPagesMixin
 
 
 def by_class(node, name):
@@ -53,7 +56,7 @@ class CampaignPortalCommon(AftersalesClaimCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignPortal(HttpCase, CampaignPortalCommon):
+class TestCampaignPortal(ReadonlyPagesMixin, HttpCase, CampaignPortalCommon):
     """A dealer's campaigns, machines and campaign claims on the portal."""
 
     def _post(self, url, data=None):
@@ -173,6 +176,29 @@ class TestCampaignPortal(HttpCase, CampaignPortalCommon):
         # dealer B: its one machine
         self.authenticate("portal_b", "portal_b")
         self.assertEqual(self.make_jsonrpc_request("/my/counters", {"counters": [counter]})[counter], 1)
+
+    def test_read_pages_readonly(self):
+        """The campaign pages only read: declared readonly (served by a read replica where there
+        is one) and writing nothing; the claim filing is read/write."""
+        with patch.object(threading.current_thread(), "dbname", self.env.cr.dbname, create=True):
+            rules = self.env["ir.http"].routing_map().iter_rules()
+        routes = {rule.rule: rule.endpoint.routing["readonly"] for rule in rules
+                  if rule.rule.startswith("/my/campaigns")}
+        self.assertEqual(routes, {
+            "/my/campaigns": True,
+            "/my/campaigns/page/<int:page>": True,
+            "/my/campaigns/<int:campaign_id>": True,
+            "/my/campaigns/<int:campaign_id>/page/<int:page>": True,
+            "/my/campaigns/<int:campaign_id>/machines/<int:row_id>/claim": False,
+        })
+        self.authenticate("portal_a", "portal_a")
+        with self.assertNoRetry():
+            for url in ("/my/campaigns", f"/my/campaigns/{self.campaign.id}",
+                        f"/my/campaigns/{self.campaign.id}/page/1?filterby=open&search=SN",
+                        "/my/machines", f"/my/machines/{self.lot_a.id}"):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 200, url)
+                self.assertNotIn("/web/login", response.url, url)
 
     def _count_queries(self, url):
         self.url_open(url)  # warm the caches
