@@ -63,10 +63,8 @@ class AftersalesCampaignPortal(AftersalesPortal):
         """{machine id: campaigns as superuser} of the active campaigns in which ``lots`` are the
         dealer's and not done yet: the rows searched with the dealer's rules, one query for all
         the machines of a page; the campaigns' names and types read with one more."""
-        rows = request.env["aftersales.campaign.machine"].search_fetch(
-            [("lot_id", "in", lots.ids), ("state", "=", "open"), ("campaign_id.state", "=", "active")],
-            ["lot_id", "campaign_id"],
-        ).sudo()
+        # the machine archive's own rule of an open campaign, run as the dealer
+        rows = request.env["stock.lot"].browse(lots.ids)._get_open_campaign_rows().sudo()
         rows.campaign_id.fetch(["name", "title", "campaign_type"])
         campaigns = defaultdict(lambda: request.env["aftersales.campaign"].sudo())
         for row in rows:
