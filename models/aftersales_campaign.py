@@ -111,8 +111,8 @@ class AftersalesCampaign(models.Model):
     date_end = fields.Date(string="End", tracking=True, help="Last day a campaign claim may be dated.")
     amount_estimate_unit = fields.Monetary(
         string="Estimate per Machine", compute="_compute_amount_estimate_unit",
-        help="The kit and labour priced as a claim of today, at list prices (before any "
-        "dealer's price list).",
+        help="Draft: the kit and labour priced as a claim of today, at list prices (before any "
+        "dealer's price list). Active: the estimate divided by the machines affected.",
     )
     amount_estimate = fields.Monetary(
         string="Estimate", readonly=True, copy=False, tracking=True,
@@ -138,10 +138,27 @@ class AftersalesCampaign(models.Model):
     can_be_reset = fields.Boolean(compute="_compute_can_be")
 
     # ---------------------------------------------------------------- computes
-    @api.depends("line_ids.product_id", "line_ids.quantity", "labour_hours", "labour_product_id")
-    def _compute_amount_estimate_unit(self):
+    @api.depends("name", "title")
+    def _compute_display_name(self):
         for campaign in self:
-            campaign.amount_estimate_unit = campaign._get_claim_estimate()
+            campaign.display_name = (
+                f"{campaign.name}: {campaign.title}" if campaign.title else campaign.name
+            )
+
+    @api.depends(
+        "line_ids.product_id", "line_ids.quantity", "labour_hours", "labour_product_id",
+        "amount_estimate", "state",
+    )
+    def _compute_amount_estimate_unit(self):
+        counts = dict(self.env["aftersales.campaign.machine"]._read_group(
+            [("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"]
+        )) if self.ids else {}
+        for campaign in self:
+            count = counts.get(campaign, 0)
+            if campaign.state != "draft" and count:
+                campaign.amount_estimate_unit = campaign.amount_estimate / count
+            else:
+                campaign.amount_estimate_unit = campaign._get_claim_estimate()
 
     def _compute_counts(self):
         rows = defaultdict(lambda: defaultdict(int))
@@ -205,13 +222,6 @@ class AftersalesCampaign(models.Model):
                 sequence = self.env["ir.sequence"].with_company(vals.get("company_id"))
                 vals["name"] = sequence.next_by_code("aftersales.campaign") or _("New")
         return super().create(vals_list)
-
-    @api.depends("name", "title")
-    def _compute_display_name(self):
-        for campaign in self:
-            campaign.display_name = (
-                f"{campaign.name}: {campaign.title}" if campaign.title else campaign.name
-            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):
@@ -427,7 +437,7 @@ class AftersalesCampaign(models.Model):
             }
             for lot_id, product_id, dealer_id, end_user_id in rows
         ])
-        self.invalidate_recordset(["machine_ids"])
+        self.invalidate_recordset()  # machines and counts, written by SQL
         return rows
 
     def _check_serials_found(self, lot_ids):
@@ -537,15 +547,6 @@ class AftersalesCampaign(models.Model):
     def _job_contact_end_users_done(self, job, counts):
         return _("Campaign contact requests created: %(count)s.", count=counts.get("created", 0))
 
-    def _get_dealer_open_rows(self, dealer):
-        """The open machines of ``dealer`` (a dealer company) in this campaign."""
-        self.ensure_one()
-        return self.env["aftersales.campaign.machine"].search([
-            ("campaign_id", "=", self.id),
-            ("state", "=", "open"),
-            ("dealer_id.commercial_partner_id", "=", dealer.commercial_partner_id.id),
-        ])
-
     def _remind_dealers(self):
         """Post a reminder to every dealer with open machines in these campaigns: one message per
         campaign and dealer, listing its open machines, with the dealer as recipient (e-mailed
@@ -562,20 +563,24 @@ class AftersalesCampaign(models.Model):
                 [("campaign_id", "=", campaign.id), ("state", "=", "open"),
                  ("dealer_id", "!=", False)],
             )
-            type_label = dict(
-                self._fields["campaign_type"]._description_selection(self.env)
-            )[campaign.campaign_type]
             for dealer, rows in open_rows.grouped(lambda r: r.dealer_id.commercial_partner_id).items():
-                campaign.message_post_with_source(
+                # written in the dealer's language, as the statement's e-mail is
+                dealer_campaign = campaign.with_context(lang=dealer.lang or self.env.lang)
+                dealer_env = dealer_campaign.env
+                dealer_campaign.message_post_with_source(
                     view,
                     render_values={
                         "dealer": dealer,
-                        "campaign_type": type_label,
+                        "campaign_type": dict(
+                            self._fields["campaign_type"]._description_selection(dealer_env)
+                        )[campaign.campaign_type],
                         "rows": rows[:MAX_REMINDER_MACHINES],
                         "more": max(len(rows) - MAX_REMINDER_MACHINES, 0),
                     },
-                    subject=_("Campaign %(campaign)s: machines still to do",
-                              campaign=campaign.display_name),
+                    subject=dealer_env._(
+                        "Campaign %(campaign)s: machines still to do",
+                        campaign=dealer_campaign.display_name,
+                    ),
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                     partner_ids=dealer.ids,

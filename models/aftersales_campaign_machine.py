@@ -63,19 +63,39 @@ class AftersalesCampaignMachine(models.Model):
 
     # ----------------------------------------------------------------- actions
     def action_create_claim(self):
-        """Open the campaign claim of this machine: its draft if there is one, else a new one
-        filled with the campaign's kit and labour."""
+        """Open the campaign claim of this machine: the one in progress if there is one, else a
+        new one filled with the campaign's kit and labour."""
         self.ensure_one()
-        claim = self._get_open_claim() or self._create_claim()
+        return self._action_open_claim(self._get_open_claim() or self._create_claim())
+
+    def action_view_claim(self):
+        """Open the claim that did the machine's campaign work (or the one in progress)."""
+        self.ensure_one()
+        claim = self.claim_id or self._get_open_claim()
+        if not claim:
+            raise UserError(_(
+                "Machine %(machine)s has no campaign claim yet in campaign %(campaign)s.",
+                machine=self.lot_id.name, campaign=self.campaign_id.display_name,
+            ))
+        return self._action_open_claim(claim)
+
+    def _action_open_claim(self, claim):
         action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_claim_action")
         action.update({"res_id": claim.id, "views": [(False, "form")], "view_mode": "form"})
         return action
 
-    def action_view_claim(self):
-        self.ensure_one()
-        return self.action_create_claim()
-
     # -------------------------------------------------------- business methods
+    @api.model
+    def _get_dealer_open_rows(self, dealer):
+        """The machines of ``dealer`` (a dealer or its contact) still to do in active campaigns,
+        by campaign: what the dealer portal lists, read with the caller's rights (a dealer's
+        portal user reads its own rows only)."""
+        return self.search([
+            ("campaign_id.state", "=", "active"),
+            ("state", "=", "open"),
+            ("dealer_id.commercial_partner_id", "=", dealer.commercial_partner_id.id),
+        ], order="campaign_id, lot_id")
+
     def _get_open_claim(self):
         """The campaign claim of this machine still in progress (draft or submitted), if any."""
         self.ensure_one()

@@ -599,6 +599,18 @@ class AftersalesClaim(models.Model):
     def _check_campaign_approvable(self):
         """Before anything is written: every campaign claim's machine is still open, once."""
         claims = self.filtered(lambda c: c.claim_type == CAMPAIGN_CLAIM_TYPE)
+        rows = self.env["aftersales.campaign.machine"].sudo().concat(
+            *(claim._get_campaign_row() for claim in claims)
+        )
+        if rows:
+            # two reviewers approving two claims of one machine at once: the second waits for
+            # nothing, fails, and its retry finds the machine done (as _lock_claims does)
+            rows.flush_recordset()
+            self.env.cr.execute(SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                SQL.identifier(rows._table), tuple(rows.ids),
+            ))
+            rows.invalidate_recordset(["state", "claim_id"])
         seen = set()
         for claim in claims:
             row = claim._get_campaign_row()

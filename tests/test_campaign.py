@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from .common import BrowserCase
 from .common_claim import AftersalesClaimCommon
 
 
@@ -59,7 +60,7 @@ class TestCampaign(AftersalesClaimCommon):
         vals.update(values)
         return cls.env["aftersales.campaign"].create(vals)
 
-    def _file(self, row, user=None):
+    def _file(self, row):
         """A campaign claim for ``row`` as the back office files it, submitted."""
         action = row.action_create_claim()
         claim = self.env["aftersales.claim"].browse(action["res_id"])
@@ -111,8 +112,28 @@ class TestCampaign(AftersalesClaimCommon):
             campaign.action_activate()
         self.assertFalse(campaign.machine_ids)
 
+    def test_activation_queries_flat_in_the_machines(self):
+        """Two campaigns over dealer A's machines, one and ten: the same queries."""
+        self.env["stock.lot"].create([
+            {"name": f"SN-A-X{n}", "product_id": self.machine.id, "dealer_id": self.dealer_a.id}
+            for n in range(8)
+        ])
+        counts = []
+        # the first activation of the run fills Odoo's caches (sequence, views...): not counted
+        for serials in ("SN-A-0", "SN-A-1", "SN-A-0 SN-A-1 " + " ".join(f"SN-A-X{n}" for n in range(8))):
+            campaign = self._create_campaign(selection_mode="serial_list", serial_list=serials)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            campaign.action_activate()
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - start)
+            self.assertEqual(len(campaign.machine_ids), len(serials.split()))
+        self.assertEqual(counts[1], counts[2], counts)
+
     def test_form_and_reset(self):
-        with Form(self.env["aftersales.campaign"]) as form:
+        # an After-Sales user (not a manager) opens, activates and resets a campaign
+        with Form(self.env["aftersales.campaign"].with_user(self.as_user)) as form:
             form.title = "Upgrade"
             form.campaign_type = "optional"
             form.product_ids.add(self.machine)
@@ -171,6 +192,22 @@ class TestCampaign(AftersalesClaimCommon):
         self.assertEqual(claims.mapped("state"), ["submitted", "submitted"])
         self.assertEqual(self.row_b.state, "open")
 
+    def test_campaign_claim_in_the_claim_form(self):
+        """The back office files a campaign claim on the claim form: kit and labour filled."""
+        with Form(self.env["aftersales.claim"].with_user(self.as_user)) as form:
+            form.dealer_id = self.dealer_b
+            form.lot_id = self.lot_b
+            form.claim_type = "campaign"
+            form.campaign_id = self.campaign
+        claim = form.record
+        self.assertEqual(
+            sorted(claim.line_ids.mapped(lambda l: (l.line_type, l.product_id, l.quantity))),
+            sorted([("part", self.part, 1.0), ("labour", self.fee_labour, 1.0)]),
+        )
+        self.assertEqual(claim.failure_date, self.today)
+        claim.action_submit()
+        self.assertEqual(claim.state, "submitted")
+
     def test_campaign_claim_rules(self):
         claim = self.env["aftersales.claim"].create(self.campaign._prepare_claim_vals(self.row_a))
         claim.date = self.today + timedelta(days=61)
@@ -205,12 +242,16 @@ class TestCampaign(AftersalesClaimCommon):
         claim.action_submit()
         notes = claim.message_ids.filtered(lambda m: self.campaign.name in (m.body or ""))
         self.assertTrue(notes)
-        self.assertFalse(self._file(self.row_a).campaign_warning)  # a campaign claim: none
-        self.assertFalse(self._create_claim(dealer=self.dealer_b, lot=self.lot_b).campaign_warning
-                         and self.row_b.state == "done")
-        self.campaign.action_close()
+        campaign_claim = self._file(self.row_a)
+        self.assertFalse(campaign_claim.campaign_warning)  # a campaign claim: none
+        campaign_claim.action_approve()
         claim.invalidate_recordset(["campaign_warning"])
-        self.assertFalse(claim.campaign_warning)
+        self.assertFalse(claim.campaign_warning)  # the machine is done
+        other = self._create_claim(dealer=self.dealer_b, lot=self.lot_b)
+        self.assertIn(self.campaign.name, other.campaign_warning)
+        self.campaign.action_close()
+        other.invalidate_recordset(["campaign_warning"])
+        self.assertFalse(other.campaign_warning)  # closed: no open campaign
 
     # -------------------------------------------------- contacts, reminders
     def test_contact_end_users(self):
@@ -277,6 +318,9 @@ class TestCampaign(AftersalesClaimCommon):
         rows_a = Row.with_user(self.portal_a).search([])
         self.assertEqual(rows_a, self.row_a | self.row_old)
         self.assertEqual(Row.with_user(self.portal_b).search([]), self.row_b)
+        # what the portal lists: the dealer's open machines of active campaigns
+        self.assertEqual(Row.with_user(self.portal_a)._get_dealer_open_rows(self.contact_a), rows_a)
+        self.assertFalse(Row.with_user(self.portal_a)._get_dealer_open_rows(self.dealer_b))
         with self.assertRaises(AccessError):
             self.row_b.with_user(self.portal_a).read(["lot_id"])
         Campaign = self.env["aftersales.campaign"]
@@ -305,3 +349,16 @@ class TestCampaign(AftersalesClaimCommon):
         self.assertNotIn(
             campaign_2, self.env["aftersales.campaign"].with_user(self.as_user).search([])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignUi(BrowserCase):
+    """The back office follows the demo recall in the web client (a database with demo data)."""
+
+    def test_campaign_tour(self):
+        self.start_tour("/odoo", "aftersales_campaign_tour", login="admin")
+        recall = self.env.ref("aftersales.campaign_compressor_recall_demo")
+        lot = self.env.ref("aftersales.lot_compressor_1002_demo")
+        claim = recall.claim_ids.filtered(lambda c: c.lot_id == lot)
+        self.assertEqual(claim.state, "draft")
+        self.assertEqual(claim.claim_type, "campaign")

@@ -238,7 +238,7 @@ class TestCampaignPortalPhone(BrowserCase, CampaignPortalCommon):
     touch_enabled = True
 
     def test_campaign_claim_on_a_phone(self):
-        self.start_tour("/my", "aftersales_campaign_tour", login="portal_a")
+        self.start_tour("/my", "aftersales_campaign_portal_tour", login="portal_a")
         claim = self.env["aftersales.claim"].search([("campaign_id", "=", self.campaign.id)])
         self.assertEqual((claim.lot_id, claim.dealer_id, claim.state), (self.lot_a2, self.dealer_a, "submitted"))
         self.assertEqual(self.row_a2.state, "open")  # done once approved

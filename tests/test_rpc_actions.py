@@ -145,6 +145,28 @@ class TestRpcActions(HttpCase):
         this_month = ref("aftersales_kpi_period_this_month_demo")  # computed
         plan = ref("reserve_plan_demo")  # draft, computed
 
+        # Service campaigns
+        recall = ref("campaign_compressor_recall_demo")
+
+        def recall_row(serial):
+            return recall.machine_ids.filtered(lambda row: row.lot_id.name == f"AM-50-{serial}")
+
+        def new_campaign():
+            return Call(env["aftersales.campaign"].create({
+                "title": "RPC recall", "product_ids": [Command.set(ref("product_compressor_demo").ids)],
+                "serial_from": "AM-50-1011", "serial_to": "AM-50-1013", "labour_hours": 1.0,
+            }))
+
+        def activated_campaign():
+            call = new_campaign()
+            call.records.action_activate()
+            return call
+
+        def recall_with_job():
+            env["ir.config_parameter"].sudo().set_param("aftersales.job_batch_size", "1")
+            recall.action_contact_end_users()
+            return Call(recall)
+
         def planned_callback():
             return ref("callback_pump_1002_planned_demo")
 
@@ -412,6 +434,20 @@ class TestRpcActions(HttpCase):
             ("sale.order", "action_aftersales_register_payment"): confirmed_parts_order,
             ("sale.order", "action_view_aftersales_payments"): on(ref("sale_order_parts_quote_demo")),
             ("sale.order", "action_quotation_send"): on(ref("sale_order_parts_quote_demo")),
+            # Service campaigns (the demo recall: AM-50-1001 done, AM-50-1002 open)
+            ("aftersales.campaign", "action_activate"): new_campaign,
+            ("aftersales.campaign", "action_close"): on(recall),
+            ("aftersales.campaign", "action_contact_end_users"): on(recall),
+            ("aftersales.campaign", "action_remind_dealers"): on(recall),
+            ("aftersales.campaign", "action_reset_to_draft"): activated_campaign,
+            ("aftersales.campaign", "action_view_aftersales_job"): recall_with_job,
+            ("aftersales.campaign", "action_view_claims"): on(recall),
+            ("aftersales.campaign", "action_view_dealer_progress"): on(recall),
+            ("aftersales.campaign", "action_view_machines"): on(recall),
+            ("aftersales.campaign", "action_view_requests"): on(recall),
+            ("aftersales.campaign.machine", "action_create_claim"): lambda: Call(recall_row("1002")),
+            ("aftersales.campaign.machine", "action_view_claim"): lambda: Call(recall_row("1001")),
+            ("stock.lot", "action_view_campaigns"): on(ref("lot_compressor_1002_demo")),
             ("stock.lot", "action_open_register"): on(lot),
             ("stock.lot", "action_view_claims"): on(lot),
             ("stock.lot", "action_view_repairs"): on(lot),

@@ -1,69 +1,61 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-/** A step that waits for ``trigger`` and checks it lies within a phone's screen, the page no
- * wider than the screen. */
-function onScreen(content, trigger) {
-    return {
-        content,
-        trigger,
-        run() {
-            const width = window.innerWidth;
-            const page = document.documentElement.scrollWidth;
-            if (page > width) {
-                throw new Error(`The page is ${page} px wide on a ${width} px screen`);
-            }
-            const box = this.anchor.getBoundingClientRect();
-            if (box.left < 0 || box.right > width) {
-                throw new Error(`"${this.anchor.textContent.trim()}" lies off the screen (${box.left}-${box.right} px of ${width})`);
-            }
-        },
-    };
-}
-
-// Run on a phone-size screen (390 px): a dealer opens its recall from the portal home, files the
-// campaign claim of machine SN-A-2 and submits it.
+// The back office follows the demo recall: its progress per dealer, then files the campaign
+// claim of an open machine from the campaign's machines.
 registry.category("web_tour.tours").add("aftersales_campaign_tour", {
-    url: "/my",
+    url: "/odoo",
     steps: () => [
-        onScreen(
-            "The portal home counts the dealer's 2 machines to fix",
-            '.o_portal_index_card:has(a[href="/my/campaigns"]) [data-placeholder_count="aftersales_campaign_counter"]:contains("2")'
-        ),
+        ...stepUtils.goToAppSteps("aftersales.aftersales_menu_root", "Open the After-Sales app"),
+        {
+            content: "Open the Claims menu",
+            trigger: '.o_main_navbar button[data-menu-xmlid="aftersales.aftersales_menu_claims"]',
+            run: "click",
+        },
         {
             content: "Open the campaigns",
-            trigger: '.o_portal_index_card a[href="/my/campaigns"]',
+            trigger: '.dropdown-item[data-menu-xmlid="aftersales.aftersales_campaign_menu"]',
             run: "click",
-            expectUnloadPage: true,
         },
-        onScreen("The recall stands out", '.o_aftersales_campaign_row .o_aftersales_campaign_type.text-bg-danger:visible'),
-        onScreen("The dealer's machines done of affected", '.o_aftersales_campaign_progress:contains("0 / 2")'),
         {
-            content: "Open the recall",
-            trigger: '.o_aftersales_campaign_row a[href^="/my/campaigns/"]',
+            content: "Open the demo recall (active campaigns are listed first)",
+            trigger: '.o_data_row td:contains("Compressor head gasket recall")',
             run: "click",
-            expectUnloadPage: true,
         },
-        onScreen("The required action: the kit", '.o_aftersales_campaign_kit_line:contains("Test Filter")'),
-        onScreen("What a machine is paid", '.o_aftersales_campaign_estimate:contains("65.00")'),
-        onScreen("Machine SN-A-2: its end user", '.o_aftersales_campaign_machine[data-serial="SN-A-2"] div:contains("End User of A"):visible'),
-        onScreen(
-            "File its campaign claim",
-            '.o_aftersales_campaign_machine[data-serial="SN-A-2"] .o_aftersales_campaign_claim'
-        ),
         {
-            content: "File its campaign claim",
-            trigger: '.o_aftersales_campaign_machine[data-serial="SN-A-2"] .o_aftersales_campaign_claim',
-            run: "click",
-            expectUnloadPage: true,
+            content: "The recall is active",
+            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Active")',
         },
-        onScreen("The claim is filled with the kit", '.o_portal_my_doc_table td:contains("Test Filter")'),
-        onScreen("The kit and labour priced as a claim", '.o_aftersales_claim_claimed:contains("65.00")'),
         {
-            content: "Submit the campaign claim",
-            trigger: ".o_aftersales_submit",
+            content: "Open the progress per dealer",
+            trigger: 'button[name="action_view_dealer_progress"]',
             run: "click",
-            expectUnloadPage: true,
         },
-        onScreen("Submitted", ".o_aftersales_success"),
+        {
+            content: "The pivot lists the dealers",
+            trigger: '.o_pivot .o_pivot_header_cell_closed, .o_pivot th:contains("Eastbank")',
+        },
+        {
+            content: "Back to the recall",
+            trigger: '.o_breadcrumb .breadcrumb-item a:contains("Compressor head gasket recall")',
+            run: "click",
+        },
+        {
+            content: "Open its machines",
+            trigger: 'button[name="action_view_machines"]',
+            run: "click",
+        },
+        {
+            content: "File the campaign claim of AM-50-1002",
+            trigger: '.o_data_row:contains("AM-50-1002") button[name="action_create_claim"]',
+            run: "click",
+        },
+        {
+            content: "A campaign claim, filled with the kit",
+            trigger: '.o_form_view div[name="line_ids"] .o_data_row:contains("Compressor head assembly")',
+        },
+        {
+            trigger: '.o_field_widget[name="campaign_id"] input:value("Compressor head gasket recall")',
+        },
     ],
 });
