@@ -112,6 +112,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "reports/aftersales_stock_aging_report_views.xml",
         "views/portal_statement_templates.xml",
         "views/portal_templates.xml",
+        # Service campaigns on the dealer portal
+        "views/portal_campaign_templates.xml",
         "views/aftersales_job_views.xml",
         "views/aftersales_campaign_views.xml",
         "views/aftersales_campaign_machine_views.xml",

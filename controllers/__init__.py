@@ -1,2 +1,4 @@
 from . import portal_statement
 from . import portal
+# Service campaigns on the dealer portal
+from . import portal_campaign
