@@ -58,3 +58,7 @@ from . import test_pricing_jobs
 from . import test_replica
 from . import test_request_jobs
 from . import test_reserve_plan_jobs
+from . import test_components
+from . import test_lifecycle_cost
+from . import test_campaign
+from . import test_campaign_portal
