@@ -51,7 +51,11 @@ class AftersalesImprovementPlan(models.Model):
         domain=[("request_type", "=", COMPLAINT_REQUEST_TYPE)],
         help="The complaints that prompted the improvement.",
     )
-    # ---- campaign link (issue 23): the lead adds campaign_ids here once the campaign model is merged
+    campaign_ids = fields.Many2many(
+        "aftersales.campaign", string="Campaigns", check_company=True,
+        help="The service campaigns or recalls that prompted the improvement: the defect they "
+        "fix in the field is to be designed out of the products.",
+    )
 
     can_be_started = fields.Boolean(compute="_compute_can_be")
     can_be_done = fields.Boolean(compute="_compute_can_be")

@@ -297,6 +297,16 @@ class TestLifecycleCost(AftersalesClaimCommon):
         with self.assertRaisesMessage(ValidationError, "not complaints"):
             plan.request_ids |= self.visit
         self.assertEqual(plan.request_ids, complaint)
+        # or by a campaign, linked on the form
+        campaign = self.env["aftersales.campaign"].create({
+            "title": "Module recall", "campaign_type": "safety_recall",
+            "product_ids": [Command.set(self.gen.ids)], "selection_mode": "serial_list",
+            "serial_list": "LC-OLD", "labour_hours": 1.0,
+            "date_start": self.today, "date_end": self.today + timedelta(days=30),
+        })
+        with Form(plan) as edit:
+            edit.campaign_ids.add(campaign)
+        self.assertEqual(plan.campaign_ids, campaign)
         empty = self.env["aftersales.improvement.plan"].create({"name": "Nothing yet"})
         with self.assertRaisesMessage(UserError, "add the products"):
             empty.action_start()
