@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "After-Sales Service",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Services/After-Sales",
     "summary": "Machine archive by serial number, end users, dealers, warranty, the service fee "
     "schedule and spare-parts stock for a manufacturer's after-sales service",
@@ -17,6 +17,12 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
 * Warranty claims checked against the archive, reviewed (default reviewer or round robin),
   credited as credit notes; dealer settlement per order, monthly or quarterly, with statements
   the dealer confirms on the portal and gift credit on a loyalty eWallet.
+* Service campaigns and recalls: affected machines by serial, range, production date or
+  filter, campaign claims on the portal, contact requests, dealer reminders, progress.
+* Replacement serials: every machine's modules by serial (component history from claims and
+  repairs), a parts warranty per part class, the returned serial in the claimed-parts room.
+* Life-cycle cost of every machine and product: cost per machine-year over the machines' ages,
+  by cause, fastest-growing products, improvement plans with the cost before and after.
 * Service desk (hotline, complaints, field service, repairs, maintenance reminders),
   satisfaction call-backs by the outbound agents, satisfaction cost without double counting.
 * Spare-parts stock: reserve plans from service history by source, claimed-parts room, the

@@ -53,7 +53,7 @@ SHOTS = [
     ("portal_claims_phone_zh_TW", "dealer.north", "/my/claims", PHONE, "table", "zh_TW"),
     # service campaigns, replacement serials, life-cycle cost
     ("campaign_form", "admin", "/odoo/action-aftersales.aftersales_campaign_action/{campaign}", DESKTOP,
-     ".o_form_view .o_field_one2many .o_data_row"),
+     ".o_form_view .o_field_widget[name='progress'] .o_progressbar"),
     ("portal_campaign_phone", "dealer.north", "/my/campaigns/{campaign}", PHONE, "table"),
     ("portal_machine_phone", "dealer.north", "/my/machines/{component_machine}", PHONE,
      ".o_aftersales_machine_components"),
