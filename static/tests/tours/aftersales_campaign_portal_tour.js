@@ -1,24 +1,5 @@
 import { registry } from "@web/core/registry";
-
-/** A step that waits for ``trigger`` and checks it lies within a phone's screen, the page no
- * wider than the screen. */
-function onScreen(content, trigger) {
-    return {
-        content,
-        trigger,
-        run() {
-            const width = window.innerWidth;
-            const page = document.documentElement.scrollWidth;
-            if (page > width) {
-                throw new Error(`The page is ${page} px wide on a ${width} px screen`);
-            }
-            const box = this.anchor.getBoundingClientRect();
-            if (box.left < 0 || box.right > width) {
-                throw new Error(`"${this.anchor.textContent.trim()}" lies off the screen (${box.left}-${box.right} px of ${width})`);
-            }
-        },
-    };
-}
+import { onScreen } from "./aftersales_portal_phone_tour";
 
 // Run on a phone-size screen (390 px): a dealer opens its recall from the portal home, files the
 // campaign claim of machine SN-A-2 and submits it.
