@@ -32,7 +32,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty", "purchase_stock"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty", "purchase_stock",
+                # Dealer training: the certification tests
+                "survey"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -47,6 +49,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "data/aftersales_request_data.xml",
         "data/aftersales_callback_data.xml",
         "data/aftersales_campaign_data.xml",
+        # Dealer training and certification
+        "data/aftersales_training_data.xml",
         "reports/aftersales_claim_reports.xml",
         "reports/aftersales_claim_templates.xml",
         "reports/aftersales_cost_report_print_reports.xml",
@@ -123,6 +127,10 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_job_views.xml",
         "views/aftersales_campaign_views.xml",
         "views/aftersales_campaign_machine_views.xml",
+        # Dealer training and certification
+        "views/aftersales_training_course_views.xml",
+        "views/aftersales_certification_views.xml",
+        "views/portal_training_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -138,6 +146,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_statement_demo.xml",
         "demo/aftersales_stock_demo.xml",
         "demo/aftersales_lifecycle_demo.xml",
+        # Dealer training and certification
+        "demo/aftersales_training_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

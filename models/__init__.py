@@ -59,3 +59,7 @@ from . import aftersales_improvement_plan_product
 from . import aftersales_campaign
 from . import aftersales_campaign_line
 from . import aftersales_campaign_machine
+# Dealer training and certification
+from . import aftersales_training_course
+from . import aftersales_certification
+from . import survey_user_input

@@ -5,6 +5,7 @@ import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_amount, format_date, groupby
 from odoo.tools.translate import LazyTranslate
 
@@ -637,6 +638,55 @@ class AftersalesClaim(models.Model):
         super()._compute_access_url()
         for claim in self:
             claim.access_url = f"/my/claims/{claim.id}"
+
+    # Dealer training and certification --------------------------------------
+    is_dealer_uncertified = fields.Boolean(
+        string="Dealer Not Certified",
+        compute="_compute_is_dealer_uncertified",
+        search="_search_is_dealer_uncertified",
+        help="None of the dealer's technicians holds a valid certification for the claim's product "
+        "line, though a published course certifies it.",
+    )
+
+    @api.depends("dealer_id", "product_id")
+    def _compute_is_dealer_uncertified(self):
+        """Batched: the courses' product lines and the dealers' certified product lines read
+        once for all the claims (as superuser: dealers and accountants read no courses)."""
+        products = self.product_id
+        course_products = self.env["aftersales.training.course"].sudo().search([
+            ("is_published", "=", True), ("kind", "=", "product"), ("product_id", "in", products.ids),
+        ]).product_id if products else products
+        certified = self.env["aftersales.certification"]._get_certified_pairs(
+            self.dealer_id.commercial_partner_id, course_products,
+        ) if course_products else set()
+        for claim in self:
+            claim.is_dealer_uncertified = bool(
+                claim.product_id in course_products
+                and (claim.dealer_id.commercial_partner_id.id, claim.product_id.id) not in certified
+            )
+
+    def _search_is_dealer_uncertified(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        course_products = self.env["aftersales.training.course"].sudo().search([
+            ("is_published", "=", True), ("kind", "=", "product"), ("product_id", "!=", False),
+        ]).product_id
+        Certification = self.env["aftersales.certification"].sudo()
+        pairs = Certification._read_group(
+            Certification._valid_domain() + [("product_id", "in", course_products.ids)],
+            ["dealer_id", "product_id"],
+        )
+        # a claim of a product line with a course, whose dealer is not certified for it
+        certified = expression.OR([
+            [("dealer_id.commercial_partner_id", "=", dealer.id), ("product_id", "=", product.id)]
+            for dealer, product in pairs
+        ]) if pairs else expression.FALSE_DOMAIN
+        uncertified = expression.AND([
+            [("product_id", "in", course_products.ids)], ["!"] + certified,
+        ])
+        if (operator == "=") == value:
+            return uncertified
+        return ["!"] + uncertified
 
     # ------------------------------------------------------------- constraints
     @api.constrains("dealer_id")

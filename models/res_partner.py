@@ -1,5 +1,9 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+
+from .aftersales_certification import EXPIRING_DAYS
 
 # What a dealer buys at: set by After-Sales managers, while After-Sales users keep the rest of the
 # customer archives
@@ -342,3 +346,86 @@ class ResPartner(models.Model):
         inverse stores nothing when the list is the company's fallback list."""
         for dealer in self.sudo():
             dealer._commercial_sync_to_children(["specific_property_product_pricelist"])
+
+    # ----------------------------------------------------- dealer training
+    # Dealer training and certification: the dealer's training status, from its technicians'
+    # certifications (aftersales.certification) and the product lines it sells.
+    aftersales_certification_ids = fields.One2many(
+        "aftersales.certification", "dealer_id", string="Certifications"
+    )
+    aftersales_certification_count = fields.Integer(compute="_compute_aftersales_training")
+    aftersales_training_product_ids = fields.Many2many(
+        "product.product", compute="_compute_aftersales_training", string="Product Lines Sold",
+        help="The product lines of the dealer's machines that have a published certification course.",
+    )
+    aftersales_certified_product_ids = fields.Many2many(
+        "product.product", compute="_compute_aftersales_training", string="Certified Product Lines",
+        help="The product lines for which at least one of the dealer's technicians holds a valid "
+        "certification.",
+    )
+    aftersales_uncertified_product_ids = fields.Many2many(
+        "product.product", compute="_compute_aftersales_training", string="Uncertified Product Lines",
+        help="Product lines the dealer sells for which none of its technicians is certified: "
+        "its claims for them are flagged.",
+    )
+    aftersales_certified_technician_count = fields.Integer(
+        compute="_compute_aftersales_training", string="Certified Technicians"
+    )
+    aftersales_expiring_certification_count = fields.Integer(
+        compute="_compute_aftersales_training", string="Expiring Soon",
+        help="Valid certifications that end within the next 60 days.",
+    )
+
+    def _compute_aftersales_training(self):
+        """Batched: three grouped reads for all the partners."""
+        Certification = self.env["aftersales.certification"].sudo()
+        Product = self.env["product.product"]
+        dealers = self.filtered("is_dealer")
+        today = fields.Date.context_today(self)
+        counts = dict(Certification._read_group(
+            [("dealer_id", "in", dealers.ids)], ["dealer_id"], ["__count"]
+        ))
+        certified, technicians, expiring = {}, {}, {}
+        soon = today + relativedelta(days=EXPIRING_DAYS)
+        for dealer, product, technician, valid_until in Certification._read_group(
+            Certification._valid_domain(today) + [("dealer_id", "in", dealers.ids)],
+            ["dealer_id", "product_id", "technician_id", "valid_until:day"],
+        ):
+            if product:
+                certified.setdefault(dealer.id, set()).add(product.id)
+            technicians.setdefault(dealer.id, set()).add(technician.id)
+        for dealer, count in Certification._read_group(
+            Certification._valid_domain(today) + [
+                ("dealer_id", "in", dealers.ids), ("valid_until", "!=", False), ("valid_until", "<=", soon)
+            ], ["dealer_id"], ["__count"],
+        ):
+            expiring[dealer.id] = count
+        # the product lines each dealer sells: the products of its machines with a course
+        sold = {}
+        lots = self.env["stock.lot"].sudo()._read_group(
+            [("dealer_id.commercial_partner_id", "in", dealers.ids), ("is_machine", "=", True)],
+            ["dealer_id", "product_id"],
+        )
+        course_products = self.env["aftersales.training.course"].sudo().search([
+            ("is_published", "=", True), ("kind", "=", "product"),
+            ("product_id", "in", list({product.id for __, product in lots})),
+        ]).product_id
+        for dealer, product in lots:
+            if product in course_products:
+                sold.setdefault(dealer.commercial_partner_id.id, set()).add(product.id)
+        for partner in self:
+            lines = sold.get(partner.id, set())
+            done = certified.get(partner.id, set())
+            partner.aftersales_certification_count = counts.get(partner, 0)
+            partner.aftersales_training_product_ids = Product.browse(sorted(lines | done))
+            partner.aftersales_certified_product_ids = Product.browse(sorted(done))
+            partner.aftersales_uncertified_product_ids = Product.browse(sorted(lines - done))
+            partner.aftersales_certified_technician_count = len(technicians.get(partner.id, ()))
+            partner.aftersales_expiring_certification_count = expiring.get(partner.id, 0)
+
+    def action_view_aftersales_certifications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_certification_action")
+        action["domain"] = [("dealer_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_filter_valid": 1}
+        return action
