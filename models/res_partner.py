@@ -353,7 +353,9 @@ class ResPartner(models.Model):
     aftersales_certification_ids = fields.One2many(
         "aftersales.certification", "dealer_id", string="Certifications"
     )
-    aftersales_certification_count = fields.Integer(compute="_compute_aftersales_training")
+    aftersales_certification_count = fields.Integer(
+        compute="_compute_aftersales_training", string="Certification Count"
+    )
     aftersales_training_product_ids = fields.Many2many(
         "product.product", compute="_compute_aftersales_training", string="Product Lines Sold",
         help="The product lines of the dealer's machines that have a published certification course.",

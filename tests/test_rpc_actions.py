@@ -466,6 +466,13 @@ class TestRpcActions(HttpCase):
             ("aftersales.improvement.plan", "action_reset"): on(ref("improvement_plan_generator_demo")),
             ("product.template", "action_view_lifecycle_cost"): on(finished),
             ("stock.lot", "action_view_lifecycle_cost"): on(lot),
+            # Dealer training and certification (the demo generator course is published)
+            ("aftersales.training.course", "action_publish"): on(ref("training_course_generator_demo")),
+            ("aftersales.training.course", "action_unpublish"): on(ref("training_course_generator_demo")),
+            ("aftersales.training.course", "action_view_certifications"): on(
+                ref("training_course_generator_demo")
+            ),
+            ("res.partner", "action_view_aftersales_certifications"): on(dealer),
         }
 
     # -------------------------------------------------------------------- tests

@@ -187,7 +187,7 @@ class TestTraining(ReadonlyPagesMixin, HttpCase, TrainingCommon):
 
     def test_portal_pages(self):
         """/my/training of dealer A (read only): the course, its manual, Alice's certification,
-        not Bob's; the home counts it and says A is certified for 1 of 1 product lines; "Take
+        not Bob's; the home counts it and says A is certified for 1 / 1 product lines; "Take
         the test" opens the survey's start page with an answer of the technician; B cannot open
         the unpublished course's test."""
         self._take_test(self.portal_b)
@@ -209,7 +209,7 @@ class TestTraining(ReadonlyPagesMixin, HttpCase, TrainingCommon):
             home = self.url_open("/my")
             status = by_class(html.fromstring(home.text), "o_aftersales_training_status")
             self.assertEqual(len(status), 1)
-            self.assertIn("1 of 1", " ".join(status[0].text_content().split()))
+            self.assertIn("1 / 1", " ".join(status[0].text_content().split()))
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["aftersales_training_counter"]})
         self.assertEqual(counters["aftersales_training_counter"], 1)
         response = self._post(f"/my/training/{self.course.id}/test")
@@ -235,7 +235,7 @@ class TestTrainingPhone(BrowserCase, TrainingCommon):
     touch_enabled = True
 
     def test_training_on_a_phone(self):
-        """Alice of A certified for the test generator: the home says 1 of 1 product lines, the
+        """Alice of A certified for the test generator: the home says 1 / 1 product lines, the
         training page shows the course and her certification, and "Take the test" opens the
         survey's start page."""
         self._take_test(self.portal_a)

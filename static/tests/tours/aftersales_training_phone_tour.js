@@ -6,7 +6,7 @@ import { onScreen } from "./aftersales_portal_phone_tour";
 registry.category("web_tour.tours").add("aftersales_training_phone_tour", {
     url: "/my",
     steps: () => [
-        onScreen("The dealer's training status on the portal home", '.o_aftersales_training_status:contains("1 of 1")'),
+        onScreen("The dealer's training status on the portal home", '.o_aftersales_training_status .o_aftersales_training_certified_count:contains("1 / 1")'),
         {
             content: "Open the training",
             trigger: '.o_portal_index_card a[href="/my/training"]',
