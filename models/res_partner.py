@@ -379,19 +379,27 @@ class ResPartner(models.Model):
     )
 
     def _compute_aftersales_training(self):
-        """Batched: three grouped reads for all the partners."""
+        """Batched: four grouped reads and a search for all the partners, none per partner."""
         Certification = self.env["aftersales.certification"].sudo()
         Product = self.env["product.product"]
-        dealers = self.filtered("is_dealer")
+        dealers = self.filtered(lambda partner: partner.is_dealer and partner.id)  # saved dealers
+        if not dealers:
+            self.aftersales_certification_count = 0
+            self.aftersales_training_product_ids = False
+            self.aftersales_certified_product_ids = False
+            self.aftersales_uncertified_product_ids = False
+            self.aftersales_certified_technician_count = 0
+            self.aftersales_expiring_certification_count = 0
+            return
         today = fields.Date.context_today(self)
         counts = dict(Certification._read_group(
             [("dealer_id", "in", dealers.ids)], ["dealer_id"], ["__count"]
         ))
         certified, technicians, expiring = {}, {}, {}
         soon = today + relativedelta(days=EXPIRING_DAYS)
-        for dealer, product, technician, valid_until in Certification._read_group(
+        for dealer, product, technician in Certification._read_group(
             Certification._valid_domain(today) + [("dealer_id", "in", dealers.ids)],
-            ["dealer_id", "product_id", "technician_id", "valid_until:day"],
+            ["dealer_id", "product_id", "technician_id"],
         ):
             if product:
                 certified.setdefault(dealer.id, set()).add(product.id)
