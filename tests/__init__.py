@@ -62,3 +62,4 @@ from . import test_components
 from . import test_lifecycle_cost
 from . import test_campaign
 from . import test_campaign_portal
+from . import test_training
