@@ -47,6 +47,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "data/aftersales_request_data.xml",
         "data/aftersales_callback_data.xml",
         "data/aftersales_campaign_data.xml",
+        # Roles of the department; outbound call lists
+        "data/aftersales_team_data.xml",
         "reports/aftersales_claim_reports.xml",
         "reports/aftersales_claim_templates.xml",
         "reports/aftersales_cost_report_print_reports.xml",
@@ -123,6 +125,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_job_views.xml",
         "views/aftersales_campaign_views.xml",
         "views/aftersales_campaign_machine_views.xml",
+        # Roles of the department; outbound call lists
+        "views/hr_job_views.xml",
+        "views/aftersales_call_list_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -138,6 +143,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_statement_demo.xml",
         "demo/aftersales_stock_demo.xml",
         "demo/aftersales_lifecycle_demo.xml",
+        # Outbound call lists; positions of the demo employees
+        "demo/aftersales_outbound_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
