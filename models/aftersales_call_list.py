@@ -259,7 +259,7 @@ class AftersalesCallList(models.Model):
             domain.append(("end_user_id.country_id", "in", self.country_ids.ids))
         if self.line_ids:
             domain.append(("end_user_id", "not in", self.line_ids.end_user_id.ids))
-        lots = self.env["stock.lot"].search(domain, order="life_start_date desc, id")
+        lots = self.env["stock.lot"].search(domain, order="life_start_date, id")
         if self.no_contact_days and lots:
             since = fields.Datetime.now() - timedelta(days=self.no_contact_days)
             end_user_ids = lots.end_user_id.ids
@@ -275,6 +275,7 @@ class AftersalesCallList(models.Model):
                 )
             }
             lots = lots.filtered(lambda lot: lot.end_user_id.id not in contacted)
+        # each end user's oldest machine, the oldest first
         seen = set()
         picked = []
         for lot in lots:
