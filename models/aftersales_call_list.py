@@ -57,7 +57,7 @@ class AftersalesCallList(models.Model):
         default=lambda self: self._default_team(),
     )
     agent_ids = fields.Many2many(
-        "res.users", "aftersales_call_list_agent_rel", "list_id", "user_id", string="Agents",
+        "res.users", "aftersales_call_list_agent_rel", "list_id", "user_id", string="Outbound Agents",
         compute="_compute_agent_ids", store=True, readonly=False,
         domain="[('share', '=', False)]",
         help="The calls of the list are shared among them in turn; the team's outbound agents "
@@ -95,7 +95,7 @@ class AftersalesCallList(models.Model):
         "0: whatever their last contact.",
     )
     line_ids = fields.One2many("aftersales.call.list.line", "list_id", string="Calls")
-    line_count = fields.Integer(compute="_compute_results", string="Calls")
+    line_count = fields.Integer(compute="_compute_results", string="Number of Calls")
     called_count = fields.Integer(compute="_compute_results", string="Called")
     reached_count = fields.Integer(compute="_compute_results", string="Reached")
     interested_count = fields.Integer(compute="_compute_results", string="Interested")

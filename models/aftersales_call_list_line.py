@@ -41,7 +41,7 @@ class AftersalesCallListLine(models.Model):
     product_id = fields.Many2one(related="lot_id.product_id", store=True, string="Product")
     dealer_id = fields.Many2one("res.partner", string="Dealer", index="btree_not_null")
     user_id = fields.Many2one(
-        "res.users", string="Agent", index=True, tracking=True, domain="[('share', '=', False)]",
+        "res.users", string="Outbound Agent", index=True, tracking=True, domain="[('share', '=', False)]",
     )
     state = fields.Selection(LINE_STATES, default="to_call", required=True, index=True, tracking=True)
     outcome = fields.Selection(CALL_OUTCOMES, index=True, tracking=True, copy=False)

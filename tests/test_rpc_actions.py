@@ -304,6 +304,11 @@ class TestRpcActions(HttpCase):
                 lambda line: line.state == state and outcome in (None, line.outcome)
             ).sorted("id")[:1]
 
+        def interested_call_to_follow():
+            line = care_call("interested", "done")()
+            line.request_id = False  # the demo's follow-up request made again
+            return line
+
         def new_call_list():
             return Call(env["aftersales.call.list"].create({
                 "name": "RPC calls", "product_ids": [Command.set(ref("product_generator_demo").ids)],
@@ -494,10 +499,7 @@ class TestRpcActions(HttpCase):
             ("aftersales.call.list.line", "action_unreachable"): on(care_call(), login="service"),
             ("aftersales.call.list.line", "action_call_again"): on(care_call(), login="service"),
             ("aftersales.call.list.line", "action_reset"): on(care_call("not_interested", "done")),
-            ("aftersales.call.list.line", "action_create_request"): on(
-                lambda: care_call("interested", "done")().write({"request_id": False})
-                or care_call("interested", "done")()
-            ),
+            ("aftersales.call.list.line", "action_create_request"): on(interested_call_to_follow),
             ("aftersales.call.list.line", "action_create_lead"): on(care_call("interested", "done")),
             # life-cycle cost and improvement plans (issue 23)
             ("aftersales.improvement.plan", "action_start"): new(
