@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from .aftersales_call_list import CALL_OUTCOMES, REACHED_OUTCOMES
 
 LINE_STATES = [
-    ("to_call", "To Call"),
+    ("to_call", "Not Called Yet"),
     ("done", "Done"),
 ]
 # Days until the next call when the agent sets none.

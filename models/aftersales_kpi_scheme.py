@@ -64,7 +64,7 @@ class AftersalesKpiScheme(models.Model):
         "and position, those in all of them), unless employees are listed.",
     )
     job_id = fields.Many2one(
-        "hr.job", string="Position", check_company=True, tracking=True,
+        "hr.job", string="Job Position", check_company=True, tracking=True,
         help="Appraise the employees in this position (with the department and team, those in "
         "all of them), unless employees are listed.",
     )
