@@ -233,6 +233,10 @@ class TestCallList(QueryCountMixin, AftersalesCommon):
         )
         self.assertEqual(self.env.ref("aftersales.hr_job_complaint_officer").aftersales_team_id.role,
                          "complaints")
+        # an After-Sales user (no HR right) reads the positions on the team's form
+        shipped_hotline = self.env.ref("aftersales.aftersales_team_hotline").with_user(self.as_user)
+        self.assertIn("Outbound Agent", shipped_hotline.job_ids.mapped("name"))
+        shipped_hotline.job_ids.read(["name", "no_of_employee", "aftersales_team_id"])
 
     def test_kpi_scope_team_and_position(self):
         Employee = self.env["hr.employee"]
