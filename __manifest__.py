@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "After-Sales Service",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Services/After-Sales",
     "summary": "Machine archive by serial number, end users, dealers, warranty, the service fee "
     "schedule and spare-parts stock for a manufacturer's after-sales service",
@@ -51,6 +51,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "data/aftersales_campaign_data.xml",
         # Dealer training and certification
         "data/aftersales_training_data.xml",
+        # Roles of the department; outbound call lists
+        "data/aftersales_team_data.xml",
         "reports/aftersales_claim_reports.xml",
         "reports/aftersales_claim_templates.xml",
         "reports/aftersales_cost_report_print_reports.xml",
@@ -131,6 +133,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_training_course_views.xml",
         "views/aftersales_certification_views.xml",
         "views/portal_training_templates.xml",
+        # Roles of the department; outbound call lists
+        "views/hr_job_views.xml",
+        "views/aftersales_call_list_views.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -148,6 +153,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_lifecycle_demo.xml",
         # Dealer training and certification
         "demo/aftersales_training_demo.xml",
+        # Outbound call lists; positions of the demo employees
+        "demo/aftersales_outbound_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

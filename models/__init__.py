@@ -33,6 +33,7 @@ from . import product_category
 from . import aftersales_callback
 from . import aftersales_service_cost
 from . import hr_employee
+from . import hr_job
 from . import aftersales_kpi_scheme
 from . import aftersales_kpi_scheme_agreement
 from . import aftersales_kpi_item
@@ -63,3 +64,6 @@ from . import aftersales_campaign_machine
 from . import aftersales_training_course
 from . import aftersales_certification
 from . import survey_user_input
+# Outbound call lists
+from . import aftersales_call_list
+from . import aftersales_call_list_line

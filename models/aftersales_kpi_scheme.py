@@ -19,6 +19,7 @@ SCHEME_STATES = [
 # What the employees agreed to: frozen once the scheme leaves draft (a change is a new version).
 AGREED_FIELDS = {
     "item_ids", "base_coefficient", "department_id", "employee_ids", "company_id", "no_data_rule",
+    "aftersales_team_id", "job_id",
 }
 
 # How an item with nothing to measure in the period is scored (one home: the sheet line's score).
@@ -55,6 +56,17 @@ class AftersalesKpiScheme(models.Model):
     employee_ids = fields.Many2many(
         "hr.employee", string="Employees", check_company=True,
         help="The employees appraised; leave empty to appraise the whole department.",
+    )
+    # Roles of the department: a scheme appraises a service team or a position
+    aftersales_team_id = fields.Many2one(
+        "aftersales.team", string="Service Team", check_company=True, tracking=True,
+        help="Appraise the team's leader, members and outbound agents (with the department "
+        "and position, those in all of them), unless employees are listed.",
+    )
+    job_id = fields.Many2one(
+        "hr.job", string="Job Position", check_company=True, tracking=True,
+        help="Appraise the employees in this position (with the department and team, those in "
+        "all of them), unless employees are listed.",
     )
     item_ids = fields.One2many("aftersales.kpi.item", "scheme_id", string="Items", copy=True)
     total_weight = fields.Float(compute="_compute_total_weight", digits=(5, 2))
@@ -168,9 +180,21 @@ class AftersalesKpiScheme(models.Model):
         # the user's own employees, read past hr.employee's access (plain users read only the
         # public employee records)
         employees = self.env["hr.employee"].sudo().search([("user_id", "=", self.env.uid)])
-        domain = ["|", ("employee_ids", "in", employees.ids), "&",
+        # Roles of the department: the scope is the department, the team and the position
+        # together, each left empty or matching one of the user's employees
+        teams = self.env["aftersales.team"].sudo().search([
+            "|", "|", ("leader_id", "=", self.env.uid), ("member_ids", "in", self.env.uid),
+            ("outbound_agent_ids", "in", self.env.uid),
+        ])
+        domain = ["|", ("employee_ids", "in", employees.ids), "&", "&", "&", "&",
                   ("employee_ids", "=", False),
-                  ("department_id", "parent_of", employees.department_id.ids or [0])]
+                  "|", "|", ("department_id", "!=", False), ("aftersales_team_id", "!=", False),
+                  ("job_id", "!=", False),
+                  "|", ("department_id", "=", False),
+                  ("department_id", "parent_of", employees.department_id.ids or [0]),
+                  "|", ("aftersales_team_id", "=", False),
+                  ("aftersales_team_id", "in", teams.ids),
+                  "|", ("job_id", "=", False), ("job_id", "in", employees.job_id.ids)]
         positive = (operator == "=") == value
         return domain if positive else ["!"] + domain
 
@@ -383,12 +407,19 @@ class AftersalesKpiScheme(models.Model):
         employees = self.sudo().employee_ids.with_env(self.env)
         if employees:
             return employees
+        # Roles of the department: the department, the team and the position narrow each other
+        if not (self.department_id or self.aftersales_team_id or self.job_id):
+            return self.env["hr.employee"]
+        domain = [("company_id", "=", self.company_id.id)]
         if self.department_id:
-            return self.env["hr.employee"].search([
-                ("department_id", "child_of", self.department_id.id),
-                ("company_id", "=", self.company_id.id),
-            ])
-        return self.env["hr.employee"]
+            domain.append(("department_id", "child_of", self.department_id.id))
+        if self.aftersales_team_id:
+            team = self.aftersales_team_id.sudo()
+            users = team.leader_id | team.member_ids | team.outbound_agent_ids
+            domain.append(("user_id", "in", users.ids))
+        if self.job_id:
+            domain.append(("job_id", "=", self.job_id.id))
+        return self.env["hr.employee"].search(domain)
 
     def _check_ready(self):
         """Refuse a scheme that cannot give a defined KPI value."""
@@ -402,7 +433,7 @@ class AftersalesKpiScheme(models.Model):
         if not self._get_employees():
             raise UserError(_(
                 "KPI scheme %(scheme)s appraises nobody: list its employees or choose a "
-                "department with employees.", scheme=self.display_name,
+                "department, service team or position with employees.", scheme=self.display_name,
             ))
 
     def _check_can_appraise(self):

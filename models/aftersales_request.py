@@ -31,6 +31,8 @@ REQUEST_TYPES = [
     ("callback", "Satisfaction Call-back"),
     # Service campaigns: an end user told of a campaign on their machine
     ("campaign", "Campaign Contact"),
+    # Outbound call lists: an interested end user passed to the dealer as a sales lead
+    ("sales_lead", "Sales Lead"),
 ]
 REQUEST_CHANNELS = [
     ("inbound_call", "Inbound Call"),
@@ -405,6 +407,21 @@ class AftersalesRequest(models.Model):
     # -------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        # Roles of the department: a request without a team goes to the team of its type's role
+        routed = {}
+        for vals in vals_list:
+            if "team_id" not in vals:
+                key = (
+                    vals.get("request_type") or self.env.context.get("default_request_type")
+                    or "question",
+                    vals.get("company_id") or self.env.company.id,
+                )
+                if key not in routed:
+                    routed[key] = self.env["aftersales.team"]._get_team_for_request_type(
+                        key[0], self.env["res.company"].browse(key[1])
+                    )
+                if routed[key]:
+                    vals["team_id"] = routed[key].id
         for vals in vals_list:
             lookup = vals.pop("lookup", None)
             if lookup:

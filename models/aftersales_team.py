@@ -2,6 +2,28 @@ from ast import literal_eval
 
 from odoo import api, fields, models
 
+# Roles of the department (handbook, section 2): the seven groups. A request with no team goes
+# to the first team of its type's role; the call lists default to the hotline's outbound agents.
+TEAM_ROLES = [
+    ("hotline", "Service Hotline"),
+    ("complaints", "Complaint Management"),
+    ("field_service", "Field Service"),
+    ("factory_repair", "Return-to-Factory Repair"),
+    ("parts", "Spare-Parts Management"),
+    ("training", "Service Training"),
+    ("strategy", "Service Strategy and Audit"),
+]
+ROLE_OF_REQUEST_TYPE = {
+    "question": "hotline",
+    "complaint": "complaints",
+    "field_service": "field_service",
+    "repair": "factory_repair",
+    "maintenance": "hotline",
+    "callback": "hotline",
+    "campaign": "hotline",
+    "sales_lead": "hotline",
+}
+
 
 class AftersalesTeam(models.Model):
     """A service desk team (hotline, complaints, field service...). Its e-mail alias turns
@@ -46,6 +68,14 @@ class AftersalesTeam(models.Model):
         "outbound agents of the company's teams in turn.",
     )
     request_count = fields.Integer(compute="_compute_request_count")
+    # Roles of the department
+    role = fields.Selection(
+        TEAM_ROLES, index=True,
+        help="The handbook's group this team is: requests without a team go to the first team "
+        "of their type's role (complaints to Complaint Management, field service to Field "
+        "Service, repairs to Return-to-Factory Repair, the others to the Service Hotline).",
+    )
+    job_ids = fields.One2many("hr.job", "aftersales_team_id", string="Positions")
 
     def _compute_request_count(self):
         counts = dict(
@@ -69,7 +99,22 @@ class AftersalesTeam(models.Model):
 
     @api.model
     def _get_default_team(self):
+        # Roles of the department: a new request of a type goes to the team of its role
+        request_type = self.env.context.get("default_request_type")
+        if request_type:
+            team = self._get_team_for_request_type(request_type, self.env.company)
+            if team:
+                return team
         return self.search([("company_id", "in", self.env.companies.ids)], limit=1)
+
+    @api.model
+    def _get_team_for_request_type(self, request_type, company):
+        """The team a request of ``request_type`` of ``company`` goes to when it has none: the
+        first team of the type's role; empty when the company has no team of that role."""
+        role = ROLE_OF_REQUEST_TYPE.get(request_type)
+        if not role:
+            return self.browse()
+        return self.search([("company_id", "=", company.id), ("role", "=", role)], limit=1)
 
     @api.model
     def _get_outbound_agents(self, company):

@@ -63,3 +63,4 @@ from . import test_lifecycle_cost
 from . import test_campaign
 from . import test_campaign_portal
 from . import test_training
+from . import test_call_list

@@ -295,6 +295,36 @@ class TestRpcActions(HttpCase):
         def new(model, **vals):
             return lambda: Call(env[model].create(vals))
 
+        # Outbound call lists (the demo care list is calling: its first call interested, with
+        # a follow-up request, the third to call again)
+        care = ref("call_list_generator_care_demo")
+
+        def care_call(outcome=None, state="to_call"):
+            return lambda: care.line_ids.filtered(
+                lambda line: line.state == state and outcome in (None, line.outcome)
+            ).sorted("id")[:1]
+
+        def interested_call_to_follow():
+            line = care_call("interested", "done")()
+            line.request_id = False  # the demo's follow-up request made again
+            return line
+
+        def new_call_list():
+            return Call(env["aftersales.call.list"].create({
+                "name": "RPC calls", "product_ids": [Command.set(ref("product_generator_demo").ids)],
+            }))
+
+        def built_call_list():
+            call = new_call_list()
+            call.records.action_build_list()
+            return call
+
+        def call_list_with_job():
+            env["ir.config_parameter"].sudo().set_param("aftersales.job_batch_size", "1")
+            call = new_call_list()
+            call.records.action_build_list()
+            return call
+
         def on(records, **call):
             """The case of a button called on ``records`` (or on what a function finds then)."""
             return lambda: Call(records() if callable(records) else records, **call)
@@ -456,6 +486,21 @@ class TestRpcActions(HttpCase):
                 "stock.lot.register", lot_id=lot.id, name="RPC End User", phone="+44 20 7946 0999",
             ),
             ("stock.quant", "action_view_aftersales_incoming_move"): quant_with_receipt,
+            # Outbound call lists
+            ("aftersales.call.list", "action_build_list"): new_call_list,
+            ("aftersales.call.list", "action_activate"): built_call_list,
+            ("aftersales.call.list", "action_done"): on(care),
+            ("aftersales.call.list", "action_reset_to_draft"): on(care),
+            ("aftersales.call.list", "action_view_lines"): on(care),
+            ("aftersales.call.list", "action_view_aftersales_job"): call_list_with_job,
+            ("aftersales.call.list.line", "action_reached"): on(care_call(), login="service"),
+            ("aftersales.call.list.line", "action_interested"): on(care_call(), login="service"),
+            ("aftersales.call.list.line", "action_not_interested"): on(care_call(), login="service"),
+            ("aftersales.call.list.line", "action_unreachable"): on(care_call(), login="service"),
+            ("aftersales.call.list.line", "action_call_again"): on(care_call(), login="service"),
+            ("aftersales.call.list.line", "action_reset"): on(care_call("not_interested", "done")),
+            ("aftersales.call.list.line", "action_create_request"): on(interested_call_to_follow),
+            ("aftersales.call.list.line", "action_create_lead"): on(care_call("interested", "done")),
             # life-cycle cost and improvement plans (issue 23)
             ("aftersales.improvement.plan", "action_start"): new(
                 "aftersales.improvement.plan", name="RPC Plan",
