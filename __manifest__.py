@@ -32,7 +32,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
     "author": "aftersales developers",
     "website": "https://localhost/aftersales",
     "license": "LGPL-3",
-    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty", "purchase_stock"],
+    "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty", "purchase_stock",
+                # OCA knowledge: wiki pages with their history (department documents, knowledge base)
+                "document_page"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -123,6 +125,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_job_views.xml",
         "views/aftersales_campaign_views.xml",
         "views/aftersales_campaign_machine_views.xml",
+        # Department documents and knowledge base
+        "views/document_page_views.xml",
+        "views/portal_knowledge_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -138,6 +143,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_statement_demo.xml",
         "demo/aftersales_stock_demo.xml",
         "demo/aftersales_lifecycle_demo.xml",
+        "demo/aftersales_documents_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

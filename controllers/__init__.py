@@ -2,3 +2,5 @@ from . import portal_statement
 from . import portal
 # Service campaigns on the dealer portal
 from . import portal_campaign
+# Department documents and knowledge base on the dealer portal
+from . import portal_knowledge

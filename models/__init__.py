@@ -59,3 +59,7 @@ from . import aftersales_improvement_plan_product
 from . import aftersales_campaign
 from . import aftersales_campaign_line
 from . import aftersales_campaign_machine
+# Department documents and knowledge base
+from . import document_page
+from . import aftersales_document_point
+from . import aftersales_document_step
