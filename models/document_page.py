@@ -153,15 +153,12 @@ class DocumentPage(models.Model):
         if not (self.env.su or self.env.user.has_group("aftersales.group_aftersales_manager")):
             raise UserError(_("Only an After-Sales manager approves and releases documents."))
 
-    def _aftersales_check_state(self, states, action):
+    def _aftersales_check_state(self, states, message):
+        """Refuse unless every page is in one of ``states``; ``message(page, state)`` says why."""
+        labels = dict(self._fields["aftersales_state"]._description_selection(self.env))
         for page in self:
             if page.aftersales_state not in states:
-                raise UserError(_(
-                    "%(page)s: cannot %(action)s a page in the status %(state)s.",
-                    page=page.display_name, action=action,
-                    state=dict(self._fields["aftersales_state"]._description_selection(self.env))[
-                        page.aftersales_state],
-                ))
+                raise UserError(message(page.display_name, labels[page.aftersales_state]))
 
     def _aftersales_check_points_answered(self):
         for page in self:
@@ -173,7 +170,8 @@ class DocumentPage(models.Model):
                 ))
 
     def action_start_discussion(self):
-        self._aftersales_check_state(("draft",), _("start the discussion of"))
+        self._aftersales_check_state(("draft",), lambda page, state: _(
+            "%(page)s is %(state)s: only a draft is opened for discussion.", page=page, state=state))
         for page in self:
             page.message_subscribe(partner_ids=page.staff_ids.partner_id.ids)
             page.aftersales_state = "discussion"
@@ -189,14 +187,17 @@ class DocumentPage(models.Model):
         for page in self:
             # documents are discussed with the staff first (handbook step 4); articles need not be
             allowed = ("discussion",) if page.aftersales_kind == "document" else ("draft", "discussion")
-            page._aftersales_check_state(allowed, _("approve"))
+            page._aftersales_check_state(allowed, lambda name, state: _(
+                "%(page)s is %(state)s: a department document is approved after its discussion, "
+                "an article from draft or discussion.", page=name, state=state))
         self._aftersales_check_points_answered()
         self.aftersales_state = "approved"
         return True
 
     def action_release(self):
         self._aftersales_check_manager()
-        self._aftersales_check_state(("approved",), _("release"))
+        self._aftersales_check_state(("approved",), lambda page, state: _(
+            "%(page)s is %(state)s: only an approved page is released.", page=page, state=state))
         self._aftersales_check_points_answered()
         today = fields.Date.context_today(self)
         for page in self:
@@ -218,13 +219,17 @@ class DocumentPage(models.Model):
     def action_new_version(self):
         """Start the next version: the released one stays readable until the new one is
         released, and stays in the history."""
-        self._aftersales_check_state(("released",), _("start a new version of"))
+        self._aftersales_check_state(("released",), lambda page, state: _(
+            "%(page)s is %(state)s: a new version is started from the released one.",
+            page=page, state=state))
         for page in self:
             page.write({"aftersales_state": "draft", "version": page.version + 1})
         return True
 
     def action_reset_to_draft(self):
-        self._aftersales_check_state(("discussion", "approved"), _("reset to draft"))
+        self._aftersales_check_state(("discussion", "approved"), lambda page, state: _(
+            "%(page)s is %(state)s: only a page in discussion or approved goes back to draft.",
+            page=page, state=state))
         self.aftersales_state = "draft"
         return True
 

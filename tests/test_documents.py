@@ -100,7 +100,7 @@ class TestDocuments(DocumentsCommon):
         self.assertEqual((procedure.aftersales_state, procedure.version), ("draft", 2))
         self.assertTrue(procedure.is_released)
         self.assertIn("Version one.", procedure.released_content)
-        with self.assertRaisesMessage(UserError, "cannot release"):
+        with self.assertRaisesMessage(UserError, "only an approved page is released"):
             procedure.action_release()
         procedure.action_start_discussion()
         procedure.action_approve()
@@ -125,7 +125,7 @@ class TestDocuments(DocumentsCommon):
         article.action_release()
         self.assertTrue(article.is_released)
         # a department document is discussed first
-        with self.assertRaisesMessage(UserError, "cannot approve"):
+        with self.assertRaisesMessage(UserError, "approved after its discussion"):
             self.targets.with_user(self.as_manager).action_approve()
 
     def test_dealer_reads_released_pages_for_dealers_only(self):
