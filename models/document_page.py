@@ -200,6 +200,9 @@ class DocumentPage(models.Model):
             "%(page)s is %(state)s: only an approved page is released.", page=page, state=state))
         self._aftersales_check_points_answered()
         today = fields.Date.context_today(self)
+        # the newest history row is the text released: the stored head is recomputed first, as
+        # OCA's document_page_approval does (a write during module installation leaves it stale)
+        self._compute_history_head()
         for page in self:
             page.write({
                 "aftersales_state": "released",
