@@ -200,8 +200,12 @@ class DocumentPage(models.Model):
             "%(page)s is %(state)s: only an approved page is released.", page=page, state=state))
         self._aftersales_check_points_answered()
         today = fields.Date.context_today(self)
-        # the newest history row is the text released: the stored head is recomputed first, as
-        # OCA's document_page_approval does (a write during module installation leaves it stale)
+        # The released text is the newest history row. document_page takes its head as the first
+        # of history_ids (newest first in the database), but rows created in this transaction are
+        # appended at the end of an already cached list: reread it, then recompute the head, as
+        # OCA's document_page_approval recomputes it too.
+        self.flush_recordset()
+        self.invalidate_recordset(["history_ids"])
         self._compute_history_head()
         for page in self:
             page.write({

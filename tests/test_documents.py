@@ -94,7 +94,9 @@ class TestDocuments(DocumentsCommon):
                          ("released", True, 1))
         self.assertEqual(procedure.release_date, self.today)
         self.assertIn("Version one.", procedure.released_content)
-        # version 2: the released text stays what readers see until v2 is released
+        # version 2: the released text stays what readers see until v2 is released (the history
+        # read first, as a form does)
+        self.assertEqual(len(procedure.history_ids), 1)
         procedure.action_new_version()
         procedure.content = "<p>Version two.</p>"
         self.assertEqual((procedure.aftersales_state, procedure.version), ("draft", 2))
@@ -106,6 +108,7 @@ class TestDocuments(DocumentsCommon):
         procedure.action_approve()
         procedure.action_release()
         self.assertIn("Version two.", procedure.released_content)
+        self.assertIn("Version two.", procedure.content)
         history = procedure.history_ids.sorted("id")
         self.assertEqual(len(history), 2)
         self.assertIn("Version one.", history[0].content)
