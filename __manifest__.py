@@ -34,7 +34,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
     "license": "LGPL-3",
     "depends": ["stock", "account", "sale_management", "portal", "delivery", "resource", "repair", "calendar", "hr", "loyalty", "sale_loyalty", "purchase_stock",
                 # Dealer training: the certification tests
-                "survey"],
+                "survey",
+                # OCA knowledge: wiki pages with their history (department documents, knowledge base)
+                "document_page"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/aftersales_groups.xml",
@@ -136,6 +138,9 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         # Roles of the department; outbound call lists
         "views/hr_job_views.xml",
         "views/aftersales_call_list_views.xml",
+        # Department documents and knowledge base
+        "views/document_page_views.xml",
+        "views/portal_knowledge_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -155,6 +160,7 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_training_demo.xml",
         # Outbound call lists; positions of the demo employees
         "demo/aftersales_outbound_demo.xml",
+        "demo/aftersales_documents_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

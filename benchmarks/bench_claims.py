@@ -45,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo18"))
-from harness import PG_CLIENT_ARGS, PGHOST, PGPORT, PGUSER  # noqa: E402  (as scripts/lib.sh reads them)
+from harness import PG_CLIENT_ARGS, PGHOST, PGPORT, PGUSER, oca_addons_paths  # noqa: E402  (as scripts/lib.sh reads them)
 
 
 def parse_args():
@@ -79,6 +79,7 @@ def write_config(workdir):
     odoo_addons = [ODOO_PATH / "odoo" / "addons"]
     if (ODOO_PATH / "addons").is_dir():
         odoo_addons.insert(0, ODOO_PATH / "addons")
+    odoo_addons += oca_addons_paths()
     conf = workdir / "odoo.conf"
     conf.write_text(
         "[options]\n"

@@ -45,7 +45,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ODOO_PATH = os.environ.get("ODOO_PATH", "/opt/odoo18")
-from harness import PGHOST, PGPORT, PGUSER, print_ratio, rolled_back  # noqa: E402  (as scripts/lib.sh reads them)
+from harness import PGHOST, PGPORT, PGUSER, oca_addons_paths, print_ratio, rolled_back  # noqa: E402  (as scripts/lib.sh reads them)
 
 FULL = {"parts": 5000, "moves": 200_000, "quants": 50_000}
 SMALL = {key: value // 10 for key, value in FULL.items()}
@@ -67,7 +67,7 @@ def addons_path(work):
     paths = [addons, os.path.join(ODOO_PATH, "odoo", "addons")]
     if os.path.isdir(os.path.join(ODOO_PATH, "addons")):
         paths.insert(1, os.path.join(ODOO_PATH, "addons"))
-    return ",".join(paths)
+    return ",".join(paths + oca_addons_paths())
 
 
 def write_config(work):

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 
@@ -24,6 +25,13 @@ PG_CLIENT_ARGS = ["-h", PGHOST, "-p", PGPORT, "-U", PGUSER]  # for psql, dropdb.
 sys.path.insert(0, ODOO_PATH)
 
 
+def oca_addons_paths():
+    """The OCA add-ons aftersales depends on, installed by scripts/setup-deps as PyPI wheels in
+    the virtualenv's site-packages/odoo/addons (see scripts/lib.sh, odoo_addons_path)."""
+    oca = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
+    return [oca] if os.path.isdir(oca) else []
+
+
 def _write_conf(workdir):
     addons = os.path.join(workdir, "addons")
     os.makedirs(addons, exist_ok=True)
@@ -31,6 +39,7 @@ def _write_conf(workdir):
     odoo_addons = [os.path.join(ODOO_PATH, "odoo", "addons")]
     if os.path.isdir(os.path.join(ODOO_PATH, "addons")):
         odoo_addons.insert(0, os.path.join(ODOO_PATH, "addons"))
+    odoo_addons += oca_addons_paths()
     conf = os.path.join(workdir, "odoo.conf")
     with open(conf, "w") as f:
         f.write(

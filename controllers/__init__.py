@@ -4,3 +4,5 @@ from . import portal
 from . import portal_campaign
 # Dealer training and certification on the portal
 from . import portal_training
+# Department documents and knowledge base on the dealer portal
+from . import portal_knowledge

@@ -67,3 +67,7 @@ from . import survey_user_input
 # Outbound call lists
 from . import aftersales_call_list
 from . import aftersales_call_list_line
+# Department documents and knowledge base
+from . import document_page
+from . import aftersales_document_point
+from . import aftersales_document_step

@@ -18,10 +18,14 @@ say() { printf '\033[1m[aftersales]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[aftersales] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Addons paths of an Odoo source tree: the official layout has addons/ beside odoo/,
-# packaged layouts keep every add-on under odoo/addons/.
+# packaged layouts keep every add-on under odoo/addons/. The OCA add-ons installed by
+# scripts/setup-deps (PyPI wheels) are in the virtualenv's site-packages/odoo/addons.
 odoo_addons_path() {
-    local paths="$ODOO_PATH/odoo/addons"
+    local paths="$ODOO_PATH/odoo/addons" oca
     [ -d "$ODOO_PATH/addons" ] && paths="$ODOO_PATH/addons,$paths"
+    for oca in "$AFTERSALES_VENV"/lib/python3*/site-packages/odoo/addons; do
+        [ -d "$oca" ] && paths="$paths,$oca"
+    done
     printf '%s' "$paths"
 }
 

@@ -64,3 +64,4 @@ from . import test_campaign
 from . import test_campaign_portal
 from . import test_training
 from . import test_call_list
+from . import test_documents

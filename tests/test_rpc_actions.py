@@ -292,6 +292,20 @@ class TestRpcActions(HttpCase):
                 return Call(target._get_aftersales_jobs()[:1])
             return setup
 
+        def point_with_answer():
+            point = ref("document_page_parts_point_demo")
+            point.answer = "45 days for the far regions."
+            return Call(point)
+
+        def answered_discussion():
+            point_with_answer().records.action_answer()
+            return Call(ref("document_page_parts_procedure_demo"))
+
+        def approved_article():
+            article = env["document.page"].create({"name": "RPC Article", "aftersales_kind": "article"})
+            article.action_approve()
+            return Call(article)
+
         def new(model, **vals):
             return lambda: Call(env[model].create(vals))
 
@@ -518,6 +532,18 @@ class TestRpcActions(HttpCase):
                 ref("training_course_generator_demo")
             ),
             ("res.partner", "action_view_aftersales_certifications"): on(dealer),
+            # department documents and knowledge base (the demo's parts procedure is in
+            # discussion with a point of the staff not answered)
+            ("document.page", "action_start_discussion"): new(
+                "document.page", name="RPC Document", aftersales_kind="document", level="1",
+            ),
+            ("document.page", "action_approve"): answered_discussion,
+            ("document.page", "action_release"): approved_article,
+            ("document.page", "action_new_version"): on(ref("document_page_policy_demo")),
+            ("document.page", "action_reset_to_draft"): on(ref("document_page_parts_procedure_demo")),
+            ("aftersales.document.point", "action_answer"): point_with_answer,
+            ("aftersales.claim", "action_view_knowledge_articles"): on(ref("claim_generator_1003_demo")),
+            ("aftersales.request", "action_view_knowledge_articles"): on(question),
         }
 
     # -------------------------------------------------------------------- tests
