@@ -61,6 +61,13 @@ SHOTS = [
      ".o_graph_renderer canvas"),
     ("improvement_plan", "admin", "/odoo/action-aftersales.aftersales_improvement_plan_action/{improvement_plan}",
      DESKTOP, ".o_form_view .o_field_one2many .o_data_row"),
+    # training, outbound call lists, the department's documents and the knowledge base
+    ("portal_training_phone", "dealer.north", "/my/training", PHONE, ".o_portal_wrap table"),
+    ("portal_knowledge_phone", "dealer.north", "/my/knowledge/{kb_article}", PHONE, ".o_portal_wrap h2, .o_portal_wrap h3, .o_portal_wrap h4"),
+    ("call_list", "admin", "/odoo/action-aftersales.aftersales_call_list_line_action_analysis", DESKTOP,
+     ".o_pivot table"),
+    ("department_document", "admin", "/odoo/action-aftersales.document_page_action_documents/{procedure}", DESKTOP,
+     ".o_form_view .o_statusbar_status"),
     # a draw of the demo dealers' statements run as a background job (background_job_id)
     ("background_job", "admin", "/odoo/action-aftersales.aftersales_job_action/{background_job}", DESKTOP,
      ".o_form_view .o_field_widget[name='progress'] .o_progressbar"),
@@ -106,6 +113,9 @@ def record_ids(url, db):
         "campaign": search("aftersales.campaign", [("state", "=", "active")]),
         "component_machine": search("stock.lot", [("aftersales_component_ids", "!=", False)]),
         "improvement_plan": search("aftersales.improvement.plan", []),
+        "kb_article": search("document.page", [("aftersales_kind", "=", "article"), ("is_released", "=", True)]),
+        "call_list": search("aftersales.call.list", []),
+        "procedure": search("document.page", [("aftersales_kind", "=", "document"), ("level", "=", "3"), ("is_released", "=", True)]),
         "portal_statement": search("aftersales.statement", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north")], "id desc"),
     }
 
