@@ -123,6 +123,12 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "views/aftersales_job_views.xml",
         "views/aftersales_campaign_views.xml",
         "views/aftersales_campaign_machine_views.xml",
+        # Dealer service audits
+        "data/aftersales_audit_data.xml",
+        "views/aftersales_audit_template_views.xml",
+        "views/aftersales_audit_views.xml",
+        "views/aftersales_audit_action_views.xml",
+        "views/portal_audit_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -138,6 +144,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         "demo/aftersales_statement_demo.xml",
         "demo/aftersales_stock_demo.xml",
         "demo/aftersales_lifecycle_demo.xml",
+        # Dealer service audits
+        "demo/aftersales_audit_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

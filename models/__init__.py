@@ -59,3 +59,9 @@ from . import aftersales_improvement_plan_product
 from . import aftersales_campaign
 from . import aftersales_campaign_line
 from . import aftersales_campaign_machine
+# Dealer service audits
+from . import aftersales_audit_template
+from . import aftersales_audit_template_item
+from . import aftersales_audit
+from . import aftersales_audit_line
+from . import aftersales_audit_action

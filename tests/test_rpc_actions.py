@@ -295,6 +295,11 @@ class TestRpcActions(HttpCase):
         def new(model, **vals):
             return lambda: Call(env[model].create(vals))
 
+        def submitted_self_audit():
+            audit = ref("audit_north_self_demo")
+            audit.action_submit()
+            return audit
+
         def on(records, **call):
             """The case of a button called on ``records`` (or on what a function finds then)."""
             return lambda: Call(records() if callable(records) else records, **call)
@@ -466,6 +471,17 @@ class TestRpcActions(HttpCase):
             ("aftersales.improvement.plan", "action_reset"): on(ref("improvement_plan_generator_demo")),
             ("product.template", "action_view_lifecycle_cost"): on(finished),
             ("stock.lot", "action_view_lifecycle_cost"): on(lot),
+            # dealer service audits: Northfield's done audit with open actions, its self-audit
+            ("aftersales.audit", "action_start"): new(
+                "aftersales.audit", dealer_id=south.id, template_id=ref("aftersales_audit_template_default").id,
+            ),
+            ("aftersales.audit", "action_submit"): on(ref("audit_north_self_demo")),
+            ("aftersales.audit", "action_done"): on(submitted_self_audit),
+            ("aftersales.audit", "action_reopen"): on(ref("audit_north_2_demo")),
+            ("aftersales.audit", "action_view_actions"): on(ref("audit_north_2_demo")),
+            ("aftersales.audit.action", "action_close"): on(ref("audit_action_north_kanban_demo")),
+            ("aftersales.audit.action", "action_reopen"): on(ref("audit_action_north_monday_demo")),
+            ("res.partner", "action_view_aftersales_audits"): on(dealer),
         }
 
     # -------------------------------------------------------------------- tests
