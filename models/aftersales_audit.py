@@ -127,24 +127,24 @@ class AftersalesAudit(models.Model):
         return super().create(vals_list)
 
     # ------------------------------------------------------------------ actions
-    def _check_state(self, states, action):
-        for audit in self:
-            if audit.state not in states:
-                raise UserError(
-                    _("Audit %(audit)s cannot be %(action)s in its state (%(state)s).",
-                      audit=audit.display_name, action=action,
-                      state=dict(self._fields["state"]._description_selection(self.env))[audit.state])
-                )
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def action_start(self):
-        self._check_state(("draft",), _("started"))
+        for audit in self.filtered(lambda a: a.state != "draft"):
+            raise UserError(_("Audit %(audit)s is %(state)s: only a draft audit can be started.",
+                              audit=audit.display_name, state=audit._state_label()))
         self.write({"state": "in_progress"})
         return True
 
     def action_submit(self):
         """The dealer submits its self-audit (on the portal): the manufacturer confirms it."""
-        self._check_state(SELF_AUDIT_OPEN_STATES, _("submitted"))
         for audit in self:
+            if audit.state not in SELF_AUDIT_OPEN_STATES:
+                raise UserError(
+                    _("Audit %(audit)s is %(state)s: only a self-audit in draft or in progress can "
+                      "be submitted.", audit=audit.display_name, state=audit._state_label())
+                )
             if audit.audit_type != "self":
                 raise UserError(
                     _("Audit %(audit)s is the manufacturer's: close it with Done, it is not "
@@ -164,7 +164,12 @@ class AftersalesAudit(models.Model):
         its score counts in the dealer's trend from now on."""
         for audit in self:
             states = ("submitted",) if audit.audit_type == "self" else ("draft", "in_progress")
-            audit._check_state(states, _("closed"))
+            if audit.state not in states:
+                raise UserError(
+                    _("Audit %(audit)s is %(state)s: an audit by the manufacturer is done from draft "
+                      "or in progress, a self-audit is confirmed once the dealer submitted it.",
+                      audit=audit.display_name, state=audit._state_label())
+                )
         self.write({"state": "done"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
@@ -172,7 +177,11 @@ class AftersalesAudit(models.Model):
     def action_reopen(self):
         """Back to in progress: a submitted self-audit returns to the dealer, a done audit can be
         corrected."""
-        self._check_state(("submitted", "done"), _("reopened"))
+        for audit in self.filtered(lambda a: a.state not in ("submitted", "done")):
+            raise UserError(
+                _("Audit %(audit)s is %(state)s: only a submitted or done audit can be reopened.",
+                  audit=audit.display_name, state=audit._state_label())
+            )
         self.write({"state": "in_progress"})
         return True
 
@@ -188,7 +197,11 @@ class AftersalesAudit(models.Model):
         """Save the dealer's scores and notes of a self-audit: ``scores`` and ``notes`` are
         {line id: value}; a score outside 0 .. the item's maximum is refused."""
         self.ensure_one()
-        self._check_state(SELF_AUDIT_OPEN_STATES, _("filled in"))
+        if self.audit_type != "self" or self.state not in SELF_AUDIT_OPEN_STATES:
+            raise UserError(
+                _("Audit %(audit)s is %(state)s: the dealer fills in only its own self-audit, in "
+                  "draft or in progress.", audit=self.display_name, state=self._state_label())
+            )
         for line in self.line_ids:
             vals = {}
             if line.id in scores:
