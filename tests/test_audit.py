@@ -1,3 +1,6 @@
+import threading
+from unittest.mock import patch
+
 from lxml import html
 
 from odoo import http
@@ -5,7 +8,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from ..controllers.portal import readonly_unless_after_write
 from .common import AftersalesCommon, BrowserCase
+from .test_portal_readonly import ReadonlyPagesMixin
 
 
 class AuditCommon(AftersalesCommon):
@@ -166,7 +171,7 @@ class TestAudit(AuditCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestAuditPortal(BrowserCase, AuditCommon):
+class TestAuditPortal(ReadonlyPagesMixin, BrowserCase, AuditCommon):
     def _post(self, url, data):
         return self.url_open(url, data=dict(data, csrf_token=http.Request.csrf_token(self)))
 
@@ -175,7 +180,20 @@ class TestAuditPortal(BrowserCase, AuditCommon):
         and fills in and submits its self-audit; a score above the maximum is refused."""
         self._score(self.audit_a_done.sudo(), 5, 2.5, 5)  # 60 %
         self.authenticate("portal_a", "portal_a")
-        page = html.fromstring(self.url_open("/my/audits").text)
+        # the pages that only read are served readonly and write nothing
+        # Odoo builds its routing map for the database of the request's thread
+        with patch.object(threading.current_thread(), "dbname", self.env.cr.dbname, create=True):
+            routes = {
+                rule.rule: rule.endpoint.routing["readonly"]
+                for rule in self.env["ir.http"].routing_map().iter_rules() if rule.rule.startswith("/my/audits")
+            }
+        self.assertEqual(routes["/my/audits"], True)
+        self.assertEqual(routes["/my/audits/<int:audit_id>"], readonly_unless_after_write)
+        self.assertFalse(routes["/my/audits/<int:audit_id>/save"])
+        with self.assertNoRetry():
+            self.url_open(f"/my/audits/{self.audit_a_done.id}").raise_for_status()
+            listing = self.url_open("/my/audits")
+        page = html.fromstring(listing.text)
         names = [a.text_content() for a in page.xpath("//tr[contains(@class, 'o_aftersales_audit_row')]//a")]
         self.assertCountEqual(names, [self.audit_a_done.name, self.self_a.name])
         self.assertIn("60.0 %", page.xpath("//td[contains(@class, 'o_aftersales_audit_score')]")[-1].text_content())
