@@ -141,6 +141,12 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         # Department documents and knowledge base
         "views/document_page_views.xml",
         "views/portal_knowledge_templates.xml",
+        # Dealer service audits
+        "data/aftersales_audit_data.xml",
+        "views/aftersales_audit_template_views.xml",
+        "views/aftersales_audit_views.xml",
+        "views/aftersales_audit_action_views.xml",
+        "views/portal_audit_templates.xml",
         "views/aftersales_menus.xml",
     ],
     "demo": [
@@ -161,6 +167,8 @@ dealers, Invoicing for accountants). The user guide is readme/USAGE.md.
         # Outbound call lists; positions of the demo employees
         "demo/aftersales_outbound_demo.xml",
         "demo/aftersales_documents_demo.xml",
+        # Dealer service audits
+        "demo/aftersales_audit_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

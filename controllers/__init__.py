@@ -6,3 +6,5 @@ from . import portal_campaign
 from . import portal_training
 # Department documents and knowledge base on the dealer portal
 from . import portal_knowledge
+# Dealer service audits on the dealer portal
+from . import portal_audit

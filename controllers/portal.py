@@ -203,9 +203,10 @@ class AftersalesPortal(CustomerPortal):
         except (TypeError, ValueError):
             return 0
 
-    def _aftersales_attach_files(self, claim_sudo, files):
-        """Attach uploaded photos or PDFs to the claim (at most 10 MB each) and post them on its
-        chatter. Raises UserError on a file of another type or size: nothing is attached then."""
+    def _aftersales_attach_files(self, claim_sudo, files, body=None):
+        """Attach uploaded photos or PDFs to the claim (or another record with a chatter: an
+        audit, a corrective action) at most 10 MB each, and post them on its chatter with
+        ``body``. Raises UserError on a file of another type or size: nothing is attached then."""
         files = [f for f in files if f and f.filename]
         if not files:
             return request.env["ir.attachment"]
@@ -232,12 +233,12 @@ class AftersalesPortal(CustomerPortal):
                 "name": upload.filename,
                 "raw": content,
                 "mimetype": mimetype,
-                "res_model": "aftersales.claim",
+                "res_model": claim_sudo._name,
                 "res_id": claim_sudo.id,
             })
         attachments = request.env["ir.attachment"].sudo().create(vals_list)
         claim_sudo.message_post(
-            body=_("Photos and documents from the dealer."),
+            body=body or _("Photos and documents from the dealer."),
             attachment_ids=attachments.ids,
             author_id=request.env.user.partner_id.id,
             message_type="comment",

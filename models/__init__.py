@@ -71,3 +71,9 @@ from . import aftersales_call_list_line
 from . import document_page
 from . import aftersales_document_point
 from . import aftersales_document_step
+# Dealer service audits
+from . import aftersales_audit_template
+from . import aftersales_audit_template_item
+from . import aftersales_audit
+from . import aftersales_audit_line
+from . import aftersales_audit_action

@@ -439,3 +439,87 @@ class ResPartner(models.Model):
         action["domain"] = [("dealer_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_filter_valid": 1}
         return action
+    # ------------------------------------------------------ dealer service audits
+    # The dealer's overview: its last audit score and trend beside its claims cost and its end
+    # users' satisfaction over the last twelve months; a dealer level review reads them (no
+    # level changes by itself).
+    aftersales_audit_ids = fields.One2many("aftersales.audit", "dealer_id", string="Service Audits")
+    aftersales_audit_count = fields.Integer(string="Audits", compute="_compute_aftersales_audit_score")
+    aftersales_audit_score = fields.Float(
+        string="Last Audit Score (%)",
+        compute="_compute_aftersales_audit_score",
+        digits=(5, 1),
+        help="The score of the dealer's last done service audit.",
+    )
+    aftersales_audit_trend = fields.Float(
+        string="Audit Score Trend",
+        compute="_compute_aftersales_audit_score",
+        digits=(5, 1),
+        help="The last done audit's score less the one before it, in points of %.",
+    )
+    aftersales_audit_date = fields.Date(
+        string="Last Audit", compute="_compute_aftersales_audit_score"
+    )
+    aftersales_claim_cost_12m = fields.Monetary(
+        string="Claims Cost (12 months)",
+        compute="_compute_aftersales_dealer_overview",
+        currency_field="aftersales_gift_currency_id",
+        help="The amounts approved on the dealer's warranty claims dated in the last twelve months.",
+    )
+    aftersales_satisfaction_12m = fields.Float(
+        string="Satisfaction (12 months)",
+        compute="_compute_aftersales_dealer_overview",
+        digits=(3, 2),
+        help="The average satisfaction of the dealer's end users called back in the last twelve "
+        "months.",
+    )
+
+    def _compute_aftersales_audit_score(self):
+        counts = dict(
+            self.env["aftersales.audit"]._read_group(
+                [("dealer_id", "in", self.ids)], ["dealer_id"], ["__count"]
+            )
+        )
+        last_two = {}
+        for audit in self.env["aftersales.audit"].search_fetch(
+            [("dealer_id", "in", self.ids), ("state", "=", "done")],
+            ["dealer_id", "score", "date"], order="dealer_id, date desc, id desc",
+        ):
+            scores = last_two.setdefault(audit.dealer_id.id, [])
+            if len(scores) < 2:
+                scores.append(audit)
+        for partner in self:
+            audits = last_two.get(partner.id, [])
+            partner.aftersales_audit_count = counts.get(partner, 0)
+            partner.aftersales_audit_score = audits[0].score if audits else 0.0
+            partner.aftersales_audit_date = audits[0].date if audits else False
+            partner.aftersales_audit_trend = audits[0].score - audits[1].score if len(audits) == 2 else 0.0
+
+    def _compute_aftersales_dealer_overview(self):
+        # figures of the dealer's form, read for any user who reads the dealer
+        since = fields.Date.context_today(self) - relativedelta(months=12)
+        costs = dict(
+            self.env["aftersales.claim"].sudo()._read_group(
+                [("dealer_id", "in", self.ids), ("date", ">=", since),
+                 ("state", "in", ("approved", "partially_approved", "settled", "closed"))],
+                ["dealer_id"], ["amount_approved:sum"],
+            )
+        )
+        satisfaction = dict(
+            self.env["aftersales.callback"].sudo()._read_group(
+                [("dealer_id", "in", self.ids), ("state", "=", "done"),
+                 ("call_date", ">=", fields.Datetime.to_datetime(since))],
+                ["dealer_id"], ["satisfaction:avg"],
+            )
+        )
+        for partner in self:
+            partner.aftersales_claim_cost_12m = costs.get(partner, 0.0)
+            partner.aftersales_satisfaction_12m = satisfaction.get(partner) or 0.0
+
+    def action_view_aftersales_audits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales.aftersales_audit_action")
+        action["domain"] = [("dealer_id", "=", self.id)]
+        action["context"] = {"default_dealer_id": self.id}
+        return action
+    # ------------------------------------------------- end of dealer service audits

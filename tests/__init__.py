@@ -65,3 +65,4 @@ from . import test_campaign_portal
 from . import test_training
 from . import test_call_list
 from . import test_documents
+from . import test_audit

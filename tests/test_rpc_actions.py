@@ -338,6 +338,10 @@ class TestRpcActions(HttpCase):
             call = new_call_list()
             call.records.action_build_list()
             return call
+        def submitted_self_audit():
+            audit = ref("audit_north_self_demo")
+            audit.action_submit()
+            return audit
 
         def on(records, **call):
             """The case of a button called on ``records`` (or on what a function finds then)."""
@@ -544,6 +548,17 @@ class TestRpcActions(HttpCase):
             ("aftersales.document.point", "action_answer"): point_with_answer,
             ("aftersales.claim", "action_view_knowledge_articles"): on(ref("claim_generator_1003_demo")),
             ("aftersales.request", "action_view_knowledge_articles"): on(question),
+            # dealer service audits: Northfield's done audit with open actions, its self-audit
+            ("aftersales.audit", "action_start"): new(
+                "aftersales.audit", dealer_id=south.id, template_id=ref("aftersales_audit_template_default").id,
+            ),
+            ("aftersales.audit", "action_submit"): on(ref("audit_north_self_demo")),
+            ("aftersales.audit", "action_done"): on(submitted_self_audit),
+            ("aftersales.audit", "action_reopen"): on(ref("audit_north_2_demo")),
+            ("aftersales.audit", "action_view_actions"): on(ref("audit_north_2_demo")),
+            ("aftersales.audit.action", "action_close"): on(ref("audit_action_north_kanban_demo")),
+            ("aftersales.audit.action", "action_reopen"): on(ref("audit_action_north_monday_demo")),
+            ("res.partner", "action_view_aftersales_audits"): on(dealer),
         }
 
     # -------------------------------------------------------------------- tests
