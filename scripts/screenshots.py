@@ -68,6 +68,9 @@ SHOTS = [
      ".o_pivot table"),
     ("department_document", "admin", "/odoo/action-aftersales.document_page_action_documents/{procedure}", DESKTOP,
      ".o_form_view .o_statusbar_status"),
+    ("portal_audit_phone", "dealer.north", "/my/audits/{audit}", PHONE, ".o_aftersales_audit_page_score"),
+    ("audit_trend", "admin", "/odoo/action-aftersales.aftersales_audit_action_trend", DESKTOP,
+     ".o_graph_renderer canvas"),
     # a draw of the demo dealers' statements run as a background job (background_job_id)
     ("background_job", "admin", "/odoo/action-aftersales.aftersales_job_action/{background_job}", DESKTOP,
      ".o_form_view .o_field_widget[name='progress'] .o_progressbar"),
@@ -116,6 +119,7 @@ def record_ids(url, db):
         "kb_article": search("document.page", [("aftersales_kind", "=", "article"), ("is_released", "=", True)]),
         "call_list": search("aftersales.call.list", []),
         "procedure": search("document.page", [("aftersales_kind", "=", "document"), ("level", "=", "3"), ("is_released", "=", True)]),
+        "audit": search("aftersales.audit", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north"), ("state", "=", "done")], "id desc"),
         "portal_statement": search("aftersales.statement", [("dealer_id.child_ids.user_ids.login", "=", "dealer.north")], "id desc"),
     }
 
