@@ -2,6 +2,7 @@ from . import aftersales_state_gate_mixin
 from . import aftersales_job
 from . import aftersales_job_batch
 from . import aftersales_job_mixin
+from . import aftersales_knowledge_mixin
 from . import aftersales_dealer_level
 from . import aftersales_pricing_run
 from . import aftersales_pricing_run_line

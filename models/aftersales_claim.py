@@ -90,6 +90,7 @@ class AftersalesClaim(models.Model):
     _description = "Warranty Claim"
     _inherit = [
         "portal.mixin", "mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin",
+        "aftersales.knowledge.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -1893,24 +1894,3 @@ class AftersalesClaim(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return _("Warranty Claim %s", self.name).replace("/", "-")
-
-    # ----------------------------------------------------- knowledge base
-    knowledge_article_ids = fields.Many2many(
-        "document.page",
-        compute="_compute_knowledge_article_ids",
-        string="Knowledge Articles",
-        help="Released knowledge-base articles of the claim's product; those whose symptom "
-        "keywords occur in the claim's symptom when there are any.",
-    )
-    knowledge_article_count = fields.Integer(compute="_compute_knowledge_article_ids")
-
-    @api.depends("product_id", "symptom")
-    def _compute_knowledge_article_ids(self):
-        matches = self.env["document.page"]._aftersales_matching_articles(self, "symptom")
-        for claim in self:
-            claim.knowledge_article_ids = matches[claim]
-            claim.knowledge_article_count = len(matches[claim])
-
-    def action_view_knowledge_articles(self):
-        self.ensure_one()
-        return self.env["document.page"]._aftersales_articles_action(self.knowledge_article_ids)

@@ -68,10 +68,14 @@ class AftersalesRequest(models.Model):
 
     _name = "aftersales.request"
     _description = "Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "aftersales.state.gate.mixin",
+        "aftersales.knowledge.mixin",
+    ]
     _order = "priority desc, request_date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    _aftersales_knowledge_text_field = "description"
     _state_gate_message = _lt("Request %(record)s (%(state)s) cannot %(verb)s now.")
 
     # ------------------------------------------------------------------ fields
@@ -1092,24 +1096,3 @@ class AftersalesRequest(models.Model):
             ),
             lambda request: today,
         )
-
-    # ----------------------------------------------------- knowledge base
-    knowledge_article_ids = fields.Many2many(
-        "document.page",
-        compute="_compute_knowledge_article_ids",
-        string="Knowledge Articles",
-        help="Released knowledge-base articles of the request's product; those whose symptom "
-        "keywords occur in the request's description when there are any.",
-    )
-    knowledge_article_count = fields.Integer(compute="_compute_knowledge_article_ids")
-
-    @api.depends("product_id", "description")
-    def _compute_knowledge_article_ids(self):
-        matches = self.env["document.page"]._aftersales_matching_articles(self, "description")
-        for request in self:
-            request.knowledge_article_ids = matches[request]
-            request.knowledge_article_count = len(matches[request])
-
-    def action_view_knowledge_articles(self):
-        self.ensure_one()
-        return self.env["document.page"]._aftersales_articles_action(self.knowledge_article_ids)
